@@ -1,0 +1,1 @@
+"""red-property: star ratings of property-management companies, explained and reproducible."""

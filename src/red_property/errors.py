@@ -1,0 +1,123 @@
+"""Every error the library raises on purpose.
+
+::
+
+    RedPropertyError                  base of everything below
+    ├── RubricError(ValueError)       a rubric file or model is wrong; carries every problem found,
+    │                                 each with file:line:column and a dotted path
+    ├── RatingsError(ValueError)      ratings (or claims) input is wrong; carries row and column of
+    │                                 every problem found
+    └── EvaluationError               a declared policy refused to produce a result, e.g. a source
+                                      short of its quorum under the policy ``fail``
+
+Each problem is a :class:`Problem`: where it is, what is wrong, and (where it helps) what to do.
+``str(error)`` lists them one a line, ready for a terminal or a CI log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "EvaluationError",
+    "Problem",
+    "RatingsError",
+    "RedPropertyError",
+    "RubricError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input, and where it is.
+
+    ``file``/``line``/``column`` locate it in a text file (1-based; 0 when unknown); ``path`` is
+    the dotted path inside a rubric (``dimensions.service.weight``) or the column name of a
+    table; ``row`` is the 1-based data row of a table (the header is row 0).
+    """
+
+    message: str
+    path: str = ""
+    file: str = ""
+    line: int = 0
+    column: int = 0
+    row: int = 0
+
+    def location(self) -> str:
+        """``file:line:column`` (or ``row N, column C``) as far as known."""
+        if self.row:
+            where = f"row {self.row}"
+            if self.path:
+                where += f", column {self.path}"
+            return f"{self.file}: {where}" if self.file else where
+        parts = [p for p in (self.file, self.line or "", self.column or "") if p != ""]
+        return ":".join(str(p) for p in parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        if self.row:
+            return f"{where}: {self.message}"
+        head = ": ".join(p for p in (where, self.path) if p)
+        return f"{head}: {self.message}" if head else self.message
+
+    def to_dict(self) -> dict[str, str | int]:
+        """The problem as plain data (for ``--format json``)."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "row": self.row,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+class RedPropertyError(Exception):
+    """Base class of every error raised on purpose by red-property."""
+
+
+class _ProblemsError(RedPropertyError):
+    """An error that carries a list of located problems."""
+
+    #: The noun used in the summary line.
+    what = "input"
+
+    def __init__(self, problems: Iterable[Problem] | str, *, source: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems, file=source)]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        n = len(self.problems)
+        if n == 1:
+            return str(self.problems[0])
+        head = f"{n} problems in {self.what}" + (f" {self.source}" if self.source else "")
+        return head + ":\n" + "\n".join(f"  {p}" for p in self.problems)
+
+    def to_dicts(self) -> list[dict[str, str | int]]:
+        """Every problem as plain data."""
+        return [p.to_dict() for p in self.problems]
+
+
+class RubricError(_ProblemsError, ValueError):
+    """A rubric file or model is wrong. ``problems`` holds every problem, each located."""
+
+    what = "rubric"
+
+
+class RatingsError(_ProblemsError, ValueError):
+    """Ratings or claims input is wrong. ``problems`` holds each bad row and column."""
+
+    what = "ratings"
+
+
+class EvaluationError(RedPropertyError):
+    """A policy of the rubric refused to produce a result (the message says which and why)."""
+
+
+def problems_from(messages: Sequence[tuple[str, str]], *, file: str = "") -> list[Problem]:
+    """Build problems from ``(path, message)`` pairs."""
+    return [Problem(message, path=path, file=file) for path, message in messages]

@@ -1,0 +1,339 @@
+"""Reading rubric YAML safely, and pointing at the line and column of every problem.
+
+Only this module knows YAML. It
+
+* refuses anything but plain data: no tags outside YAML's core schema (so ``!!python/object``
+  is an error), no anchors or aliases (so no alias bombs), no merge keys, no duplicate keys;
+* caps the size of a file (:data:`MAX_BYTES`) and requires UTF-8;
+* uses libyaml's C parser when PyYAML has it;
+* reports **every** problem of a file at once, as ``file:line:column: dotted.path: message``, in
+  one :class:`~red_property.errors.RubricError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+from yaml.constructor import SafeConstructor
+from pydantic import ValidationError
+
+from .errors import Problem, RubricError
+from .rubric import Rubric
+from .rubric_checks import Loc, check_rubric
+
+__all__ = ["MAX_BYTES", "bundled_rubric", "canonical_json", "dump_rubric", "fingerprint",
+           "load_rubric"]
+
+#: Largest rubric file accepted, in bytes. Real rubrics are a few kilobytes.
+MAX_BYTES = 1_000_000
+_MAX_DEPTH = 40
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_constructor = SafeConstructor()
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    line: int
+    column: int
+
+
+class _Positions:
+    """Where each value (and each mapping key) of the document starts."""
+
+    def __init__(self) -> None:
+        self.values: dict[Loc, _Mark] = {}
+        self.keys: dict[Loc, _Mark] = {}
+
+    def find(self, loc: Loc, *, key: bool = False) -> tuple[Loc, _Mark]:
+        """The deepest known prefix of ``loc`` and its mark (pydantic adds union tags to paths,
+        which are skipped)."""
+        best: Loc = ()
+        walked: Loc = ()
+        for part in loc:
+            candidate = (*walked, part)
+            if candidate in self.values:
+                walked = candidate
+                best = walked
+        table = self.keys if key and best in self.keys else self.values
+        return best, table.get(best, _Mark(1, 1))
+
+
+def _mark(node: yaml.Node) -> _Mark:
+    return _Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc, str]]) -> Any:
+    """Turn a composed node into plain Python data, recording positions and refusing what is not
+    plain data."""
+    pos.values[loc] = _mark(node)
+    if len(loc) > _MAX_DEPTH:
+        problems.append((loc, f"nested deeper than {_MAX_DEPTH} levels"))
+        return None
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != _TAG + "map":
+            problems.append((loc, f"tag {node.tag!r} is not allowed; write plain YAML data"))
+            return None
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                problems.append((loc, "merge keys (<<) are not allowed; write the keys out"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                problems.append((loc, "mapping keys must be plain scalars"))
+                continue
+            key = _constructor.construct_object(key_node)
+            child = (*loc, key)
+            if key in out:
+                line = pos.keys[child].line
+                pos.keys[child] = _mark(key_node)
+                pos.values[child] = _mark(value_node)
+                problems.append((child, f"duplicate key {key!r} (first at line {line}); keep one"))
+                continue
+            pos.keys[child] = _mark(key_node)
+            out[key] = _build(value_node, child, pos, problems)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _TAG + "seq":
+            problems.append((loc, f"tag {node.tag!r} is not allowed; write plain YAML data"))
+            return None
+        return [_build(item, (*loc, i), pos, problems) for i, item in enumerate(node.value)]
+    if node.tag not in _SCALAR_TAGS:
+        problems.append((loc, f"tag {node.tag!r} is not allowed; write plain YAML data"))
+        return None
+    return _constructor.construct_object(node)
+
+
+def _refuse_aliases(text: str) -> list[tuple[_Mark, str]]:
+    found: list[tuple[_Mark, str]] = []
+    for event in yaml.parse(text, Loader=_Loader):
+        mark = _Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, yaml.AliasEvent):
+            found.append((mark, f"alias *{event.anchor} is not allowed; write the value out"))
+        elif getattr(event, "anchor", None):
+            found.append((mark, f"anchor &{event.anchor} is not allowed; write the value out"))
+    return found
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise RubricError(
+            [Problem(f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                     file=name, line=line, column=column)],
+            source=name,
+        ) from None
+    return text
+
+
+def _read(source: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str, str]:
+    if isinstance(source, bytes):
+        label = name or "<bytes>"
+        if len(source) > MAX_BYTES:
+            raise RubricError(_too_big(label, len(source)), source=label)
+        return _decode(source, label), label
+    if isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{")):
+        label = name or "<text>"
+        if len(source) > MAX_BYTES:
+            raise RubricError(_too_big(label, len(source)), source=label)
+        return source, label
+    path = Path(source)
+    label = name or str(source)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RubricError(_too_big(label, size), source=label)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RubricError([Problem(f"cannot read the rubric: {exc.strerror or exc}", file=label)],
+                          source=label) from None
+    return _decode(data, label), label
+
+
+def _too_big(label: str, size: int) -> list[Problem]:
+    return [Problem(f"{size:,} bytes is more than the {MAX_BYTES:,} a rubric may have",
+                    file=label, line=1, column=1)]
+
+
+def load_rubric(source: str | os.PathLike[str] | bytes, *, name: str | None = None) -> Rubric:
+    """Load and fully validate a rubric from a file path, YAML text or bytes.
+
+    A ``str`` holding a newline (or starting with ``{``) is YAML text; any other ``str`` or a
+    path-like is a file name. ``name`` sets the file name used in messages.
+
+    Raises :class:`~red_property.errors.RubricError` carrying **every** problem found, each at
+    its ``file:line:column`` with the dotted path of the offending value.
+    """
+    text, label = _read(source, name)
+    problems = _parse(text, label)
+    data, positions, found = problems
+    if found:
+        raise RubricError(found, source=label)
+    return _validate(data, positions, label)
+
+
+def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
+    positions = _Positions()
+    try:
+        bad = _refuse_aliases(text)
+        if bad:
+            return None, positions, [
+                Problem(msg, file=label, line=m.line, column=m.column) for m, msg in bad
+            ]
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        return None, positions, [Problem(f"not valid YAML: {what}", file=label, line=line,
+                                         column=col)]
+    except yaml.YAMLError as exc:
+        return None, positions, [Problem(f"not valid YAML: {exc}", file=label, line=1, column=1)]
+    except RecursionError:
+        return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
+    if node is None:
+        return None, positions, [Problem("the file is empty; a rubric is a mapping with `id`, "
+                                         "`version`, ...", file=label, line=1, column=1)]
+    found: list[tuple[Loc, str]] = []
+    try:
+        data = _build(node, (), positions, found)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        return None, positions, [Problem(f"unreadable value: {exc}", file=label, line=1, column=1)]
+    return data, positions, [_locate(loc, msg, positions, label) for loc, msg in found]
+
+
+def _locate(loc: Loc, message: str, positions: _Positions, label: str, *, key: bool = False
+            ) -> Problem:
+    _, mark = positions.find(loc, key=key)
+    return Problem(message, path=_dotted(loc), file=label, line=mark.line, column=mark.column)
+
+
+def _dotted(loc: Loc) -> str:
+    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
+
+
+def _validate(data: Any, positions: _Positions, label: str) -> Rubric:
+    if not isinstance(data, Mapping):
+        raise RubricError([Problem("a rubric is a mapping (keys `id`, `version`, ...), not "
+                                   f"{type(data).__name__}", file=label, line=1, column=1)],
+                          source=label)
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as exc:
+        raise RubricError(
+            sorted((_from_pydantic(err, positions, label) for err in exc.errors()),
+                   key=lambda p: (p.line, p.column, p.path)),
+            source=label,
+        ) from None
+    found = check_rubric(rubric)
+    if found:
+        raise RubricError(
+            sorted((_locate(loc, msg, positions, label) for loc, msg in found),
+                   key=lambda p: (p.line, p.column, p.path)),
+            source=label,
+        )
+    return rubric
+
+
+def _from_pydantic(err: Mapping[str, Any], positions: _Positions, label: str) -> Problem:
+    loc: Loc = tuple(err["loc"])
+    kind = err["type"]
+    known, _ = positions.find(loc, key=kind == "extra_forbidden")
+    # Keep only the parts of the path that exist in the document (drop pydantic's union tags),
+    # plus a missing field's own name.
+    shown = list(known)
+    if kind == "missing" and loc:
+        shown.append(loc[-1])
+    message = _message(err)
+    return _locate(tuple(shown), message, positions, label, key=kind == "extra_forbidden")
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key; remove it or check its spelling"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)) or (
+        kind in ("string_type", "dict_type", "model_type") and isinstance(value, (bool,))
+    ):
+        return (f"expected text, got {value!r} (YAML reads it as {type(value).__name__}); "
+                f"quote it: '{_yaml_text(value)}'")
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        return f"unknown kind {ctx.get('tag')!r}; use one of {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return "missing `kind` (check, options, score, measure, deduction or bonus)"
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if kind == "string_pattern_mismatch":
+        msg = f"{value!r} is not a valid id: use lower-case letters, digits and _, " \
+              "starting with a letter"
+    return msg[0].lower() + msg[1:] if msg else msg
+
+
+def _yaml_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def rubric_data(rubric: Rubric) -> dict[str, Any]:
+    """The rubric as plain data with only what was stated or differs from the defaults."""
+    return rubric.model_dump(mode="python", exclude_defaults=True)
+
+
+def dump_rubric(rubric: Rubric) -> str:
+    """The rubric as YAML text that :func:`load_rubric` reads back to an equal rubric."""
+    return yaml.safe_dump(rubric_data(rubric), allow_unicode=True, sort_keys=False, width=100)
+
+
+def canonical_json(rubric: Rubric) -> str:
+    """The rubric's full content (defaults included) as canonical JSON: sorted keys, no spaces."""
+    data = rubric.model_dump(mode="json")
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def fingerprint(rubric: Rubric) -> str:
+    """sha256 of :func:`canonical_json`: equal for rubrics that mean the same, whatever their
+    formatting and comments."""
+    return hashlib.sha256(canonical_json(rubric).encode("utf-8")).hexdigest()
+
+
+def _bundled_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    inside = here / "_rubrics"
+    return inside if inside.is_dir() else here.parent.parent / "rubrics"
+
+
+def bundled_rubric(name: str) -> Rubric:
+    """A rubric shipped with the package, by file stem (``"shanyang-red-property-2019"``)."""
+    folder = _bundled_dir()
+    path = folder / f"{name}.yaml"
+    if not path.is_file():
+        names = sorted(p.stem for p in folder.glob("*.yaml"))
+        raise RubricError([Problem(f"no bundled rubric {name!r}; bundled: {', '.join(names)}")])
+    return load_rubric(path, name=f"{name}.yaml")
+
+
+def bundled_rubric_names() -> Iterator[str]:
+    """Stems of the bundled rubric files."""
+    return iter(sorted(p.stem for p in _bundled_dir().glob("*.yaml")))

@@ -1,0 +1,413 @@
+"""The rubric model: what a star-rating standard says, as validated, immutable data.
+
+A rubric is read from YAML by :func:`red_property.load_rubric`; this module only knows Python
+objects. Field-level rules (types, ranges, unknown keys) live on the models; rules that need the
+whole rubric (references resolve, levels reachable, ...) are in :mod:`red_property.rubric_checks`.
+
+Indicator kinds, and what one rater's value means for each:
+
+========== ===================================== ==============================================
+kind       a rater gives                         points
+========== ===================================== ==============================================
+check      1 (yes) or 0 (no)                     ``points`` x share of yes
+options    an option key (or its 0-based code)   the option's points (between neighbours when
+                                                 raters differ)
+score      points in ``[0, points]``             the value
+measure    a measured value                      ``points`` x share from goalposts or bands
+deduction  a count of occurrences                ``points - min(per x count, cap)``, not below
+                                                 ``floor``
+bonus      a count of occurrences                ``min(per x count, cap)``, into the bonus pool
+========== ===================================== ==============================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+__all__ = [
+    "Aggregate",
+    "BandStep",
+    "BonusIndicator",
+    "CheckIndicator",
+    "ClaimPolicy",
+    "DeductionIndicator",
+    "Dimension",
+    "Effective",
+    "Gate",
+    "Goalposts",
+    "Indicator",
+    "Label",
+    "Level",
+    "MeasureIndicator",
+    "OptionsIndicator",
+    "Rounding",
+    "Rubric",
+    "ScoreIndicator",
+    "Source",
+    "Veto",
+    "max_points",
+]
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+    Field(description="lower-case identifier: a letter, then letters, digits or _"),
+]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Label(_Model):
+    """A name in Chinese and/or English."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    @model_validator(mode="after")
+    def _one_language(self) -> Label:
+        if not (self.zh or self.en):
+            raise ValueError("a label needs `zh` or `en` (or both)")
+        return self
+
+    def text(self) -> str:
+        """English with Chinese in brackets, or whichever exists."""
+        if self.zh and self.en:
+            return f"{self.en} ({self.zh})"
+        return self.en or self.zh or ""
+
+    def short(self) -> str:
+        """The English label, else the Chinese one."""
+        return self.en or self.zh or ""
+
+
+class Effective(_Model):
+    """The dates a rubric version applies to (``end`` open when omitted)."""
+
+    start: dt.date
+    end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Effective:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("`end` is before `start`")
+        return self
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+class _IndicatorBase(_Model):
+    label: Label
+    note: str | None = None
+    default: Finite | None = Field(
+        default=None,
+        description="value used when no source rated the indicator for a company; "
+        "without it such a company is not rated",
+    )
+
+
+class CheckIndicator(_IndicatorBase):
+    """Yes/no item; a zero-point check is a prerequisite, gate or veto condition."""
+
+    kind: Literal["check"]
+    points: NonNegative = 0.0
+    pass_mark: Annotated[float, Field(gt=0, le=1)] = Field(
+        default=0.5, description="share of yes (after weighting sources) at which the check is met"
+    )
+
+
+class OptionsIndicator(_IndicatorBase):
+    """Ordered options, worst first, each worth points (none 0 / applied 3 / approved 5)."""
+
+    kind: Literal["options"]
+    options: dict[Id, NonNegative] = Field(min_length=2)
+
+
+class ScoreIndicator(_IndicatorBase):
+    """Points given directly, within ``[0, points]``."""
+
+    kind: Literal["score"]
+    points: Positive
+
+
+class Goalposts(_Model):
+    """Linear map: ``worst`` earns nothing, ``best`` earns everything (``best < worst``: lower
+    is better)."""
+
+    worst: Finite
+    best: Finite
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Goalposts:
+        if self.worst == self.best:
+            raise ValueError("`worst` and `best` must differ")
+        return self
+
+
+class BandStep(_Model):
+    """From ``threshold`` on (in the better direction) the indicator earns ``share`` of its
+    points."""
+
+    threshold: Finite
+    share: Share
+
+
+class MeasureIndicator(_IndicatorBase):
+    """A measured value (satisfaction rate, response time) mapped to a share of ``points``."""
+
+    kind: Literal["measure"]
+    points: Positive
+    goalposts: Goalposts | None = None
+    bands: list[BandStep] | None = None
+    better: Literal["higher", "lower"] = "higher"
+    range: Annotated[list[Finite], Field(min_length=2, max_length=2)] | None = Field(
+        default=None, description="[low, high]: values outside are input errors"
+    )
+
+    @model_validator(mode="after")
+    def _one_curve(self) -> MeasureIndicator:
+        if (self.goalposts is None) == (self.bands is None):
+            raise ValueError("give exactly one of `goalposts` and `bands`")
+        if self.range is not None and self.range[0] >= self.range[1]:
+            raise ValueError("`range` must be [low, high] with low < high")
+        if self.goalposts is not None:
+            gp = self.goalposts
+            implied = "higher" if gp.best > gp.worst else "lower"
+            if "better" in self.model_fields_set and self.better != implied:
+                raise ValueError(
+                    f"`better: {self.better}` contradicts goalposts worst={gp.worst}, "
+                    f"best={gp.best}; drop `better` or swap the goalposts"
+                )
+        return self
+
+
+class DeductionIndicator(_IndicatorBase):
+    """Starts at ``points``; ``per`` points off each occurrence, at most ``cap`` in all, never
+    below ``floor`` (扣完為止)."""
+
+    kind: Literal["deduction"]
+    points: Positive
+    per: Positive
+    cap: Positive | None = None
+    floor: NonNegative = 0.0
+
+
+class BonusIndicator(_IndicatorBase):
+    """``per`` points each occurrence, up to ``cap``; goes into the rubric's bonus pool."""
+
+    kind: Literal["bonus"]
+    per: Positive
+    cap: Positive
+
+
+Indicator = Annotated[
+    CheckIndicator
+    | OptionsIndicator
+    | ScoreIndicator
+    | MeasureIndicator
+    | DeductionIndicator
+    | BonusIndicator,
+    Field(discriminator="kind"),
+]
+
+
+class Dimension(_Model):
+    """One aspect scored; holds its indicators."""
+
+    label: Label
+    points: Positive | None = Field(
+        default=None, description="weighting 'points': must equal the sum of its indicators' points"
+    )
+    weight: Positive | None = Field(
+        default=None, description="weighting 'shares': the dimension's share of max_total"
+    )
+    indicators: dict[Id, Indicator] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class Aggregate(_Model):
+    """How one source's raters are combined on one company and indicator."""
+
+    method: Literal["mean", "median", "trimmed"] = "mean"
+    trim: Annotated[int, Field(ge=1)] = Field(
+        default=1, description="'trimmed': drop this many highest and this many lowest values"
+    )
+    min_raters: Annotated[int, Field(ge=1)] | None = Field(
+        default=None,
+        description="'trimmed': trim only when at least this many raters; plain mean below "
+        "(default 2 x trim + 1)",
+    )
+
+
+class Source(_Model):
+    """A group of raters with a weight (authority, association, peers)."""
+
+    label: Label
+    weight: Positive
+    covers: Literal["all"] | list[Id] = Field(
+        default="all", description="dimension or indicator ids this source rates"
+    )
+    aggregate: Aggregate | Literal["mean", "median"] = "mean"
+    quorum: Annotated[int, Field(ge=1)] = Field(
+        default=1, description="fewest raters per company and indicator"
+    )
+    when_short: Literal["renormalise", "not_rated", "fail"] = Field(
+        default="renormalise",
+        description="below quorum: give the weight to the other sources, mark the company not "
+        "rated, or refuse to evaluate",
+    )
+    peer: bool = Field(
+        default=False, description="raters belong to companies; self-ratings are excluded"
+    )
+
+    def aggregation(self) -> Aggregate:
+        """The aggregation as a model, whichever form the YAML used."""
+        if isinstance(self.aggregate, str):
+            return Aggregate(method=self.aggregate)
+        return self.aggregate
+
+
+# --------------------------------------------------------------------------- stars
+
+
+class Level(_Model):
+    """One star level and what it takes."""
+
+    stars: Annotated[int, Field(ge=1, le=10)]
+    label: Label | None = None
+    min_total: NonNegative
+    min_dimension_share: Share | dict[Id, Share] | None = Field(
+        default=None,
+        description="each dimension (or the named ones) must reach this share of its maximum",
+    )
+    requires: list[Id] = Field(
+        default_factory=list, description="check indicators that must be met for this level"
+    )
+    min_bonus: NonNegative = 0.0
+
+
+class Gate(_Model):
+    """Eligibility condition checked before scoring: failing it means 'not rated'."""
+
+    id: Id
+    label: Label
+    all_of: list[Id] | None = None
+    any_of: list[Id] | None = None
+
+    @model_validator(mode="after")
+    def _one_list(self) -> Gate:
+        if (self.all_of is None) == (self.any_of is None):
+            raise ValueError("give exactly one of `all_of` and `any_of`")
+        if not (self.all_of or self.any_of):
+            raise ValueError("a gate needs at least one indicator")
+        return self
+
+    def indicators(self) -> list[str]:
+        """The check indicators this gate reads."""
+        return list(self.all_of or self.any_of or [])
+
+
+class Veto(_Model):
+    """一票否決: when the check indicator ``when`` is met, remove the stars or cap them."""
+
+    id: Id
+    label: Label
+    when: Id
+    effect: Literal["remove", "cap"] = "remove"
+    cap: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _cap_given(self) -> Veto:
+        if self.effect == "cap" and self.cap is None:
+            raise ValueError("`effect: cap` needs `cap` (the most stars allowed)")
+        if self.effect == "remove" and self.cap is not None:
+            raise ValueError("`cap` only applies with `effect: cap`")
+        return self
+
+
+class ClaimPolicy(_Model):
+    """對標認領: how a claimed level is verified."""
+
+    required: bool = Field(
+        default=False, description="a company without a claim is not rated (else rated as earned)"
+    )
+    above_claim: Literal["award_claim", "award_earned"] = Field(
+        default="award_claim", description="earned more than claimed: award the claim or the earned"
+    )
+    below_claim: Literal["award_earned", "award_none"] = Field(
+        default="award_earned", description="earned less than claimed: award what it earned, or none"
+    )
+
+
+class Rounding(_Model):
+    """How the total is rounded before it is compared with thresholds."""
+
+    digits: Annotated[int, Field(ge=0, le=6)] = 1
+    mode: Literal["half_up", "half_even", "none"] = "half_up"
+
+
+# --------------------------------------------------------------------------- the rubric
+
+
+class Rubric(_Model):
+    """A versioned star-rating standard."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
+    version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    title: Label
+    effective: Effective | None = None
+    notes: list[str] = Field(default_factory=list)
+    weighting: Literal["points", "shares"] = "points"
+    max_total: Positive | None = Field(
+        default=None, description="weighting 'shares': the total a perfect company scores"
+    )
+    bonus_cap: Positive | None = Field(
+        default=None, description="most bonus points counted, over all bonus indicators"
+    )
+    rounding: Rounding = Field(default_factory=Rounding)
+    sources: dict[Id, Source] = Field(min_length=1)
+    dimensions: dict[Id, Dimension] = Field(min_length=1)
+    gates: list[Gate] = Field(default_factory=list)
+    levels: list[Level] = Field(min_length=1)
+    vetoes: list[Veto] = Field(default_factory=list)
+    claims: ClaimPolicy = Field(default_factory=ClaimPolicy)
+
+    def __repr__(self) -> str:
+        n = sum(len(d.indicators) for d in self.dimensions.values())
+        return (
+            f"<Rubric {self.id}@{self.version}: {len(self.dimensions)} dimensions, "
+            f"{n} indicators, {len(self.sources)} sources, {self.top_stars}★ top>"
+        )
+
+    @property
+    def top_stars(self) -> int:
+        """The highest level a company can be awarded."""
+        return max(level.stars for level in self.levels)
+
+    def indicators(self) -> dict[str, tuple[str, Indicator]]:
+        """Every indicator by id, with the id of its dimension, in rubric order."""
+        return {
+            iid: (did, ind)
+            for did, dim in self.dimensions.items()
+            for iid, ind in dim.indicators.items()
+        }
+
+
+def max_points(indicator: Indicator) -> float:
+    """The most points an indicator can give (a bonus indicator: its cap)."""
+    if isinstance(indicator, OptionsIndicator):
+        return max(indicator.options.values())
+    if isinstance(indicator, BonusIndicator):
+        return indicator.cap
+    return indicator.points

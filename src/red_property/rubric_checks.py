@@ -1,0 +1,308 @@
+"""Rules about a rubric as a whole, beyond what each field's type says.
+
+:func:`check_rubric` returns every problem found as ``(path, message)``, where ``path`` is the
+tuple of keys and indexes leading to the offending value, so the loader can point at its line and
+column. Nothing here raises.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .rubric import (
+    BonusIndicator,
+    CheckIndicator,
+    DeductionIndicator,
+    Indicator,
+    MeasureIndicator,
+    OptionsIndicator,
+    Rubric,
+    max_points,
+)
+
+__all__ = ["Loc", "check_rubric", "dimension_maxima", "total_maxima"]
+
+Loc = tuple[str | int, ...]
+
+_TOLERANCE = 1e-9
+
+
+def dimension_maxima(rubric: Rubric) -> dict[str, float]:
+    """The most points each dimension can contribute to the base total (bonus excluded)."""
+    if rubric.weighting == "points":
+        return {
+            did: sum(max_points(i) for i in dim.indicators.values() if _is_base(i))
+            for did, dim in rubric.dimensions.items()
+        }
+    total_weight = sum(d.weight or 0.0 for d in rubric.dimensions.values())
+    max_total = rubric.max_total or 0.0
+    return {
+        did: (dim.weight or 0.0) / total_weight * max_total if total_weight else 0.0
+        for did, dim in rubric.dimensions.items()
+    }
+
+
+def total_maxima(rubric: Rubric) -> tuple[float, float]:
+    """``(most base points, most bonus points)`` a company can reach."""
+    base = sum(dimension_maxima(rubric).values())
+    bonus = sum(
+        i.cap
+        for d in rubric.dimensions.values()
+        for i in d.indicators.values()
+        if isinstance(i, BonusIndicator)
+    )
+    if rubric.bonus_cap is not None:
+        bonus = min(bonus, rubric.bonus_cap)
+    return base, bonus
+
+
+def _is_base(indicator: Indicator) -> bool:
+    return not isinstance(indicator, BonusIndicator)
+
+
+def check_rubric(rubric: Rubric) -> list[tuple[Loc, str]]:
+    """Every whole-rubric problem, as ``(path, message)`` pairs, in file order."""
+    problems: list[tuple[Loc, str]] = []
+    problems += _check_ids(rubric)
+    problems += _check_indicators(rubric)
+    problems += _check_weights(rubric)
+    problems += _check_sources(rubric)
+    problems += _check_levels(rubric)
+    problems += _check_conditions(rubric)
+    return problems
+
+
+def _check_ids(rubric: Rubric) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    seen: dict[str, str] = {}
+    for did in rubric.dimensions:
+        seen[did] = "dimension"
+    for did, dim in rubric.dimensions.items():
+        for iid in dim.indicators:
+            if iid in seen:
+                out.append(
+                    (
+                        ("dimensions", did, "indicators", iid),
+                        f"id '{iid}' is already used by a {seen[iid]}; ids of dimensions and "
+                        "indicators must be unique across the rubric",
+                    )
+                )
+            seen[iid] = f"indicator in '{did}'" if iid not in seen else seen[iid]
+    for what, items in (("gates", rubric.gates), ("vetoes", rubric.vetoes)):
+        counts = Counter(item.id for item in items)
+        for n, item in enumerate(items):
+            if counts[item.id] > 1:
+                out.append(((what, n, "id"), f"id '{item.id}' appears {counts[item.id]} times"))
+    return out
+
+
+def _check_indicators(rubric: Rubric) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    for did, dim in rubric.dimensions.items():
+        for iid, ind in dim.indicators.items():
+            loc: Loc = ("dimensions", did, "indicators", iid)
+            if isinstance(ind, OptionsIndicator):
+                pts = list(ind.options.values())
+                if any(b < a for a, b in zip(pts, pts[1:], strict=False)):
+                    out.append(
+                        (
+                            (*loc, "options"),
+                            "options must be listed worst first: points may not decrease "
+                            f"(got {pts})",
+                        )
+                    )
+            elif isinstance(ind, MeasureIndicator) and ind.bands is not None:
+                thresholds = [b.threshold for b in ind.bands]
+                shares = [b.share for b in ind.bands]
+                want = sorted(thresholds, reverse=ind.better == "higher")
+                if thresholds != want or len(set(thresholds)) != len(thresholds):
+                    order = "highest" if ind.better == "higher" else "lowest"
+                    out.append(
+                        ((*loc, "bands"), f"bands must be listed best first ({order} threshold "
+                         "first), thresholds distinct")
+                    )
+                elif any(b > a for a, b in zip(shares, shares[1:], strict=False)):
+                    out.append(((*loc, "bands"), "a worse band may not earn a larger share"))
+            elif isinstance(ind, DeductionIndicator) and ind.floor >= ind.points:
+                out.append(((*loc, "floor"), f"floor {ind.floor} leaves nothing to deduct from "
+                            f"{ind.points} points; use a floor below points"))
+            if ind.default is not None:
+                problem = _default_problem(ind, ind.default)
+                if problem:
+                    out.append(((*loc, "default"), problem))
+    return out
+
+
+def _default_problem(ind: Indicator, value: float) -> str:
+    if isinstance(ind, CheckIndicator) and value not in (0, 1):
+        return "a check's default must be 0 or 1"
+    if isinstance(ind, OptionsIndicator) and not (
+        value == int(value) and 0 <= value < len(ind.options)
+    ):
+        return f"an options default is an option's position, 0 to {len(ind.options) - 1}"
+    if isinstance(ind, (DeductionIndicator, BonusIndicator)) and value < 0:
+        return "a count default may not be negative"
+    return ""
+
+
+def _check_weights(rubric: Rubric) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    if rubric.weighting == "points":
+        if rubric.max_total is not None:
+            out.append((("max_total",), "`max_total` only applies with `weighting: shares`; "
+                        "with points the maximum is the sum of the indicators' points"))
+        for did, dim in rubric.dimensions.items():
+            if dim.weight is not None:
+                out.append((("dimensions", did, "weight"), "`weight` needs `weighting: shares`;"
+                            " with `weighting: points` give `points` or nothing"))
+            base = sum(max_points(i) for i in dim.indicators.values() if _is_base(i))
+            if dim.points is not None and abs(dim.points - base) > _TOLERANCE:
+                out.append(
+                    (
+                        ("dimensions", did, "points"),
+                        f"the dimension states {dim.points:g} points but its indicators add up "
+                        f"to {base:g}; make them agree",
+                    )
+                )
+    else:
+        if rubric.max_total is None:
+            out.append((("weighting",), "`weighting: shares` needs `max_total`"))
+        total = 0.0
+        for did, dim in rubric.dimensions.items():
+            if dim.points is not None:
+                out.append((("dimensions", did, "points"), "`points` needs `weighting: points`;"
+                            " with shares give `weight`"))
+            if dim.weight is None:
+                out.append((("dimensions", did), "`weighting: shares` needs a `weight` on every "
+                            "dimension"))
+            total += dim.weight or 0.0
+            base = sum(max_points(i) for i in dim.indicators.values() if _is_base(i))
+            if base <= 0:
+                out.append((("dimensions", did, "indicators"), "a weighted dimension needs at "
+                            "least one indicator worth points"))
+        if abs(total - 1.0) > 1e-6 and all(d.weight for d in rubric.dimensions.values()):
+            out.append((("dimensions",), f"dimension weights add up to {total:g}, not 1"))
+    has_bonus = any(
+        isinstance(i, BonusIndicator)
+        for d in rubric.dimensions.values()
+        for i in d.indicators.values()
+    )
+    if rubric.bonus_cap is not None and not has_bonus:
+        out.append((("bonus_cap",), "`bonus_cap` is set but no indicator is of kind bonus"))
+    return out
+
+
+def _check_sources(rubric: Rubric) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    indicators = rubric.indicators()
+    covered: set[str] = set()
+    for sid, src in rubric.sources.items():
+        if src.covers == "all":
+            covered |= set(indicators)
+        else:
+            for n, ref in enumerate(src.covers):
+                if ref in rubric.dimensions:
+                    covered |= set(rubric.dimensions[ref].indicators)
+                elif ref in indicators:
+                    covered.add(ref)
+                else:
+                    out.append(
+                        (("sources", sid, "covers", n), f"'{ref}' is neither a dimension nor an "
+                         "indicator of this rubric")
+                    )
+        agg = src.aggregation()
+        if agg.method == "trimmed":
+            need = 2 * agg.trim + 1
+            at = agg.min_raters if agg.min_raters is not None else need
+            if at < need:
+                out.append(
+                    (
+                        ("sources", sid, "aggregate", "min_raters"),
+                        f"dropping {agg.trim} highest and {agg.trim} lowest needs at least "
+                        f"{need} raters, not {at}",
+                    )
+                )
+    for iid, (did, _) in indicators.items():
+        if iid not in covered:
+            out.append(
+                (("dimensions", did, "indicators", iid), f"no source rates indicator '{iid}'; "
+                 "add it (or its dimension) to a source's `covers`")
+            )
+    return out
+
+
+def _check_levels(rubric: Rubric) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    base, bonus = total_maxima(rubric)
+    maxima = dimension_maxima(rubric)
+    for n, (a, b) in enumerate(zip(rubric.levels, rubric.levels[1:], strict=False), start=1):
+        if b.stars <= a.stars:
+            out.append((("levels", n, "stars"), f"levels must be listed lowest first with "
+                        f"distinct stars: {b.stars} follows {a.stars}"))
+        elif b.min_total <= a.min_total:
+            out.append((("levels", n, "min_total"), f"{b.stars}★ needs {b.min_total:g}, not "
+                        f"more than {a.stars}★'s {a.min_total:g}; thresholds must rise"))
+    for n, level in enumerate(rubric.levels):
+        if level.min_total > base + bonus + _TOLERANCE:
+            out.append(
+                (
+                    ("levels", n, "min_total"),
+                    f"{level.stars}★ needs {level.min_total:g} but at most {base + bonus:g} can "
+                    f"be scored ({base:g} base + {bonus:g} bonus); unreachable",
+                )
+            )
+        if level.min_bonus > bonus + _TOLERANCE:
+            out.append((("levels", n, "min_bonus"), f"{level.stars}★ needs {level.min_bonus:g} "
+                        f"bonus points but at most {bonus:g} can be earned"))
+        shares = level.min_dimension_share
+        if isinstance(shares, dict):
+            for did in shares:
+                if did not in rubric.dimensions:
+                    out.append((("levels", n, "min_dimension_share", did), f"'{did}' is not a "
+                                "dimension of this rubric"))
+        if shares is not None:
+            need = _dimension_floor(shares, maxima)
+            if need > level.min_total + _TOLERANCE and need > base + _TOLERANCE:
+                out.append((("levels", n, "min_dimension_share"), "per-dimension minimums "
+                            f"need {need:g} points, more than the rubric's {base:g}"))
+            zero = [d for d, m in maxima.items() if m <= 0 and isinstance(shares, dict)
+                    and shares.get(d, 0.0) > 0]
+            for did in zero:
+                out.append((("levels", n, "min_dimension_share"), f"dimension '{did}' has no "
+                            "points, so no share of it can be required"))
+    return out
+
+
+def _share_for(shares: float | dict[str, float], did: str) -> float:
+    return shares.get(did, 0.0) if isinstance(shares, dict) else shares
+
+
+def _dimension_floor(shares: float | dict[str, float], maxima: dict[str, float]) -> float:
+    return sum(_share_for(shares, d) * m for d, m in maxima.items())
+
+
+def _check_conditions(rubric: Rubric) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    indicators = rubric.indicators()
+
+    def need_check(loc: Loc, ref: str) -> None:
+        if ref not in indicators:
+            out.append((loc, f"'{ref}' is not an indicator of this rubric"))
+        elif not isinstance(indicators[ref][1], CheckIndicator):
+            out.append((loc, f"'{ref}' is a {indicators[ref][1].kind} indicator; conditions "
+                        "read check indicators (met or not met)"))
+
+    for n, level in enumerate(rubric.levels):
+        for k, ref in enumerate(level.requires):
+            need_check(("levels", n, "requires", k), ref)
+    for n, gate in enumerate(rubric.gates):
+        field = "all_of" if gate.all_of is not None else "any_of"
+        for k, ref in enumerate(gate.indicators()):
+            need_check(("gates", n, field, k), ref)
+    top = rubric.top_stars
+    for n, veto in enumerate(rubric.vetoes):
+        need_check(("vetoes", n, "when"), veto.when)
+        if veto.cap is not None and veto.cap >= top:
+            out.append((("vetoes", n, "cap"), f"a cap of {veto.cap}★ never binds: the top "
+                        f"level is {top}★; lower it or use `effect: remove`"))
+    return out

@@ -1,1 +1,39 @@
-"""red-property: star ratings of property-management companies, explained and reproducible."""
+"""red-property: star ratings of property-management companies, explained and reproducible.
+
+Load a rubric, read a season's ratings, evaluate::
+
+    import red_property as rp
+
+    rubric = rp.load_rubric("rubrics/shanyang-red-property-2019.yaml")
+    ratings = rp.Ratings.from_csv("examples/shanyang-2019/ratings.csv")
+    report = rp.evaluate(rubric, ratings, claims="examples/shanyang-2019/claims.csv")
+    print(report.explain("sy-03"))
+"""
+
+from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
+from .evaluation import evaluate, library_version
+from .loading import bundled_rubric, dump_rubric, fingerprint, load_rubric
+from .ratings import Claims, Ratings
+from .report import Explanation, Report
+from .rubric import Rubric
+
+__version__ = library_version()
+
+__all__ = [
+    "Claims",
+    "EvaluationError",
+    "Explanation",
+    "Problem",
+    "RatingsError",
+    "RedPropertyError",
+    "Report",
+    "Rubric",
+    "RubricError",
+    "Ratings",
+    "__version__",
+    "bundled_rubric",
+    "dump_rubric",
+    "evaluate",
+    "fingerprint",
+    "load_rubric",
+]

@@ -39,6 +39,7 @@ __all__ = [
     "Gate",
     "Goalposts",
     "Indicator",
+    "InputPolicy",
     "Label",
     "Level",
     "MeasureIndicator",
@@ -350,6 +351,19 @@ class ClaimPolicy(_Model):
     )
 
 
+class InputPolicy(_Model):
+    """What happens to a ratings row that breaks a rule: refuse the whole input, or drop the row
+    (every dropped row is counted and listed in the report)."""
+
+    invalid_rows: Literal["error", "drop"] = Field(
+        default="error",
+        description="unknown company/source/indicator, value out of domain, duplicate, ...",
+    )
+    self_ratings: Literal["drop", "error"] = Field(
+        default="drop", description="a peer rater rating its own company"
+    )
+
+
 class Rounding(_Model):
     """How the total is rounded before it is compared with thresholds."""
 
@@ -382,6 +396,7 @@ class Rubric(_Model):
     levels: list[Level] = Field(min_length=1)
     vetoes: list[Veto] = Field(default_factory=list)
     claims: ClaimPolicy = Field(default_factory=ClaimPolicy)
+    input: InputPolicy = Field(default_factory=InputPolicy)
 
     def __repr__(self) -> str:
         n = sum(len(d.indicators) for d in self.dimensions.values())

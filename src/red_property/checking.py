@@ -1,0 +1,219 @@
+"""Match ratings rows to a compiled rubric: every row is kept, dropped by policy, or an error.
+
+Each rule is a vectorised test over all rows; a row's first failing rule is its reason. With the
+rubric's ``input.invalid_rows: error`` (the default) any invalid row makes a
+:class:`~red_property.errors.RatingsError` listing them all (the first
+:data:`MAX_LISTED` of each reason, and how many more); with ``drop`` they are dropped and
+reported. Self-ratings follow ``input.self_ratings`` (dropped by default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import Problem, RatingsError
+from .plan import Plan
+from .ratings import Ratings
+
+__all__ = ["MAX_LISTED", "Checked", "check_ratings"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+#: How many rows of each reason are listed in an error or report (all are counted).
+MAX_LISTED = 50
+
+OK = 0
+REASONS = {
+    1: "unknown source {source!r}; the rubric's sources are {sources}",
+    2: "unknown indicator {indicator!r}; check the rubric's indicator ids",
+    3: "unknown company {company!r}; it is not in the companies table",
+    4: "source {source!r} does not rate indicator {indicator!r} (see the source's `covers`)",
+    5: "value {text!r} is not a number{options}",
+    6: "value {value} is not a finite number",
+    7: "value {value:g} is outside {lower:g} to {upper:g} for indicator {indicator!r}",
+    8: "value {value:g} must be a whole number for indicator {indicator!r}",
+    9: "rater {rater!r} rated company {company!r} on {indicator!r} twice; keep one row",
+    10: "rater {rater!r} appears in more than one source; a rater belongs to one source",
+    11: "peer rating without rater_company: name the company the rater belongs to",
+    12: "self-rating: rater {rater!r} belongs to {company!r}, the company rated",
+}
+SELF_RATING = 12
+COLUMN = {1: "source", 2: "indicator", 3: "company", 4: "indicator", 5: "value", 6: "value",
+          7: "value", 8: "value", 9: "rater", 10: "rater", 11: "rater_company", 12: "rater"}
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The kept rows, coded to the plan's axes, and the account of the others."""
+
+    company: IntArray  # into companies
+    source: IntArray  # into plan.sources
+    indicator: IntArray  # into plan.indicators
+    rater: IntArray  # into rater_labels
+    value: FloatArray
+    companies: npt.NDArray[np.str_]
+    rater_labels: npt.NDArray[np.str_]
+    rows_read: int
+    dropped: tuple[Problem, ...]  # listed (capped per reason)
+    dropped_by_reason: dict[str, int]
+
+
+def _lookup(labels: npt.NDArray[np.str_], known: tuple[str, ...]) -> IntArray:
+    pos = {k: n for n, k in enumerate(known)}
+    return np.array([pos.get(str(label), -1) for label in labels], dtype=np.int64)
+
+
+def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None = None
+                  ) -> Checked:
+    """Code ``ratings`` to ``plan``; raise or drop (by the rubric's policy) every bad row."""
+    n = len(ratings)
+    reason = np.zeros(n, dtype=np.int8)
+
+    def flag(mask: npt.NDArray[np.bool_], code: int) -> None:
+        np.copyto(reason, np.int8(code), where=mask & (reason == OK))
+
+    s = _lookup(ratings.source_labels, plan.sources)[ratings.source]
+    i = _lookup(ratings.indicator_labels, plan.indicators)[ratings.indicator]
+    flag(s < 0, 1)
+    flag(i < 0, 2)
+    if companies is not None:
+        known = np.isin(ratings.company_labels, np.asarray(companies, dtype=str))
+        flag(~known[ratings.company], 3)
+    si, ii = np.maximum(s, 0), np.maximum(i, 0)
+    flag(~plan.covers[si, ii], 4)
+
+    value = ratings.value.copy()
+    if ratings.text is not None:
+        value = _option_codes(plan, ratings, i, value)
+        flag(np.isnan(value) & (ratings.text != ""), 5)
+    flag(~np.isfinite(value), 6)
+    with np.errstate(invalid="ignore"):
+        flag((value < plan.lower[ii]) | (value > plan.upper[ii]), 7)
+        flag(plan.integral[ii] & (value != np.round(value)), 8)
+
+    valid = reason == OK
+    _flag_duplicates(ratings, s, i, valid, reason)
+    _flag_multi_source(ratings, s, reason)
+    peer = plan.peer[si] & (reason == OK)
+    flag(peer & (ratings.rater_company < 0), 11)
+    flag(peer & (ratings.rater_company == ratings.company), SELF_RATING)
+
+    problems, counts = _account(plan, ratings, reason, s, i, value)
+    bad = {r for r in counts if r != SELF_RATING}
+    policy = plan.rubric.input
+    errors = [p for p, r in problems if (r in bad and policy.invalid_rows == "error")
+              or (r == SELF_RATING and policy.self_ratings == "error")]
+    if errors:
+        raise RatingsError(errors, source=ratings.origin)
+    keep = reason == OK
+    if companies is None:
+        rated = np.unique(ratings.company)  # every company named, even if all its rows dropped
+        company_labels = ratings.company_labels[rated]
+        remap = np.full(len(ratings.company_labels), -1, dtype=np.int64)
+        remap[rated] = np.arange(len(rated))
+    else:
+        company_labels = np.asarray(companies, dtype=str)
+        remap = _lookup(ratings.company_labels, tuple(companies))
+    return Checked(
+        company=remap[ratings.company[keep]],
+        source=s[keep],
+        indicator=i[keep],
+        rater=ratings.rater[keep],
+        value=value[keep],
+        companies=company_labels,
+        rater_labels=ratings.rater_labels,
+        rows_read=n,
+        dropped=tuple(p for p, _ in problems),
+        dropped_by_reason={_short(r): c for r, c in counts.items()},
+    )
+
+
+def _short(code: int) -> str:
+    return {1: "unknown source", 2: "unknown indicator", 3: "unknown company",
+            4: "source does not rate indicator", 5: "not a number", 6: "not finite",
+            7: "out of range", 8: "not a whole number", 9: "duplicate", 10: "rater in two sources",
+            11: "peer rating without rater_company", 12: "self-rating"}[code]
+
+
+def _option_codes(plan: Plan, ratings: Ratings, i: IntArray, value: FloatArray) -> FloatArray:
+    """Option keys given as text become their 0-based position."""
+    assert ratings.text is not None
+    text_rows = np.flatnonzero(ratings.text != "")
+    for k, keys in plan.option_keys.items():
+        rows = text_rows[i[text_rows] == k]
+        for code, key in enumerate(keys):
+            value[rows[ratings.text[rows] == key]] = code
+    return value
+
+
+def _flag_duplicates(ratings: Ratings, s: IntArray, i: IntArray, valid: npt.NDArray[np.bool_],
+                     reason: npt.NDArray[np.int8]) -> None:
+    rows = np.flatnonzero(valid)
+    n_r = max(len(ratings.rater_labels), 1)
+    n_i = max(int(i.max(initial=0)) + 1, 1)
+    n_s = max(int(s.max(initial=0)) + 1, 1)
+    key = ((ratings.company[rows] * n_s + s[rows]) * n_r + ratings.rater[rows]) * n_i + i[rows]
+    if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
+        return  # strictly increasing: no two rows share a key (the common, fast case)
+    order = np.argsort(key, kind="stable")
+    sk = key[order]
+    repeat = np.flatnonzero(sk[1:] == sk[:-1]) + 1
+    if repeat.size:
+        reason[rows[order[repeat]]] = 9
+
+
+def _flag_multi_source(ratings: Ratings, s: IntArray, reason: npt.NDArray[np.int8]) -> None:
+    ok = s >= 0
+    n_s = int(s.max(initial=0)) + 1
+    pairs = np.zeros((len(ratings.rater_labels), n_s), dtype=bool)
+    pairs[ratings.rater[ok], s[ok]] = True
+    multi = pairs.sum(axis=1) > 1
+    if multi.any():
+        mask = multi[ratings.rater] & (reason == OK)
+        reason[mask] = 10
+
+
+def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntArray,
+             i: IntArray, value: FloatArray) -> tuple[list[tuple[Problem, int]], dict[int, int]]:
+    counts: dict[int, int] = {}
+    problems: list[tuple[Problem, int]] = []
+    codes, tally = np.unique(reason[reason != OK], return_counts=True)
+    for code, count in zip(codes.tolist(), tally.tolist(), strict=True):
+        counts[code] = count
+        rows = np.flatnonzero(reason == code)
+        for k in rows[:MAX_LISTED].tolist():
+            problems.append((_problem(plan, ratings, code, k, s, i, value), code))
+        if count > MAX_LISTED:
+            problems.append((Problem(f"... and {count - MAX_LISTED} more rows: {_short(code)}",
+                                     file=ratings.origin, row=int(ratings.row[rows[-1]]),
+                                     path=COLUMN[code]), code))
+    problems.sort(key=lambda pc: pc[0].row)
+    return problems, counts
+
+
+def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: IntArray,
+             value: FloatArray) -> Problem:
+    ind = int(i[k])
+    options = ""
+    if ind in plan.option_keys:
+        options = f" or an option of {plan.indicators[ind]!r}: {', '.join(plan.option_keys[ind])}"
+    rc = int(ratings.rater_company[k])
+    fields = {
+        "source": str(ratings.source_labels[ratings.source[k]]),
+        "sources": ", ".join(plan.sources),
+        "indicator": str(ratings.indicator_labels[ratings.indicator[k]]),
+        "company": str(ratings.company_labels[ratings.company[k]]),
+        "rater": str(ratings.rater_labels[ratings.rater[k]]),
+        "rater_company": str(ratings.company_labels[rc]) if rc >= 0 else "",
+        "value": float(value[k]),
+        "text": "" if ratings.text is None else str(ratings.text[k]),
+        "options": options,
+        "lower": float(plan.lower[max(ind, 0)]),
+        "upper": float(plan.upper[max(ind, 0)]),
+    }
+    return Problem(REASONS[code].format(**fields), file=ratings.origin, row=int(ratings.row[k]),
+                   path=COLUMN[code])

@@ -1,0 +1,176 @@
+"""The ``red-property`` command: a thin layer that turns library errors into messages and exit
+codes, in one place.
+
+Exit codes: 0 success; 1 invalid input found (a rubric, ratings or claims problem, or a policy
+refusing to evaluate); 2 usage error. Results go to stdout, diagnostics to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
+from .evaluation import evaluate, library_version
+from .loading import load_rubric
+from .schema import rubric_json_schema_text
+
+__all__ = ["main"]
+
+OK, INVALID, USAGE = 0, 1, 2
+
+
+def _github(p: Problem) -> str:
+    """A GitHub Actions annotation (``::error file=F,line=L,col=C::message``)."""
+    where = [f"file={p.file}"] if p.file else []
+    if p.line:
+        where.append(f"line={p.line}")
+    if p.column:
+        where.append(f"col={p.column}")
+    if p.row and not p.line:
+        where.append(f"line={p.row}")
+    text = f"{p.path}: {p.message}" if p.path else p.message
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::error {','.join(where)}::{text}"
+
+
+def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
+    for p in problems:
+        print(_github(p) if fmt == "github" else str(p), file=sys.stderr)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    results = []
+    status = OK
+    for name in args.files:
+        try:
+            rubric = load_rubric(name)
+            results.append({"file": name, "valid": True, "id": rubric.id,
+                            "version": rubric.version, "problems": []})
+        except RubricError as exc:
+            status = INVALID
+            results.append({"file": name, "valid": False,
+                            "problems": [p.to_dict() for p in exc.problems]})
+            if args.format != "json":
+                _print_problems(exc.problems, args.format)
+    if args.format == "json":
+        print(json.dumps({"valid": status == OK, "files": results}, indent=2,
+                         ensure_ascii=False))
+    elif args.format == "text":
+        for r in results:
+            if r["valid"]:
+                print(f"{r['file']}: ok ({r['id']}@{r['version']})")
+        bad = sum(1 for r in results if not r["valid"])
+        n_problems = sum(len(r["problems"]) for r in results)
+        print(f"{len(results)} file(s) checked, {bad} invalid, {n_problems} problem(s)")
+    return status
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(rubric_json_schema_text())
+    return OK
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    report = evaluate(args.rubric, args.ratings, claims=args.claims)
+    if args.format == "json":
+        text = report.to_json() + "\n"
+    elif args.format == "csv":
+        if not args.out:
+            print("red-property score: --format csv needs --out FILE", file=sys.stderr)
+            return USAGE
+        report.to_csv(args.out)
+        print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+        return OK
+    else:
+        text = report.table() + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    report = evaluate(args.rubric, args.ratings, claims=args.claims)
+    try:
+        explanation = report.explain(args.company)
+    except KeyError:
+        known = ", ".join(report.companies[:10].tolist())
+        print(f"red-property explain: no company {args.company!r} in the ratings "
+              f"(some are: {known})", file=sys.stderr)
+        return INVALID
+    if args.format == "json":
+        print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(explanation)
+    return OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for the docs test)."""
+    parser = argparse.ArgumentParser(
+        prog="red-property",
+        description="Star ratings of property-management companies from authority, "
+        "association and peer ratings: explained, reproducible, defensible.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {library_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("validate", help="check rubric files; report every problem",
+                       description="Check rubric YAML files. Exit 0 when all are valid, 1 when "
+                       "any has a problem (each reported as file:line:column: path: message).")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("schema", help="print the rubric JSON Schema",
+                       description="Print the JSON Schema of rubric files (for editors).")
+    p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser("score", help="score a season and print the star table",
+                       description="Score every company of a ratings CSV against a rubric.")
+    p.add_argument("rubric", metavar="RUBRIC")
+    p.add_argument("ratings", metavar="RATINGS")
+    p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--out", metavar="F", help="write to this file instead of stdout")
+    p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("explain", help="explain one company's stars",
+                       description="Why a company got its stars and what the next star takes.")
+    p.add_argument("rubric", metavar="RUBRIC")
+    p.add_argument("ratings", metavar="RATINGS")
+    p.add_argument("company", metavar="COMPANY")
+    p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_cmd_explain)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except (RubricError, RatingsError) as exc:
+        _print_problems(exc.problems, getattr(args, "format", "text"))
+        return INVALID
+    except (EvaluationError, RedPropertyError) as exc:
+        print(f"red-property: {exc}", file=sys.stderr)
+        return INVALID
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

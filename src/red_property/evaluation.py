@@ -1,0 +1,98 @@
+"""The main job: ``evaluate(rubric, ratings, claims=...) -> Report``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import numpy as np
+
+from .awarding import award
+from .checking import check_ratings
+from .errors import Problem, RatingsError
+from .loading import load_rubric
+from .plan import Plan, compile_plan
+from .ratings import Claims, Ratings, read_claims
+from .report import Report
+from .rubric import Rubric
+from .scoring import score
+
+__all__ = ["evaluate", "library_version"]
+
+
+def library_version() -> str:
+    """The installed version of red-property."""
+    try:
+        return version("red-property")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        return "0+unknown"
+
+
+def evaluate(
+    rubric: Rubric | Plan | str | os.PathLike[str],
+    ratings: Ratings | str | os.PathLike[str],
+    *,
+    claims: Claims | Mapping[str, int] | str | os.PathLike[str] | Sequence[Any] | None = None,
+    companies: Sequence[str] | None = None,
+) -> Report:
+    """Score every company and award stars.
+
+    ``rubric`` is a :class:`Rubric` (or a compiled plan, or a path to a YAML file); ``ratings``
+    a :class:`Ratings` (or a path to a CSV file). ``claims`` maps companies to the stars they
+    claim. ``companies``, when given, is the full list of companies: a rating for any other is an
+    invalid row, and a listed company without ratings is reported as not rated.
+
+    Raises :class:`~red_property.errors.RatingsError` for bad input rows (unless the rubric's
+    ``input`` policy drops them) and :class:`~red_property.errors.EvaluationError` when a source
+    with ``when_short: fail`` is short.
+    """
+    if isinstance(rubric, (str, os.PathLike)):
+        rubric = load_rubric(rubric)
+    plan = rubric if isinstance(rubric, Plan) else compile_plan(rubric)
+    if isinstance(ratings, (str, os.PathLike)):
+        ratings = Ratings.from_csv(ratings)
+    checked = check_ratings(plan, ratings, companies=None if companies is None
+                            else [str(c) for c in companies])
+    n_c = len(checked.companies)
+    claimed = np.full(n_c, -1, dtype=np.int64)
+    warnings: list[str] = []
+    if claims is not None:
+        claimed = _claims(plan, read_claims(claims), checked.companies, claimed)
+    scores = score(plan, checked, n_c)
+    awards = award(plan, scores, claimed)
+    if checked.dropped:
+        warnings.append(f"{ratings.origin}: {len(ratings) - len(checked.value)} rows dropped "
+                        "by the rubric's input policy")
+    return Report(
+        plan=plan,
+        companies=checked.companies,
+        scores=scores,
+        awards=awards,
+        rows_read=checked.rows_read,
+        rows_used=int(checked.value.shape[0]),
+        dropped=checked.dropped,
+        dropped_by_reason=checked.dropped_by_reason,
+        warnings=tuple(warnings),
+        library_version=library_version(),
+    )
+
+
+def _claims(plan: Plan, claims: Claims, companies: np.ndarray, out: np.ndarray) -> np.ndarray:
+    index = {str(c): k for k, c in enumerate(companies.tolist())}
+    valid = {0, *plan.level_stars.tolist()}
+    problems = []
+    for company, stars, row in zip(claims.company, claims.stars, claims.row, strict=True):
+        if company not in index:
+            problems.append(Problem(f"unknown company {company!r}: it has no ratings",
+                                    file=claims.origin, row=row, path="company"))
+        elif stars not in valid:
+            problems.append(Problem(f"{stars} is not a level of the rubric "
+                                    f"({', '.join(map(str, sorted(valid)))})",
+                                    file=claims.origin, row=row, path="stars"))
+        else:
+            out[index[company]] = stars
+    if problems:
+        raise RatingsError(problems, source=claims.origin)
+    return out

@@ -1,0 +1,393 @@
+"""Ratings: one value given by one rater to one company on one indicator, held as columns.
+
+:class:`Ratings` knows nothing of rubrics; it holds the input as read, with every row's origin
+(its row number) kept so that later problems can point at it. :func:`check_ratings` matches the
+rows to a compiled rubric (:class:`~red_property.plan.Plan`): every row is either kept or
+accounted for as a problem (an error, or a row dropped by the rubric's declared policy).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import Problem, RatingsError
+
+__all__ = ["Claims", "Ratings", "factorize", "read_claims"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+StrArray = npt.NDArray[np.str_]
+
+REQUIRED = ("company", "source", "rater", "indicator", "value")
+OPTIONAL = ("rater_company", "note")
+_ENCODINGS = ("utf-8-sig", "gb18030")
+_SAMPLE = 4096
+
+
+def factorize(values: Any) -> tuple[IntArray, StrArray]:
+    """Codes and sorted labels of a column of strings: ``labels[codes] == values``.
+
+    Vectorised and fast on real ratings tables: runs of equal values (rows grouped by company,
+    source or rater) are collapsed first, and the labels are found from a sample, then completed
+    from the rows the sample missed. Exact whatever the order of the rows.
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "U":
+        arr = arr.astype(str)
+    n = arr.shape[0]
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, dtype=arr.dtype)
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    np.not_equal(arr[1:], arr[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    heads = arr[starts]
+    step = max(1, len(heads) // _SAMPLE)
+    labels = np.unique(np.concatenate([heads[:_SAMPLE], heads[::step]]))
+    idx = np.minimum(np.searchsorted(labels, heads), len(labels) - 1)
+    missed = labels[idx] != heads
+    if missed.any():
+        labels = np.union1d(labels, heads[missed])
+        idx = np.searchsorted(labels, heads)
+    codes = idx.astype(np.int64, copy=False)
+    if len(starts) != n:
+        codes = np.repeat(codes, np.diff(np.append(starts, n)))
+    return codes, labels
+
+
+def _stripped(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:
+    """Labels without surrounding blanks ("A " and "A" are one company)."""
+    clean = np.char.strip(labels)
+    if np.array_equal(clean, labels):
+        return codes, labels
+    merged, inverse = np.unique(clean, return_inverse=True)
+    return inverse.astype(np.int64)[codes], merged
+
+
+def _to_float(values: Any) -> tuple[FloatArray, npt.NDArray[np.object_] | None]:
+    """Numeric values, and the original text of the entries that are not numbers."""
+    arr = np.asarray(values)
+    if arr.dtype.kind in "fiub":
+        return arr.astype(np.float64, copy=False), None
+    out = np.full(arr.shape[0], np.nan)
+    text = np.empty(arr.shape[0], dtype=object)
+    text[:] = ""
+    as_str = arr.astype(str)
+    for k, s in enumerate(as_str.tolist()):  # text input only: CSV or records
+        try:
+            out[k] = float(s)
+        except ValueError:
+            text[k] = s.strip()
+    return out, text
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Ratings:
+    """A season's ratings in long format, one row a rating, as columns of codes.
+
+    Build it with :meth:`from_csv`, :meth:`from_records`, :meth:`from_columns` (the fast path,
+    for numpy arrays) or :meth:`from_frame` (pandas).
+    """
+
+    company: IntArray
+    source: IntArray
+    rater: IntArray
+    indicator: IntArray
+    value: FloatArray
+    rater_company: IntArray
+    company_labels: StrArray
+    source_labels: StrArray
+    rater_labels: StrArray
+    indicator_labels: StrArray
+    row: IntArray
+    text: npt.NDArray[np.object_] | None = None
+    note: npt.NDArray[np.str_] | None = None
+    origin: str = "<columns>"
+
+    def __len__(self) -> int:
+        return int(self.value.shape[0])
+
+    def __repr__(self) -> str:
+        return (
+            f"<Ratings {len(self)} rows: {len(self.company_labels)} companies, "
+            f"{len(self.source_labels)} sources, {len(self.rater_labels)} raters, "
+            f"{len(self.indicator_labels)} indicators>"
+        )
+
+    # ------------------------------------------------------------------ constructors
+
+    @classmethod
+    def from_columns(
+        cls,
+        *,
+        company: Any,
+        source: Any,
+        rater: Any,
+        indicator: Any,
+        value: Any,
+        rater_company: Any = None,
+        note: Any = None,
+        row: Any = None,
+        origin: str = "<columns>",
+    ) -> Ratings:
+        """Ratings from equal-length columns (numpy arrays or sequences): the fast path.
+
+        ``rater_company`` names the company a peer rater belongs to ("" or None for raters who
+        belong to none). ``row`` gives each row's number in the input (default 1, 2, ...).
+        """
+        cols = {"company": company, "source": source, "rater": rater, "indicator": indicator,
+                "value": value}
+        lengths = {k: len(v) for k, v in cols.items()}
+        if rater_company is not None:
+            lengths["rater_company"] = len(rater_company)
+        if len(set(lengths.values())) > 1:
+            raise RatingsError([Problem(f"columns differ in length: {lengths}", file=origin)])
+        n = lengths["company"]
+        problems: list[Problem] = []
+        rows = np.arange(1, n + 1, dtype=np.int64) if row is None else np.asarray(row, np.int64)
+        coded: dict[str, tuple[IntArray, StrArray]] = {}
+        for name in ("company", "source", "rater", "indicator"):
+            codes, labels = _stripped(*factorize(cols[name]))
+            if labels.size and labels[0] == "":
+                for r in rows[codes == 0][:20].tolist():
+                    problems.append(Problem("empty; every rating names its " + name, path=name,
+                                            row=int(r), file=origin))
+            coded[name] = (codes, labels)
+        values, text = _to_float(value)
+        company_codes, company_labels = coded["company"]
+        rc = np.full(n, -1, dtype=np.int64)
+        if rater_company is not None:
+            rc_codes, rc_labels = _stripped(*factorize(rater_company))
+            blank = np.isin(rc_labels, ["", "nan", "None"])
+            all_labels = np.union1d(company_labels, rc_labels[~blank])
+            company_codes = np.searchsorted(all_labels, company_labels)[company_codes]
+            mapped = np.searchsorted(all_labels, rc_labels).astype(np.int64)
+            mapped[blank] = -1
+            rc = mapped[rc_codes]
+            company_labels = all_labels
+        if problems:
+            raise RatingsError(problems, source=origin)
+        return cls(
+            company=company_codes.astype(np.int64, copy=False),
+            source=coded["source"][0],
+            rater=coded["rater"][0],
+            indicator=coded["indicator"][0],
+            value=values,
+            rater_company=rc.astype(np.int64, copy=False),
+            company_labels=company_labels,
+            source_labels=coded["source"][1],
+            rater_labels=coded["rater"][1],
+            indicator_labels=coded["indicator"][1],
+            row=rows,
+            text=text,
+            note=None if note is None else np.asarray(note).astype(str),
+            origin=origin,
+        )
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]], *, origin: str = "<records>"
+                     ) -> Ratings:
+        """Ratings from an iterable of mappings with keys ``company, source, rater, indicator,
+        value`` and optionally ``rater_company``, ``note``."""
+        rows = list(records)
+        problems: list[Problem] = []
+        for k, rec in enumerate(rows, start=1):
+            missing = [c for c in REQUIRED if rec.get(c) is None]
+            unknown = [c for c in rec if c not in REQUIRED + OPTIONAL]
+            if missing:
+                problems.append(Problem(f"missing {', '.join(missing)}", row=k, file=origin,
+                                        path=missing[0]))
+            if unknown:
+                problems.append(Problem(f"unknown field {unknown[0]!r}; fields are "
+                                        f"{', '.join(REQUIRED + OPTIONAL)}", row=k, file=origin,
+                                        path=unknown[0]))
+        if problems:
+            raise RatingsError(problems, source=origin)
+        columns: dict[str, list[Any]] = {c: [r[c] for r in rows] for c in REQUIRED}
+        has_rc = any(r.get("rater_company") not in (None, "") for r in rows)
+        return cls.from_columns(
+            company=[str(v) for v in columns["company"]],
+            source=[str(v) for v in columns["source"]],
+            rater=[str(v) for v in columns["rater"]],
+            indicator=[str(v) for v in columns["indicator"]],
+            value=np.array([_plain_value(v) for v in columns["value"]], dtype=object),
+            rater_company=[str(r.get("rater_company") or "") for r in rows] if has_rc else None,
+            note=[str(r.get("note") or "") for r in rows] if any("note" in r for r in rows)
+            else None,
+            origin=origin,
+        )
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike[str], *, encoding: str | None = None) -> Ratings:
+        """Ratings from a CSV file with a header row naming the columns.
+
+        The encoding is UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK,
+        as Chinese spreadsheets export); pass ``encoding`` to force one. Row numbers in messages
+        are the file's line numbers.
+        """
+        name = str(path)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
+                               source=name) from None
+        text = _decode(data, name, encoding)
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+        except StopIteration:
+            raise RatingsError([Problem("the file is empty; it needs a header row", file=name)],
+                               source=name) from None
+        missing = [c for c in REQUIRED if c not in header]
+        unknown = [h for h in header if h not in REQUIRED + OPTIONAL]
+        problems = [Problem(f"missing column {c!r}; the header needs "
+                            f"{', '.join(REQUIRED)}", file=name, row=1, path=c) for c in missing]
+        problems += [Problem(f"unknown column {c!r}; columns are "
+                             f"{', '.join(REQUIRED + OPTIONAL)}", file=name, row=1, path=c)
+                     for c in unknown]
+        if problems:
+            raise RatingsError(problems, source=name)
+        width = len(header)
+        body: list[list[str]] = []
+        lines: list[int] = []
+        for record in reader:
+            if not record or all(not c.strip() for c in record):
+                continue
+            if len(record) != width:
+                problems.append(Problem(f"{len(record)} fields, the header has {width}",
+                                        file=name, row=reader.line_num))
+                continue
+            body.append(record)
+            lines.append(reader.line_num)
+        if problems:
+            raise RatingsError(problems, source=name)
+        cols = list(zip(*body, strict=True)) if body else [() for _ in header]
+        col = {h: np.array(c, dtype=str) for h, c in zip(header, cols, strict=True)}
+        return cls.from_columns(
+            company=col["company"], source=col["source"], rater=col["rater"],
+            indicator=col["indicator"], value=col["value"],
+            rater_company=col.get("rater_company"), note=col.get("note"),
+            row=np.asarray(lines, dtype=np.int64), origin=name,
+        )
+
+    @classmethod
+    def from_frame(cls, frame: Any, *, origin: str = "<frame>") -> Ratings:
+        """Ratings from a pandas DataFrame with the columns of the long format."""
+        try:
+            import pandas  # noqa: F401  (only to give a clear message when it is missing)
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "Ratings.from_frame() needs pandas: pip install 'red-property[pandas]'"
+            ) from None
+        missing = [c for c in REQUIRED if c not in frame.columns]
+        if missing:
+            raise RatingsError([Problem(f"missing column {c!r}", path=c, file=origin)
+                                for c in missing], source=origin)
+        get = {c: frame[c].to_numpy() for c in frame.columns if c in REQUIRED + OPTIONAL}
+        rc = get.get("rater_company")
+        if rc is not None:
+            rc = np.where(frame["rater_company"].isna().to_numpy(), "", rc.astype(str))
+        return cls.from_columns(
+            company=get["company"].astype(str), source=get["source"].astype(str),
+            rater=get["rater"].astype(str), indicator=get["indicator"].astype(str),
+            value=get["value"], rater_company=rc, note=get.get("note"), origin=origin,
+        )
+
+
+def _plain_value(v: Any) -> Any:
+    return v if isinstance(v, (int, float, str)) and not isinstance(v, bool) else str(v)
+
+
+def _decode(data: bytes, name: str, encoding: str | None) -> str:
+    tries = (encoding,) if encoding else _ENCODINGS
+    for enc in tries:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; save it as UTF-8 or "
+                                "pass encoding=", file=name)], source=name)
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    """The star level each company claims (對標認領)."""
+
+    company: tuple[str, ...]
+    stars: tuple[int, ...]
+    row: tuple[int, ...]
+    origin: str = "<claims>"
+
+    def as_dict(self) -> dict[str, int]:
+        """Claimed stars by company."""
+        return dict(zip(self.company, self.stars, strict=True))
+
+
+def read_claims(source: str | os.PathLike[str] | Mapping[str, int] | Claims | Sequence[Any]
+                ) -> Claims:
+    """Claims from a CSV file (columns ``company, stars``), a mapping, or a Claims."""
+    if isinstance(source, Claims):
+        return source
+    if isinstance(source, Mapping):
+        items = list(source.items())
+        return _claims(items, list(range(1, len(items) + 1)), "<claims>")
+    if isinstance(source, (str, os.PathLike)):
+        name = str(source)
+        try:
+            text = _decode(Path(source).read_bytes(), name, None)
+        except OSError as exc:
+            raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
+                               source=name) from None
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        fields = [f.strip() for f in reader.fieldnames or []]
+        if "company" not in fields or "stars" not in fields:
+            raise RatingsError([Problem("claims need the columns company, stars", file=name,
+                                        row=1)], source=name)
+        items, rows = [], []
+        for rec in reader:
+            rec = {k.strip(): (v or "").strip() for k, v in rec.items() if k}
+            items.append((rec["company"], rec["stars"]))
+            rows.append(reader.line_num)
+        return _claims(items, rows, name)
+    items = [tuple(x) for x in source]
+    return _claims(items, list(range(1, len(items) + 1)), "<claims>")
+
+
+def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) -> Claims:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    companies: list[str] = []
+    stars: list[int] = []
+    for (company, value), row in zip(items, rows, strict=True):
+        company = str(company).strip()
+        try:
+            level = int(value)
+            if isinstance(value, float) and not math.isclose(value, level):
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(Problem(f"stars must be a whole number, not {value!r}", row=row,
+                                    path="stars", file=origin))
+            continue
+        if company in seen:
+            problems.append(Problem(f"{company!r} claims twice (first at row {seen[company]})",
+                                    row=row, path="company", file=origin))
+            continue
+        seen[company] = row
+        companies.append(company)
+        stars.append(level)
+    if problems:
+        raise RatingsError(problems, source=origin)
+    return Claims(tuple(companies), tuple(stars), tuple(rows), origin)

@@ -1,0 +1,190 @@
+"""Scores from checked ratings: arrays in, arrays out, no rubric models and no files.
+
+Flow, vectorised over all companies at once:
+
+1. within each source, the raters' values on one company and indicator are aggregated (mean,
+   median, or mean after dropping the k highest and k lowest);
+2. a source-indicator cell with fewer raters than the source's quorum is *short*: the source's
+   policy drops it (its weight goes to the other sources), marks the company not rated, or fails;
+3. each source's aggregate is mapped to points by the indicator's kind;
+4. the covering sources' points are combined with their weights, renormalised over the sources
+   present (an indicator no source rated takes the rubric's ``default``, else the company is not
+   rated);
+5. points are scaled to the dimension's weight, summed per dimension, the bonus pool is capped,
+   and the total is rounded as the rubric says.
+
+"Weighted sum of the source aggregates" is the combination used: each source first reaches its
+own view of the company (within-source aggregation), then the views are weighted. It differs
+from "mean of per-rater totals" once raters are missing; the weights the rubric states are the
+weights each *source* gets whatever its number of raters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .checking import Checked
+from .errors import EvaluationError
+from .plan import Plan, indicator_points
+
+__all__ = ["Scores", "aggregate", "round_half_up", "score"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Per-company scores. Axes: C companies, S sources, I indicators, D dimensions."""
+
+    raters: IntArray  # (C, S, I) raters counted after exclusions
+    value: FloatArray  # (C, S, I) within-source aggregate; NaN where absent or short
+    weight: FloatArray  # (C, S, I) effective source weight (0 where not used)
+    source_points: FloatArray  # (C, S, I) points (indicator scale) by each source's aggregate
+    defaulted: BoolArray  # (C, I) the rubric's default was used
+    combined_value: FloatArray  # (C, I) weighted raw value (checks: share of yes)
+    points: FloatArray  # (C, I) points in total scale (after dimension scaling)
+    dimension: FloatArray  # (C, D)
+    bonus_raw: FloatArray  # (C,)
+    bonus: FloatArray  # (C,) after the pool cap
+    raw_total: FloatArray  # (C,) before rounding
+    total: FloatArray  # (C,) rounded
+    short: BoolArray  # (C, S, I) cell below quorum (or missing) where the source covers
+    not_rated_quorum: BoolArray  # (C,) a 'not_rated' source was short
+    unscored: BoolArray  # (C, I) no source present and no default
+
+
+def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArray, IntArray]:
+    """Within-source aggregate and rater count per (company, source, indicator)."""
+    n_s, n_i = len(plan.sources), len(plan.indicators)
+    size = n_companies * n_s * n_i
+    cell = (checked.company * n_s + checked.source) * n_i + checked.indicator
+    counts = np.bincount(cell, minlength=size)
+    sums = np.bincount(cell, weights=checked.value, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = sums / counts
+    for s, method in enumerate(plan.method):
+        if method == "mean":
+            continue
+        rows = np.flatnonzero(checked.source == s)
+        if rows.size == 0:
+            continue
+        c, v = cell[rows], checked.value[rows]
+        order = np.lexsort((v, c))
+        c, v = c[order], v[order]
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        n = np.diff(np.r_[starts, c.size])
+        if method == "median":
+            lo = v[starts + (n - 1) // 2]
+            hi = v[starts + n // 2]
+            value[c[starts]] = (lo + hi) / 2.0
+        else:
+            k, at = int(plan.trim[s]), int(plan.trim_from[s])
+            rank = np.arange(c.size) - np.repeat(starts, n)
+            size_of = np.repeat(n, n)
+            keep = (size_of < at) | ((rank >= k) & (rank < size_of - k))
+            kept_cells = c[keep]
+            tsum = np.bincount(kept_cells, weights=v[keep], minlength=size)
+            tcnt = np.bincount(kept_cells, minlength=size)
+            value[c[starts]] = tsum[c[starts]] / tcnt[c[starts]]
+    shape = (n_companies, n_s, n_i)
+    return value.reshape(shape), counts.reshape(shape).astype(np.int64)
+
+
+def round_half_up(x: FloatArray, digits: int) -> FloatArray:
+    """Round half away from zero at ``digits`` decimals, as score sheets do (四捨五入).
+
+    Binary floating point stores 80.45 as 80.4499999...; a relative nudge of 1e-9 makes the
+    decimal value, not its binary neighbour, decide.
+    """
+    f = 10.0**digits
+    a = np.abs(x) * f
+    return np.sign(x) * np.floor(a + 0.5 + EPS * np.maximum(1.0, a)) / f
+
+
+def _round(x: FloatArray, digits: int, mode: str) -> FloatArray:
+    if mode == "none":
+        return x.copy()
+    if mode == "half_even":
+        return np.round(np.round(x, 9), digits)
+    return round_half_up(x, digits)
+
+
+def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
+    """Score every company (see the module's docstring for the steps)."""
+    value, raters = aggregate(plan, checked, n_companies)
+    covers = plan.covers[None, :, :]
+    present = covers & (raters >= plan.quorum[None, :, None])
+    short = covers & ~present
+    rated_any = (covers & (raters > 0)).any(axis=1)  # (C, I)
+    has_default = ~np.isnan(plan.default)
+    # an indicator nobody rated, with a default, is not 'short': its default applies
+    defaulted = ~rated_any & has_default[None, :]
+    short &= ~defaulted[:, None, :]
+
+    policy = plan.when_short
+    fail = short & (policy == 2)[None, :, None]
+    if fail.any():
+        c, s, i = (int(x[0]) for x in np.nonzero(fail))
+        raise EvaluationError(
+            f"source {plan.sources[s]!r} has {raters[c, s, i]} rater(s) on indicator "
+            f"{plan.indicators[i]!r} for company {str(checked.companies[c])!r}, fewer than its quorum of "
+            f"{plan.quorum[s]}; its policy `when_short: fail` refuses to evaluate "
+            f"({int(fail.sum())} such cells in all)"
+        )
+    not_rated_quorum = (short & (policy == 1)[None, :, None]).any(axis=(1, 2))
+
+    value = np.where(present, value, np.nan)
+    w = np.where(present, plan.source_weight[None, :, None], 0.0)
+    wsum = w.sum(axis=1)  # (C, I)
+    unscored = (wsum <= 0) & ~defaulted
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight = np.where(wsum[:, None, :] > 0, w / wsum[:, None, :], 0.0)
+
+    inds = plan.rubric.indicators()
+    source_points = np.full(value.shape, np.nan)
+    default_points = np.zeros(len(plan.indicators))
+    for k, iid in enumerate(plan.indicators):
+        ind = inds[iid][1]
+        source_points[:, :, k] = indicator_points(ind, value[:, :, k])
+        if has_default[k]:
+            default_points[k] = float(indicator_points(ind, np.array([plan.default[k]]))[0])
+
+    contributed = np.where(weight > 0, weight * np.nan_to_num(source_points), 0.0)
+    own_points = contributed.sum(axis=1) + np.where(defaulted, default_points[None, :], 0.0)
+    combined_value = np.where(weight > 0, weight * np.nan_to_num(value), 0.0).sum(axis=1)
+    combined_value = np.where(defaulted, plan.default[None, :], combined_value)
+    combined_value = np.where(unscored, np.nan, combined_value)
+
+    points = own_points * plan.scale[None, :]
+    membership = np.zeros((len(plan.indicators), len(plan.dimensions)))
+    base = ~plan.is_bonus
+    membership[np.flatnonzero(base), plan.dimension_of[base]] = 1.0
+    dimension = points @ membership
+    bonus_raw = points[:, plan.is_bonus].sum(axis=1)
+    bonus = np.minimum(bonus_raw, plan.bonus_cap)
+    raw_total = dimension.sum(axis=1) + bonus
+    total = _round(raw_total, plan.digits, plan.rounding)
+    return Scores(
+        raters=raters,
+        value=value,
+        weight=weight,
+        source_points=source_points,
+        defaulted=defaulted,
+        combined_value=combined_value,
+        points=points,
+        dimension=dimension,
+        bonus_raw=bonus_raw,
+        bonus=bonus,
+        raw_total=raw_total,
+        total=total,
+        short=short,
+        not_rated_quorum=not_rated_quorum,
+        unscored=unscored,
+    )

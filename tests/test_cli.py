@@ -1,0 +1,157 @@
+"""The command line: exit codes, formats, and what goes to stdout and stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from red_property.cli import main
+
+from .conftest import EXAMPLE, ROOT, SHANYANG
+
+RATINGS = str(EXAMPLE / "ratings.csv")
+CLAIMS = str(EXAMPLE / "claims.csv")
+BROKEN = """\
+id: broken
+version: "1"
+title: {en: Broken}
+sources:
+  authority: {label: {en: A}, weight: -1}
+dimensions:
+  d:
+    label: {en: D}
+    indicators:
+      x: {label: {en: X}, kind: check, points: 5}
+levels:
+  - {stars: 1, min_total: 3}
+"""
+
+
+def test_validate_bundled_rubrics_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every bundled rubric validates: exit 0 and one 'ok' line per file."""
+    files = sorted(str(p) for p in (ROOT / "rubrics").glob("*.yaml"))
+    assert main(["validate", *files]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": ok (") == len(files) >= 2
+
+
+def test_validate_broken_exit_1_with_location(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken rubric exits 1 and names file:line:column, path and message on stderr."""
+    f = tmp_path / "bad.yaml"
+    f.write_text(BROKEN, encoding="utf-8")
+    assert main(["validate", str(f)]) == 1
+    err = capsys.readouterr().err
+    assert f"{f}:5:39: sources.authority.weight: input should be greater than 0" in err
+
+
+def test_validate_checks_every_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """All files are checked even after a bad one; the summary counts them."""
+    f = tmp_path / "bad.yaml"
+    f.write_text(BROKEN, encoding="utf-8")
+    assert main(["validate", str(f), str(SHANYANG)]) == 1
+    out = capsys.readouterr().out
+    assert "2 file(s) checked, 1 invalid, 1 problem(s)" in out
+    assert "shanyang-red-property-2019.yaml: ok" in out
+
+
+def test_validate_json_and_github_formats(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """--format json gives structured problems; --format github gives ::error annotations."""
+    f = tmp_path / "bad.yaml"
+    f.write_text(BROKEN, encoding="utf-8")
+    assert main(["validate", "--format", "json", str(f)]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["valid"] is False
+    problem = doc["files"][0]["problems"][0]
+    assert (problem["line"], problem["column"], problem["path"]) == (5, 39,
+                                                                     "sources.authority.weight")
+    assert main(["validate", "--format", "github", str(f)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"::error file={f},line=5,col=39::sources.authority.weight: ")
+
+
+def test_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown command or a missing argument is a usage error: exit 2."""
+    assert main(["frobnicate"]) == 2
+    assert main(["validate"]) == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_missing_file_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """A rubric file that does not exist is invalid input, not a traceback."""
+    assert main(["validate", "no/such/file.yaml"]) == 1
+    assert "no/such/file.yaml: cannot read the rubric" in capsys.readouterr().err
+
+
+def test_score_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """`score` prints the star table with the summary and the dropped rows."""
+    assert main(["score", str(SHANYANG), RATINGS, "--claims", CLAIMS]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["rank", "company", "total", "stars", "claim"]
+    assert "40 companies:" in out
+    assert "7 of 6191 rating rows dropped (self-rating 7)" in out
+    assert "sy-38" in out and "not rated" in out
+
+
+def test_score_json_matches_library(shanyang_report, capsys: pytest.CaptureFixture[str]
+                                    ) -> None:  # type: ignore[no-untyped-def]
+    """`score --format json` prints exactly Report.to_json()."""
+    assert main(["score", str(SHANYANG), RATINGS, "--claims", CLAIMS, "--format", "json"]) == 0
+    assert capsys.readouterr().out == shanyang_report.to_json() + "\n"
+
+
+def test_score_csv_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--format csv writes a file with --out and is a usage error without it."""
+    assert main(["score", str(SHANYANG), RATINGS, "--format", "csv"]) == 2
+    out = tmp_path / "r.csv"
+    assert main(["score", str(SHANYANG), RATINGS, "--format", "csv", "--out", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("company,rated,total,stars")
+    assert len(lines) == 41
+
+
+def test_explain_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """`explain` shows the decision trace; --format json gives the same as data."""
+    assert main(["explain", str(SHANYANG), RATINGS, "sy-12", "--claims", CLAIMS]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("sy-12: ★★★☆☆ 3★ (earned 3★; claimed 5★: lowered)")
+    assert "To reach 4★:" in out
+    assert main(["explain", str(SHANYANG), RATINGS, "sy-12", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["company"] == "sy-12" and doc["stars"] == 3
+
+
+def test_explain_unknown_company(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown company exits 1 with a hint, not a KeyError."""
+    assert main(["explain", str(SHANYANG), RATINGS, "sy-99"]) == 1
+    assert "no company 'sy-99'" in capsys.readouterr().err
+
+
+def test_bad_ratings_exit_1_with_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad ratings row is reported with its row and column, exit 1."""
+    f = tmp_path / "r.csv"
+    f.write_text("company,source,rater,indicator,value\n"
+                 "a,authority,r1,six_haves,1\n"
+                 "a,authority,r1,reputation,11\n", encoding="utf-8")
+    assert main(["score", str(SHANYANG), str(f)]) == 1
+    err = capsys.readouterr().err
+    assert f"{f}: row 3, column value: value 11 is outside 0 to 10" in err
+
+
+SCRIPT = Path(sys.executable).parent / "red-property"
+
+
+def test_console_script_and_module_entry_points() -> None:
+    """Both the installed `red-property` script and `python -m red_property` run the CLI."""
+    assert SCRIPT.exists(), "the console script is installed beside the interpreter"
+    a = subprocess.run([str(SCRIPT), "validate", str(SHANYANG)], capture_output=True,
+                       text=True, check=False)
+    b = subprocess.run([sys.executable, "-m", "red_property", "validate", str(SHANYANG)],
+                       capture_output=True, text=True, check=False)
+    assert a.returncode == b.returncode == 0
+    assert a.stdout == b.stdout

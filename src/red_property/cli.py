@@ -111,6 +111,25 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return OK
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .analysis.diff import diff
+
+    result = diff(args.old, args.new, args.ratings, claims=args.claims)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif args.format == "github":
+        for change in result.star_changes:
+            print(f"::warning file={args.new}::{change}")
+        print(str(result))
+    else:
+        print(result)
+    if args.fail_on_change and result.star_changes:
+        print(f"red-property diff: {len(result.star_changes)} companies change stars",
+              file=sys.stderr)
+        return INVALID
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs test)."""
     parser = argparse.ArgumentParser(
@@ -150,6 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_cmd_explain)
 
+    p = sub.add_parser("diff", help="what a rubric change does to a season's stars",
+                       description="Score RATINGS under OLD and NEW rubrics; list the rubric "
+                       "edits and every company whose stars, rank or total change.")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    p.add_argument("ratings", metavar="RATINGS")
+    p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--fail-on-change", action="store_true",
+                   help="exit 1 when any company's stars change")
+    p.set_defaults(func=_cmd_diff)
     return parser
 
 

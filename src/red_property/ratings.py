@@ -124,6 +124,32 @@ class Ratings:
             f"{len(self.indicator_labels)} indicators>"
         )
 
+    def take(self, rows: npt.NDArray[np.int64] | npt.NDArray[np.bool_]) -> Ratings:
+        """The ratings at ``rows`` (indexes, repeats allowed, or a boolean mask); labels and row
+        numbers are kept, so problems still point at the input's rows."""
+        return Ratings(
+            company=self.company[rows], source=self.source[rows], rater=self.rater[rows],
+            indicator=self.indicator[rows], value=self.value[rows],
+            rater_company=self.rater_company[rows], company_labels=self.company_labels,
+            source_labels=self.source_labels, rater_labels=self.rater_labels,
+            indicator_labels=self.indicator_labels, row=self.row[rows],
+            text=None if self.text is None else self.text[rows],
+            note=None if self.note is None else self.note[rows], origin=self.origin,
+        )
+
+    def with_values(self, value: FloatArray) -> Ratings:
+        """The same rows with other values (e.g. rater-corrected)."""
+        if value.shape != self.value.shape:
+            raise ValueError(f"expected {self.value.shape[0]} values, got {value.shape[0]}")
+        return Ratings(
+            company=self.company, source=self.source, rater=self.rater,
+            indicator=self.indicator, value=np.asarray(value, dtype=np.float64),
+            rater_company=self.rater_company, company_labels=self.company_labels,
+            source_labels=self.source_labels, rater_labels=self.rater_labels,
+            indicator_labels=self.indicator_labels, row=self.row, text=None, note=self.note,
+            origin=self.origin,
+        )
+
     # ------------------------------------------------------------------ constructors
 
     @classmethod

@@ -1,0 +1,213 @@
+"""Rubric-change impact: what a new rubric version does to a season's stars, and why.
+
+:func:`diff` scores the same ratings under the old and the new rubric and returns a
+:class:`RubricDiff`: the structural edits (weights, thresholds, indicators added or removed,
+any other changed value, each with its dotted path) and every company whose stars, rank or total
+move. Ratings rows for an indicator or source one of the rubrics does not have are left out of
+that rubric's evaluation and counted, so renaming or removing an indicator can be reviewed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..evaluation import evaluate
+from ..loading import load_rubric
+from ..ratings import Claims, Ratings
+from ..report import Report
+from ..rubric import Rubric
+
+__all__ = ["CompanyChange", "Edit", "RubricDiff", "diff", "structural_diff"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One structural change: ``kind`` is added, removed or changed."""
+
+    kind: str
+    path: str
+    old: Any = None
+    new: Any = None
+
+    def __str__(self) -> str:
+        if self.kind == "added":
+            return f"+ {self.path}: {_short(self.new)}"
+        if self.kind == "removed":
+            return f"- {self.path}: {_short(self.old)}"
+        return f"~ {self.path}: {_short(self.old)} → {_short(self.new)}"
+
+
+def _short(v: Any) -> str:
+    text = json.dumps(v, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyChange:
+    """How one company's result moves from the old rubric to the new."""
+
+    company: str
+    old_stars: int | None
+    new_stars: int | None
+    old_rank: int | None
+    new_rank: int | None
+    old_total: float | None
+    new_total: float | None
+
+    @property
+    def stars_changed(self) -> bool:
+        """True when the award differs (including rated ↔ not rated)."""
+        return self.old_stars != self.new_stars
+
+    def __str__(self) -> str:
+        def stars(s: int | None) -> str:
+            return "not rated" if s is None else f"{s}★"
+
+        delta = ""
+        if self.old_total is not None and self.new_total is not None:
+            delta = f", total {self.old_total:g} → {self.new_total:g}"
+        return (f"{self.company}: {stars(self.old_stars)} → {stars(self.new_stars)}"
+                f" (rank {self.old_rank} → {self.new_rank}{delta})")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class RubricDiff:
+    """The effect of changing a rubric on one season."""
+
+    old: Report
+    new: Report
+    edits: tuple[Edit, ...]
+    changes: tuple[CompanyChange, ...]  # companies whose stars, rank or total moved
+    rows_left_out: dict[str, int]  # 'old'/'new' -> rows not scorable under that rubric
+
+    @property
+    def star_changes(self) -> tuple[CompanyChange, ...]:
+        """Companies whose award differs."""
+        return tuple(c for c in self.changes if c.stars_changed)
+
+    def __repr__(self) -> str:
+        o, n = self.old.plan.rubric, self.new.plan.rubric
+        return (f"<RubricDiff {o.id}@{o.version} → {n.id}@{n.version}: {len(self.edits)} edits, "
+                f"{len(self.star_changes)} star changes>")
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per company that moved."""
+        return [
+            {"company": c.company, "old_stars": c.old_stars, "new_stars": c.new_stars,
+             "old_rank": c.old_rank, "new_rank": c.new_rank, "old_total": c.old_total,
+             "new_total": c.new_total, "stars_changed": c.stars_changed}
+            for c in self.changes
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain data."""
+        o, n = self.old.plan, self.new.plan
+        return {
+            "old": {"id": o.rubric.id, "version": o.rubric.version, "sha256": o.fingerprint},
+            "new": {"id": n.rubric.id, "version": n.rubric.version, "sha256": n.fingerprint},
+            "edits": [{"kind": e.kind, "path": e.path, "old": e.old, "new": e.new}
+                      for e in self.edits],
+            "companies": self.to_records(),
+            "star_changes": len(self.star_changes),
+            "rows_left_out": dict(self.rows_left_out),
+        }
+
+    def __str__(self) -> str:
+        d = self.to_dict()
+        lines = [f"{d['old']['id']}@{d['old']['version']} → {d['new']['id']}@"
+                 f"{d['new']['version']}: {len(self.edits)} rubric edit(s), "
+                 f"{len(self.star_changes)} star change(s) among {len(self.new)} companies"]
+        if self.edits:
+            lines += ["", "Rubric edits:"] + [f"  {e}" for e in self.edits]
+        if self.star_changes:
+            lines += ["", "Stars change:"] + [f"  {c}" for c in self.star_changes]
+        moved = [c for c in self.changes if not c.stars_changed and c.old_rank != c.new_rank]
+        if moved:
+            lines += ["", f"Rank changes only: {len(moved)} companies"]
+        for side, n in self.rows_left_out.items():
+            if n:
+                lines.append(f"{n} rating rows have no indicator/source in the {side} rubric "
+                             "and were left out of it")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(str(self)) + "</pre>"
+
+
+def structural_diff(old: Rubric, new: Rubric) -> tuple[Edit, ...]:
+    """Every added, removed or changed value between two rubrics, by dotted path (defaults
+    included, so a value that moves to its default is still seen)."""
+    a, b = old.model_dump(mode="json"), new.model_dump(mode="json")
+    edits: list[Edit] = []
+    _walk(a, b, "", edits)
+    return tuple(edits)
+
+
+def _walk(a: Any, b: Any, path: str, out: list[Edit]) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in a:
+            p = f"{path}.{k}" if path else str(k)
+            if k not in b:
+                out.append(Edit("removed", p, old=a[k]))
+            else:
+                _walk(a[k], b[k], p, out)
+        for k in b:
+            if k not in a:
+                out.append(Edit("added", f"{path}.{k}" if path else str(k), new=b[k]))
+        return
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for n, (x, y) in enumerate(zip(a, b, strict=True)):
+            _walk(x, y, f"{path}[{n}]", out)
+        return
+    if a != b:
+        out.append(Edit("changed", path, old=a, new=b))
+
+
+def _scorable(rubric: Rubric, ratings: Ratings) -> tuple[Ratings, int]:
+    known_ind = set(rubric.indicators())
+    ind_ok = np.array([str(x) in known_ind for x in ratings.indicator_labels], dtype=bool)
+    src_ok = np.array([str(x) in rubric.sources for x in ratings.source_labels], dtype=bool)
+    mask = np.ones(len(ratings), dtype=bool)
+    if ind_ok.size:
+        mask &= ind_ok[ratings.indicator]
+    if src_ok.size:
+        mask &= src_ok[ratings.source]
+    left_out = int((~mask).sum())
+    return (ratings if left_out == 0 else ratings.take(mask)), left_out
+
+
+def diff(
+    old: Rubric | str | os.PathLike[str],
+    new: Rubric | str | os.PathLike[str],
+    ratings: Ratings | str | os.PathLike[str],
+    *,
+    claims: Claims | dict[str, int] | str | os.PathLike[str] | None = None,
+) -> RubricDiff:
+    """Score ``ratings`` under ``old`` and ``new``; list the rubric edits and what moved."""
+    old_r = old if isinstance(old, Rubric) else load_rubric(old)
+    new_r = new if isinstance(new, Rubric) else load_rubric(new)
+    data = ratings if isinstance(ratings, Ratings) else Ratings.from_csv(ratings)
+    old_in, old_out = _scorable(old_r, data)
+    new_in, new_out = _scorable(new_r, data)
+    a = evaluate(old_r, old_in, claims=claims)
+    b = evaluate(new_r, new_in, claims=claims)
+    ra = {rec["company"]: rec for rec in a.to_records()}
+    changes = []
+    for rec in b.to_records():
+        prev = ra.get(rec["company"])
+        if prev is None:
+            prev = {"stars": None, "rank": None, "total": None}
+        moved = (prev["stars"] != rec["stars"] or prev["rank"] != rec["rank"]
+                 or prev["total"] != rec["total"])
+        if moved:
+            changes.append(CompanyChange(rec["company"], prev["stars"], rec["stars"],
+                                         prev["rank"], rec["rank"], prev["total"], rec["total"]))
+    changes.sort(key=lambda c: (not c.stars_changed, c.company))
+    return RubricDiff(old=a, new=b, edits=structural_diff(old_r, new_r), changes=tuple(changes),
+                      rows_left_out={"old": old_out, "new": new_out})

@@ -1,0 +1,22 @@
+"""Agreement per source and dimension on a season."""
+
+from __future__ import annotations
+
+from red_property.analysis.panels import rater_agreement
+
+from .conftest import EXAMPLE, SHANYANG
+
+
+def test_panels_of_the_example() -> None:
+    """Each (source, dimension) rated gets a row; peers get alpha but no ICC (no complete
+    units); authority panels get both, with ICC(A,k) ≥ ICC(A,1)."""
+    rows = rater_agreement(SHANYANG, EXAMPLE / "ratings.csv").to_records()
+    keys = {(r["source"], r["dimension"]) for r in rows}
+    assert ("peer", "service_quality") in keys and ("peer", "organisation_building") not in keys
+    assert len(rows) == 11
+    for r in rows:
+        assert r["alpha"] is not None and -1 <= r["alpha"] <= 1
+        if r["source"] == "peer":
+            assert r["icc_a_k"] is None and "use alpha" in r["note"]
+        else:
+            assert r["icc_a_k"] >= r["icc_a_1"]

@@ -1,0 +1,61 @@
+"""The bootstrap over raters: seeded, consistent with the full-data award, and sensible."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from red_property.analysis.uncertainty import bootstrap
+
+from .conftest import EXAMPLE, SHANYANG
+
+RATINGS = EXAMPLE / "ratings.csv"
+CLAIMS = EXAMPLE / "claims.csv"
+
+
+def test_same_seed_same_result() -> None:
+    """Two runs with one seed are identical; another seed differs."""
+    a = bootstrap(SHANYANG, RATINGS, claims=CLAIMS, replicates=60, seed=7)
+    b = bootstrap(SHANYANG, RATINGS, claims=CLAIMS, replicates=60, seed=7)
+    c = bootstrap(SHANYANG, RATINGS, claims=CLAIMS, replicates=60, seed=8)
+    assert np.array_equal(a.p_stars, b.p_stars) and np.array_equal(a.low, b.low)
+    assert not np.array_equal(a.low, c.low)
+
+
+def test_probabilities_sum_to_one(shanyang_report) -> None:  # type: ignore[no-untyped-def]
+    """Per company, P(each level) + P(not rated) = 1; awarded stars match the report."""
+    u = bootstrap(SHANYANG, RATINGS, claims=CLAIMS, replicates=60, seed=1)
+    assert np.allclose(u.p_stars.sum(axis=1) + u.p_not_rated, 1.0)
+    stars = np.where(shanyang_report.awards.rated, shanyang_report.awards.stars, -1)
+    assert np.array_equal(u.awarded, stars)
+    assert np.all(u.low <= u.high)
+
+
+def test_far_from_thresholds_is_stable_and_near_is_not(shanyang_report) -> None:  # type: ignore[no-untyped-def]
+    """A company whose total sits within 0.1 of a threshold is less stable than one whose
+    total is more than 4 points from every threshold."""
+    u = bootstrap(SHANYANG, RATINGS, claims=CLAIMS, replicates=200, seed=3)
+    thresholds = np.array([lv.min_total for lv in shanyang_report.plan.rubric.levels])
+    total = shanyang_report.scores.total
+    dist = np.min(np.abs(total[:, None] - thresholds[None, :]), axis=1)
+    rated = shanyang_report.awards.rated & (shanyang_report.awards.vetoed.sum(axis=1) == 0)
+    far = np.flatnonzero(rated & (dist > 4))
+    near = np.flatnonzero(rated & (dist < 0.1))
+    assert far.size and near.size
+    stable = u.p_stable()
+    assert np.all(stable[far] >= 0.95)
+    assert stable[near].mean() < stable[far].mean()
+
+
+def test_not_rated_company_stays_not_rated() -> None:
+    """A company failing a gate is not rated in every replicate."""
+    u = bootstrap(SHANYANG, RATINGS, claims=CLAIMS, replicates=30, seed=2)
+    k = int(np.flatnonzero(u.companies == "sy-38")[0])
+    assert u.p_not_rated[k] == 1.0
+    assert u.to_records()[k]["stars"] is None
+
+
+def test_fallback_is_stated() -> None:
+    """The association's single-rater cell (sy-17) uses the stated parametric fallback."""
+    u = bootstrap(SHANYANG, RATINGS, replicates=5, seed=0)
+    assert u.fallback == {"association": "normal noise with the pooled within-company SD"}
+    assert repr(u).startswith("<Uncertainty 5 replicates x 40 companies:")

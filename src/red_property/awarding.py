@@ -25,7 +25,7 @@ import numpy.typing as npt
 from .plan import Plan
 from .scoring import EPS, Scores
 
-__all__ = ["VERDICTS", "Awards", "award", "at_least"]
+__all__ = ["VERDICTS", "Awards", "at_least", "award"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -141,7 +141,8 @@ def _short(code: int) -> str:
 
 def _option_codes(plan: Plan, ratings: Ratings, i: IntArray, value: FloatArray) -> FloatArray:
     """Option keys given as text become their 0-based position."""
-    assert ratings.text is not None
+    if ratings.text is None:
+        return value
     text_rows = np.flatnonzero(ratings.text != "")
     for k, keys in plan.option_keys.items():
         rows = text_rows[i[text_rows] == k]

@@ -19,11 +19,11 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 from pydantic import ValidationError
+from yaml.constructor import SafeConstructor
 
 from .errors import Problem, RubricError
 from .rubric import Rubric
@@ -117,11 +117,13 @@ def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc,
 def _refuse_aliases(text: str) -> list[tuple[_Mark, str]]:
     found: list[tuple[_Mark, str]] = []
     for event in yaml.parse(text, Loader=_Loader):
-        mark = _Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+        start = event.start_mark
+        mark = _Mark(start.line + 1, start.column + 1) if start else _Mark(1, 1)
+        anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
-            found.append((mark, f"alias *{event.anchor} is not allowed; write the value out"))
-        elif getattr(event, "anchor", None):
-            found.append((mark, f"anchor &{event.anchor} is not allowed; write the value out"))
+            found.append((mark, f"alias *{anchor} is not allowed; write the value out"))
+        elif anchor:
+            found.append((mark, f"anchor &{anchor} is not allowed; write the value out"))
     return found
 
 
@@ -268,7 +270,7 @@ def _message(err: Mapping[str, Any]) -> str:
         return "unknown key; remove it or check its spelling"
     if kind == "missing":
         return "required key is missing"
-    if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)) or (
+    if (kind == "string_type" and isinstance(value, (bool, int, float, dt.date))) or (
         kind in ("string_type", "dict_type", "model_type") and isinstance(value, (bool,))
     ):
         return (f"expected text, got {value!r} (YAML reads it as {type(value).__name__}); "

@@ -198,15 +198,15 @@ def indicator_points(ind: Indicator, value: FloatArray) -> FloatArray:
         out = np.interp(v, np.arange(len(pts), dtype=float), pts)
         return np.where(np.isnan(v), np.nan, out)
     if isinstance(ind, ScoreIndicator):
-        return np.clip(v, 0.0, ind.points)
+        return np.asarray(np.clip(v, 0.0, ind.points), dtype=np.float64)
     if isinstance(ind, MeasureIndicator):
-        return ind.points * measure_share(ind, v)
+        return np.asarray(ind.points * measure_share(ind, v), dtype=np.float64)
     if isinstance(ind, DeductionIndicator):
         taken = ind.per * v
         if ind.cap is not None:
             taken = np.minimum(taken, ind.cap)
         return np.maximum(ind.points - taken, ind.floor)
-    return np.minimum(ind.per * v, ind.cap)
+    return np.asarray(np.minimum(ind.per * v, ind.cap), dtype=np.float64)
 
 
 def measure_share(ind: MeasureIndicator, v: FloatArray) -> FloatArray:

@@ -368,8 +368,8 @@ def read_claims(source: str | os.PathLike[str] | Mapping[str, int] | Claims | Se
     if isinstance(source, Claims):
         return source
     if isinstance(source, Mapping):
-        items = list(source.items())
-        return _claims(items, list(range(1, len(items) + 1)), "<claims>")
+        pairs = list(source.items())
+        return _claims(pairs, list(range(1, len(pairs) + 1)), "<claims>")
     if isinstance(source, (str, os.PathLike)):
         name = str(source)
         try:
@@ -382,9 +382,10 @@ def read_claims(source: str | os.PathLike[str] | Mapping[str, int] | Claims | Se
         if "company" not in fields or "stars" not in fields:
             raise RatingsError([Problem("claims need the columns company, stars", file=name,
                                         row=1)], source=name)
-        items, rows = [], []
-        for rec in reader:
-            rec = {k.strip(): (v or "").strip() for k, v in rec.items() if k}
+        items: list[tuple[Any, Any]] = []
+        rows: list[int] = []
+        for raw in reader:
+            rec = {str(k).strip(): str(v or "").strip() for k, v in raw.items() if k}
             items.append((rec["company"], rec["stars"]))
             rows.append(reader.line_num)
         return _claims(items, rows, name)

@@ -347,7 +347,8 @@ class ClaimPolicy(_Model):
         default="award_claim", description="earned more than claimed: award the claim or the earned"
     )
     below_claim: Literal["award_earned", "award_none"] = Field(
-        default="award_earned", description="earned less than claimed: award what it earned, or none"
+        default="award_earned",
+        description="earned less than claimed: award what it earned, or none",
     )
 
 

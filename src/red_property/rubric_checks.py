@@ -8,6 +8,7 @@ column. Nothing here raises.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from .rubric import (
     BonusIndicator,
@@ -87,12 +88,14 @@ def _check_ids(rubric: Rubric) -> list[tuple[Loc, str]]:
                         "indicators must be unique across the rubric",
                     )
                 )
-            seen[iid] = f"indicator in '{did}'" if iid not in seen else seen[iid]
-    for what, items in (("gates", rubric.gates), ("vetoes", rubric.vetoes)):
-        counts = Counter(item.id for item in items)
-        for n, item in enumerate(items):
-            if counts[item.id] > 1:
-                out.append(((what, n, "id"), f"id '{item.id}' appears {counts[item.id]} times"))
+            seen.setdefault(iid, f"indicator in '{did}'")
+    groups: dict[str, list[str]] = {"gates": [g.id for g in rubric.gates],
+                                    "vetoes": [v.id for v in rubric.vetoes]}
+    for what, ids in groups.items():
+        counts = Counter(ids)
+        for n, ident in enumerate(ids):
+            if counts[ident] > 1:
+                out.append(((what, n, "id"), f"id '{ident}' appears {counts[ident]} times"))
     return out
 
 
@@ -103,7 +106,7 @@ def _check_indicators(rubric: Rubric) -> list[tuple[Loc, str]]:
             loc: Loc = ("dimensions", did, "indicators", iid)
             if isinstance(ind, OptionsIndicator):
                 pts = list(ind.options.values())
-                if any(b < a for a, b in zip(pts, pts[1:], strict=False)):
+                if any(b < a for a, b in pairwise(pts)):
                     out.append(
                         (
                             (*loc, "options"),
@@ -121,7 +124,7 @@ def _check_indicators(rubric: Rubric) -> list[tuple[Loc, str]]:
                         ((*loc, "bands"), f"bands must be listed best first ({order} threshold "
                          "first), thresholds distinct")
                     )
-                elif any(b > a for a, b in zip(shares, shares[1:], strict=False)):
+                elif any(b > a for a, b in pairwise(shares)):
                     out.append(((*loc, "bands"), "a worse band may not earn a larger share"))
             elif isinstance(ind, DeductionIndicator) and ind.floor >= ind.points:
                 out.append(((*loc, "floor"), f"floor {ind.floor} leaves nothing to deduct from "

@@ -134,8 +134,8 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
         c, s, i = (int(x[0]) for x in np.nonzero(fail))
         raise EvaluationError(
             f"source {plan.sources[s]!r} has {raters[c, s, i]} rater(s) on indicator "
-            f"{plan.indicators[i]!r} for company {str(checked.companies[c])!r}, fewer than its quorum of "
-            f"{plan.quorum[s]}; its policy `when_short: fail` refuses to evaluate "
+            f"{plan.indicators[i]!r} for company {str(checked.companies[c])!r}, fewer than its "
+            f"quorum of {plan.quorum[s]}; its policy `when_short: fail` refuses to evaluate "
             f"({int(fail.sum())} such cells in all)"
         )
     not_rated_quorum = (short & (policy == 1)[None, :, None]).any(axis=(1, 2))

@@ -1,0 +1,20 @@
+"""The walkthrough notebook runs from top to bottom."""
+
+from __future__ import annotations
+
+import nbformat
+from nbclient import NotebookClient
+
+from .conftest import ROOT
+
+
+def test_walkthrough_executes() -> None:
+    """Every cell of examples/walkthrough.ipynb runs without error and shows the star table."""
+    path = ROOT / "examples" / "walkthrough.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "examples")}}).execute()
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert any("★" in h and "sy-" in h for h in html)

@@ -10,6 +10,7 @@ Load a rubric, read a season's ratings, evaluate::
     print(report.explain("sy-03"))
 """
 
+from .analysis.diff import diff
 from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
 from .evaluation import evaluate, library_version
 from .loading import bundled_rubric, dump_rubric, fingerprint, load_rubric
@@ -32,6 +33,7 @@ __all__ = [
     "RubricError",
     "__version__",
     "bundled_rubric",
+    "diff",
     "dump_rubric",
     "evaluate",
     "fingerprint",

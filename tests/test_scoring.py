@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+import numpy as np
 import pytest
 
 import red_property as rp
@@ -158,8 +159,8 @@ def test_options_interpolate_between_neighbours_when_raters_differ() -> None:
 
 
 def test_options_sources_weight_their_own_option_points() -> None:
-    """options: each source's option points are weighted: approved 5 (w .5) + applied 3 (w .3)
-    + none 0 (w .2) = 3.4."""
+    """options: each source's own option points are weighted across sources."""
+    # approved 5 (w .5) + applied 3 (w .3) + none 0 (w .2) = 2.5 + 0.9 = 3.4
     rubric = load(THREE_SOURCES, """
         dimensions:
           d:
@@ -422,16 +423,14 @@ def test_aggregate_mean() -> None:
 
 
 def test_aggregate_median_odd_and_even_counts() -> None:
-    """median: odd count the middle value (2, 4, 9 -> 4); even the mean of the two middle
-    values (2, 4, 9, 10 -> 6.5)."""
+    """median: odd count 2, 4, 9 -> 4; even count 2, 4, 9, 10 -> (4 + 9) / 2 = 6.5."""
     report = run(_agg_rubric("median"), _ratings({"a": [9, 2, 4], "b": [10, 2, 9, 4]}))
     assert raw(report, "a") == approx(4.0)
     assert raw(report, "b") == approx(6.5)
 
 
 def test_aggregate_trimmed_default_min_raters() -> None:
-    """trimmed trim 1 (min_raters 2 x 1 + 1 = 3): drop highest and lowest from 3 or more
-    raters, plain mean below."""
+    """trimmed trim 1 (min_raters 2 x 1 + 1 = 3): trim from 3 raters on, plain mean below."""
     report = run(_agg_rubric("{method: trimmed, trim: 1}"),
                  _ratings({"a": [1, 5, 10, 6], "b": [0, 4, 10], "c": [2, 8]}))
     assert raw(report, "a") == approx(5.5)  # drop 1 and 10: (5 + 6) / 2
@@ -448,8 +447,9 @@ def test_aggregate_trimmed_below_min_raters_is_plain_mean() -> None:
 
 
 def test_aggregation_is_within_source_before_weighting() -> None:
-    """Sources aggregate their own raters first: authority mean(8, 10) = 9 (w .5) + association
-    median(2, 6, 7) = 6 (w .3) + peer 5 (w .2) = 4.5 + 1.8 + 1 = 7.3."""
+    """Each source aggregates its own raters first, then the source views are weighted."""
+    # authority mean(8, 10) = 9 (w .5) + association median(2, 6, 7) = 6 (w .3) + peer 5 (w .2)
+    # = 4.5 + 1.8 + 1 = 7.3
     rubric = load("""
         sources:
           authority: {label: {en: Authority}, weight: 0.5}
@@ -471,8 +471,8 @@ def test_aggregation_is_within_source_before_weighting() -> None:
 
 
 def test_renormalise_rescales_the_remaining_weights() -> None:
-    """renormalise: without peer, authority 8 (w .5/.8) + association 6 (w .3/.8) = 7.25; with
-    all three 8 (.5) + 6 (.3) + 4 (.2) = 6.6."""
+    """renormalise: a missing source's weight goes to the others, pro rata; shown in explain."""
+    # a: 8 (w .5) + 6 (w .3) + 4 (w .2) = 6.6; b (no peer): 8 (w .5/.8) + 6 (w .3/.8) = 7.25
     rubric = load(THREE_SOURCES, AGG_DIMENSIONS)
     rows = [rec("a", "authority", "a1", "s", 8), rec("a", "association", "b1", "s", 6),
             rec("a", "peer", "p1", "s", 4, rater_company="z"),
@@ -492,8 +492,8 @@ def test_renormalise_rescales_the_remaining_weights() -> None:
 
 
 def test_renormalise_below_quorum_drops_the_source() -> None:
-    """peer quorum 2: two peers mean(4, 6) = 5 count: 4 + 1.8 + 1 = 6.8; one peer is short and
-    dropped: (4 + 1.8) / .8 = 7.25."""
+    """renormalise: a source below its quorum (peer, 2) is dropped and the weights rescaled."""
+    # a: two peers mean(4, 6) = 5: 4 + 1.8 + 1 = 6.8; b: one peer is short: (4 + 1.8) / .8 = 7.25
     rubric = load("""
         sources:
           authority: {label: {en: Authority}, weight: 0.5}
@@ -516,8 +516,7 @@ def test_renormalise_below_quorum_drops_the_source() -> None:
 
 
 def test_not_rated_policy_marks_company_not_rated() -> None:
-    """when_short not_rated: a company without the authority's rating is not rated, with the
-    reason, no stars and no rank."""
+    """when_short not_rated: short of the authority, a company is not rated, with a reason."""
     rubric = load("""
         sources:
           authority: {label: {en: Authority}, weight: 0.5, when_short: not_rated}
@@ -569,8 +568,8 @@ def test_fail_policy_passes_when_every_cell_reaches_quorum() -> None:
 
 
 def test_default_used_when_nobody_rated_the_indicator() -> None:
-    """An indicator no source rated takes its default (check 1 -> 4 points, measure 80 on
-    goalposts 60..100 -> 5 of 10); a rated one does not."""
+    """An indicator no source rated takes its default; a rated one does not."""
+    # defaults: check 1 -> 4 points; measure 80 on goalposts 60..100 -> 10 x 20 / 40 = 5
     rubric = load(ONE_SOURCE, """
         dimensions:
           d:
@@ -628,8 +627,9 @@ def test_no_rating_and_no_default_is_not_rated() -> None:
 
 
 def test_shares_weighting_scales_dimensions_to_max_total() -> None:
-    """weighting shares, max_total 100: a (weight .6, 20 points) scaled x3, b (weight .4,
-    5 points) scaled x8: a 5 + 10 = 15 -> 45, b 4 -> 32, total 77."""
+    """weighting shares: dimension points are scaled to weight x max_total."""
+    # max_total 100: a (weight .6, 20 points) x 60/20 = x3; b (weight .4, 5 points) x 40/5 = x8
+    # x: a 5 + 10 = 15 -> 45, b 4 -> 32, total 77
     rubric = load(ONE_SOURCE, """
         weighting: shares
         max_total: 100
@@ -739,8 +739,7 @@ def _input_rows(bad: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("reason", list(BAD_ROWS))
 def test_invalid_row_is_a_ratings_error_with_its_row(reason: str) -> None:
-    """By default an invalid row (unknown indicator/source, out of range, duplicate, rater in two
-    sources, peer without rater_company, not a number) raises RatingsError naming the row."""
+    """input.invalid_rows error (default): an invalid row raises RatingsError naming its row."""
     bad, rows, message, _ = BAD_ROWS[reason]
     rubric = load(INPUT_SOURCES, AGG_DIMENSIONS)
     with pytest.raises(rp.RatingsError) as info:
@@ -827,3 +826,78 @@ def test_explain_parts_and_adjustments_sum_to_total() -> None:
                          "b": {"authority": approx(1.0)}}
     assert e.by_source == {"authority": approx(3.665 + 1.25 + 1.5),
                            "association": approx(1.83 + 1.875), "peer": approx(1.814)}
+
+
+def test_quorum_and_trimming_count_raters_after_self_ratings_are_dropped() -> None:
+    """Quorum and trimming count a peer source's raters after self-ratings are dropped."""
+    # peer trimmed trim 1, quorum 3. a keeps 3 peers after its own 10 is dropped: 2, 5, 9 ->
+    # trimmed 5: 8 x .5 + 5 x .5 = 6.5. b keeps 2 peers, short: authority 6 alone
+    rubric = load("""
+        sources:
+          authority: {label: {en: Authority}, weight: 0.5}
+          peer:
+            label: {en: Peer}
+            weight: 0.5
+            peer: true
+            quorum: 3
+            aggregate: {method: trimmed, trim: 1}
+        """, AGG_DIMENSIONS)
+    rows = [rec("a", "authority", "a1", "s", 8),
+            rec("a", "peer", "pa", "s", 10, rater_company="a"),
+            rec("a", "peer", "pb", "s", 2, rater_company="b"),
+            rec("a", "peer", "pc", "s", 5, rater_company="c"),
+            rec("a", "peer", "pd", "s", 9, rater_company="d"),
+            rec("b", "authority", "a1", "s", 6),
+            rec("b", "peer", "pb", "s", 10, rater_company="b"),
+            rec("b", "peer", "pa", "s", 4, rater_company="a"),
+            rec("b", "peer", "pc", "s", 7, rater_company="c")]
+    report = run(rubric, rows)
+    assert report.dropped_by_reason == {"self-rating": 2}
+    assert raw(report, "a") == approx(6.5)
+    assert raw(report, "b") == approx(6.0)
+    assert {r["company"]: r["quorum_short"] for r in report.to_records()} == {
+        "a": [], "b": ["peer"]}
+
+
+def test_default_applies_when_the_only_rating_is_below_quorum() -> None:
+    """A rating dropped as short (below quorum) counts as no rating: the default applies."""
+    # a (no t rating) and b (one peer on t, quorum 2): s 5 + t default 2 = 7 both
+    rubric = load("""
+        sources:
+          authority: {label: {en: Authority}, weight: 0.5, covers: [s]}
+          peer: {label: {en: Peer}, weight: 0.5, peer: true, quorum: 2, covers: [t]}
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              s: {label: {en: S}, kind: score, points: 6}
+              t: {label: {en: T}, kind: score, points: 4, default: 2}
+        levels:
+          - {stars: 1, min_total: 1}
+        """)
+    rows = [rec("a", "authority", "x", "s", 5),
+            rec("b", "authority", "x", "s", 5), rec("b", "peer", "p", "t", 4, rater_company="z")]
+    recs = {r["company"]: r for r in run(rubric, rows).to_records()}
+    assert (recs["a"]["rated"], recs["a"]["total"]) == (True, approx(7.0))
+    assert recs["b"]["not_rated"] == []
+    assert (recs["b"]["rated"], recs["b"]["total"]) == (True, approx(7.0))
+
+
+def test_from_columns_scores_like_records_and_keeps_row_numbers() -> None:
+    """Ratings.from_columns scores like from_records; problems carry the given row numbers."""
+    # authority 8 (w .5) + association 6 (w .3) + peer 4 (w .2) = 6.6
+    rubric = load(THREE_SOURCES, AGG_DIMENSIONS)
+    cols = {
+        "company": np.array(["a", "a", "a"]),
+        "source": np.array(["authority", "association", "peer"]),
+        "rater": np.array(["a1", "b1", "p1"]),
+        "indicator": np.array(["s", "s", "s"]),
+        "rater_company": np.array(["", "", "z"]),
+    }
+    good = rp.Ratings.from_columns(**cols, value=np.array([8.0, 6.0, 4.0]), row=[10, 11, 12])
+    assert rp.evaluate(rubric, good).explain("a").raw_total == approx(6.6)
+    bad = rp.Ratings.from_columns(**cols, value=np.array([8.0, 60.0, 4.0]), row=[10, 11, 12])
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(rubric, bad)
+    assert [p.row for p in info.value.problems] == [11]
+    assert info.value.problems[0].path == "value"

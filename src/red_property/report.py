@@ -494,6 +494,9 @@ class Report:
             if a.vetoed[c, k] and limit < next_level:
                 out.append(Condition(f"veto {veto.id}", "not triggered", "triggered", False))
         claimed = int(a.claimed[c])
+        if claimed >= 0 and a.verdict[c] == VERDICTS.index("refused"):
+            out.append(Condition("claim", f"reach the claimed {claimed}★",
+                                 f"{int(a.after_veto[c])}★ reached", False))
         if (claimed >= 0 and claimed < next_level
                 and p.rubric.claims.above_claim == "award_claim"):
             out.append(Condition("claim", f"a claim of {next_level}★ or more", f"{claimed}★",

@@ -122,11 +122,12 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     covers = plan.covers[None, :, :]
     present = covers & (raters >= plan.quorum[None, :, None])
     short = covers & ~present
-    rated_any = (covers & (raters > 0)).any(axis=1)  # (C, I)
     has_default = ~np.isnan(plan.default)
-    # an indicator nobody rated, with a default, is not 'short': its default applies
-    defaulted = ~rated_any & has_default[None, :]
-    short &= ~defaulted[:, None, :]
+    # no source reached its quorum on an indicator with a default: the default applies
+    defaulted = ~present.any(axis=1) & has_default[None, :]
+    # a source that gave no rating at all on such an indicator is not 'short': for these
+    # indicators no rating means the default (e.g. no accident recorded)
+    short &= ~((raters == 0) & has_default[None, None, :])
 
     policy = plan.when_short
     fail = short & (policy == 2)[None, :, None]

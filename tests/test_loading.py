@@ -117,7 +117,9 @@ def _broken_params() -> list[Any]:
     params = []
     for path in BROKEN:
         _, xfail = _header(path)
-        marks = [pytest.mark.xfail(reason=xfail, raises=AssertionError, strict=True)] if xfail else []
+        marks = []
+        if xfail:
+            marks.append(pytest.mark.xfail(reason=xfail, raises=AssertionError, strict=True))
         params.append(pytest.param(path, id=path.stem, marks=marks))
     return params
 
@@ -223,11 +225,13 @@ def test_fingerprint_ignores_comments_and_formatting(path: Path) -> None:
     rubric = load_rubric(text)
     commented = (
         "# a new comment at the top\n\n"
-        + text.replace("\nsources:\n", "\n\n# a comment before the sources\nsources:   # and after\n")
+        + text.replace("\nsources:\n", "\n\n# before the sources\nsources:   # and after\n")
         + "\n# a comment at the end\n"
     )
     assert commented != text
-    flow = yaml.safe_dump(rubric_data(rubric), default_flow_style=True, allow_unicode=True, width=60)
+    flow = yaml.safe_dump(
+        rubric_data(rubric), default_flow_style=True, allow_unicode=True, sort_keys=False, width=60
+    )
     variants = [commented, dump_rubric(rubric), flow]
     for variant in variants:
         assert fingerprint(load_rubric(variant)) == fingerprint(rubric)
@@ -323,14 +327,20 @@ def test_deep_nesting_is_refused_quickly(text: str) -> None:
 _YAMLISH = st.text(alphabet=" \n\t-:,[]{}&*!|>#'\"?%@`.0123456789axyen~=<", max_size=200)
 
 
-def _loads_or_rubric_error(source: str | bytes) -> None:
+def _outcome(source: str | bytes) -> Rubric | RubricError:
     try:
-        result = load_rubric(source)
+        return load_rubric(source)
     except RubricError as exc:
-        assert exc.problems
-        assert all(isinstance(p, Problem) for p in exc.problems)
+        return exc
+
+
+def _loads_or_rubric_error(source: str | bytes) -> None:
+    outcome = _outcome(source)
+    if isinstance(outcome, RubricError):
+        assert outcome.problems
+        assert all(isinstance(p, Problem) for p in outcome.problems)
     else:
-        assert isinstance(result, Rubric)
+        assert isinstance(outcome, Rubric)
 
 
 @settings(max_examples=200, deadline=None)
@@ -358,6 +368,9 @@ def _shanyang_data() -> dict[str, Any]:
     return load_rubric(SHANYANG).model_dump()
 
 
+# U+0085 (NEL) is left out of generated text: dump_rubric does not round-trip it (a known bug,
+# pinned by test_next_line_character_round_trips below).
+_texts = st.text(alphabet=st.characters(exclude_characters="\x85"), max_size=40)
 _halves = st.integers(min_value=2, max_value=40).map(lambda k: k / 2)  # 1.0 .. 20.0 by 0.5
 _positive = st.floats(min_value=1e-6, max_value=1e9, allow_nan=False, allow_infinity=False)
 _share = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
@@ -367,9 +380,9 @@ _share = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 def rubrics(draw: st.DrawFn) -> Rubric:
     """Valid rubrics: the Shanyang rubric with weights, points, thresholds and texts varied."""
     data = copy.deepcopy(_shanyang_data())
-    data["version"] = draw(st.text(min_size=1, max_size=40))
-    data["title"]["en"] = draw(st.text(min_size=1, max_size=40))
-    data["notes"] = draw(st.lists(st.text(max_size=40), max_size=3))
+    data["version"] = draw(_texts.filter(bool))
+    data["title"]["en"] = draw(_texts.filter(bool))
+    data["notes"] = draw(st.lists(_texts, max_size=3))
     data["rounding"] = {
         "digits": draw(st.integers(0, 6)),
         "mode": draw(st.sampled_from(["half_up", "half_even", "none"])),
@@ -413,7 +426,7 @@ def rubrics(draw: st.DrawFn) -> Rubric:
     return rubric
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(rubrics())
 def test_generated_rubrics_round_trip(rubric: Rubric) -> None:
     """Any valid rubric dumps to YAML that loads back to an equal rubric and fingerprint."""
@@ -504,12 +517,10 @@ def test_minimal_rubric_loads() -> None:
 
 
 # --------------------------------------------------------------------------- known bugs
-# Each test states the behaviour that should hold; strict xfail, so a fix makes it fail until
-# the mark is removed.
+# Each test pins a bug found while writing this file and since fixed; what is still open keeps
+# a strict xfail, so fixing it makes the test fail until the mark is removed.
 
 
-@pytest.mark.xfail(reason="loading.py locates a duplicate key at its value, which for a block "
-                   "mapping is on the next line", raises=AssertionError, strict=True)
 def test_duplicate_block_key_points_at_the_key() -> None:
     """A duplicate key whose value is a block mapping is reported at the key's own line."""
     text = MINIMAL.replace("    weight: 1\n", "    weight: 1\n  panel:\n    label: {en: X}\n")
@@ -519,8 +530,6 @@ def test_duplicate_block_key_points_at_the_key() -> None:
     assert (problem.line, problem.column, problem.path) == (8, 3, "sources.panel")
 
 
-@pytest.mark.xfail(reason="loading.py locates a merge key (and any non-scalar key) at the start "
-                   "of the mapping holding it", raises=AssertionError, strict=True)
 def test_merge_key_that_is_not_first_points_at_the_merge_key() -> None:
     """A `<<` merge key after other keys is reported at its own line."""
     text = MINIMAL.replace("    weight: 1\n", "    weight: 1\n    <<: {quorum: 2}\n")
@@ -530,19 +539,17 @@ def test_merge_key_that_is_not_first_points_at_the_merge_key() -> None:
     assert (problem.line, problem.column) == (8, 5)
 
 
-@pytest.mark.xfail(reason="loading.py reports an unreadable scalar at 1:1 with no path",
-                   raises=AssertionError, strict=True)
 def test_invalid_date_is_located() -> None:
     """A date that does not exist (2019-13-45) is reported at its line, column and path."""
-    text = MINIMAL.replace("title: {en: Mini}\n", "title: {en: Mini}\neffective:\n  start: 2019-13-45\n")
+    text = MINIMAL.replace(
+        "title: {en: Mini}\n", "title: {en: Mini}\neffective:\n  start: 2019-13-45\n"
+    )
     with pytest.raises(RubricError) as info:
         load_rubric(text)
     (problem,) = info.value.problems
     assert (problem.line, problem.column, problem.path) == (5, 10, "effective.start")
 
 
-@pytest.mark.xfail(reason="loading.py reports a YAML reader error (control character) at 1:1",
-                   raises=AssertionError, strict=True)
 def test_control_character_is_located() -> None:
     """A control character is reported at the line where it is, not at 1:1."""
     with pytest.raises(RubricError) as info:
@@ -551,21 +558,11 @@ def test_control_character_is_located() -> None:
     assert problem.line == 20
 
 
-def _constructor_bug(escapes: type[Exception]) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(
-        reason="loading.py catches only ValueError/OverflowError from SafeConstructor; a bad "
-        f"value under this explicit tag raises {escapes.__name__}",
-        raises=escapes,
-        strict=True,
-    )
-
-
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param("id: !!bool maybe\n", id="bool", marks=_constructor_bug(KeyError)),
-        pytest.param("id: !!timestamp someday\n", id="timestamp",
-                     marks=_constructor_bug(AttributeError)),
+        pytest.param("id: !!bool maybe\n", id="bool"),
+        pytest.param("id: !!timestamp someday\n", id="timestamp"),
     ],
 )
 def test_explicit_core_tag_with_a_bad_value_is_a_rubric_error(text: str) -> None:
@@ -574,16 +571,12 @@ def test_explicit_core_tag_with_a_bad_value_is_a_rubric_error(text: str) -> None
         load_rubric(text)
 
 
-@pytest.mark.xfail(reason="loading.py lets Path.stat's ValueError through for a NUL in a path",
-                   raises=ValueError, strict=True)
 def test_path_with_nul_byte_is_a_rubric_error() -> None:
     """A file name holding a NUL character raises RubricError (cannot read), not ValueError."""
     with pytest.raises(RubricError):
         load_rubric("rubric\x00.yaml")
 
 
-@pytest.mark.xfail(reason="loading.py quotes str(2019.1), dropping the written trailing zero",
-                   raises=AssertionError, strict=True)
 def test_quote_advice_keeps_the_text_as_written() -> None:
     """`version: 2019.10` is advised to be quoted as '2019.10', not '2019.1'."""
     with pytest.raises(RubricError) as info:
@@ -592,8 +585,6 @@ def test_quote_advice_keeps_the_text_as_written() -> None:
     assert "quote it: '2019.10'" in problem.message
 
 
-@pytest.mark.xfail(reason="rubric_checks.py checks defaults of check, options, deduction and "
-                   "bonus only: a score default above its points passes", strict=True)
 def test_score_default_above_points_is_reported() -> None:
     """A score indicator's default outside [0, points] is a problem."""
     text = MINIMAL.replace("kind: check\n        points: 10\n",
@@ -602,9 +593,15 @@ def test_score_default_above_points_is_reported() -> None:
         load_rubric(text)
 
 
-@pytest.mark.xfail(reason="loading.py keeps one module-level SafeConstructor whose "
-                   "constructed_objects cache holds every node ever loaded", raises=AssertionError,
+@pytest.mark.xfail(reason="dump_rubric (yaml.safe_dump with allow_unicode) writes U+0085 raw in a "
+                   "quoted scalar, where YAML reads it as a line break", raises=AssertionError,
                    strict=True)
+def test_next_line_character_round_trips() -> None:
+    """Text holding U+0085 (NEL) survives dump_rubric then load_rubric unchanged."""
+    rubric = load_rubric(MINIMAL).model_copy(update={"notes": ["a\x85b"]})
+    assert load_rubric(dump_rubric(rubric)).notes == ["a\x85b"]
+
+
 def test_loading_keeps_no_yaml_nodes_alive() -> None:
     """After a load, no YAML node of the document is kept alive."""
     load_rubric(MINIMAL)

@@ -39,7 +39,6 @@ _MAX_DEPTH = 40
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_constructor = SafeConstructor()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +48,24 @@ class _Mark:
 
 
 class _Positions:
-    """Where each value (and each mapping key) of the document starts."""
+    """Where each value (and each mapping key) of the document starts, and the text of each
+    scalar as written (for messages that quote it)."""
 
     def __init__(self) -> None:
         self.values: dict[Loc, _Mark] = {}
         self.keys: dict[Loc, _Mark] = {}
+        self.text: dict[Loc, str] = {}
+        self.at: dict[int, _Mark] = {}  # problem index -> where it is, when not at its path
+        self.constructor = SafeConstructor()
+
+    def scalar(self, node: yaml.Node, loc: Loc, problems: list[tuple[Loc, str]]) -> Any:
+        """The Python value of a scalar node, or a located problem when it has none."""
+        try:
+            return self.constructor.construct_object(node)
+        except Exception as exc:  # noqa: BLE001 - PyYAML raises many types for bad scalars
+            problems.append((loc, f"unreadable value {node.value!r}: "
+                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
+            return None
 
     def find(self, loc: Loc, *, key: bool = False) -> tuple[Loc, _Mark]:
         """The deepest known prefix of ``loc`` and its mark (pydantic adds union tags to paths,
@@ -87,17 +99,18 @@ def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc,
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
+                pos.at[len(problems)] = _mark(key_node)
                 problems.append((loc, "merge keys (<<) are not allowed; write the keys out"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                pos.at[len(problems)] = _mark(key_node)
                 problems.append((loc, "mapping keys must be plain scalars"))
                 continue
-            key = _constructor.construct_object(key_node)
+            key = pos.scalar(key_node, loc, problems)
             child = (*loc, key)
             if key in out:
                 line = pos.keys[child].line
-                pos.keys[child] = _mark(key_node)
-                pos.values[child] = _mark(value_node)
+                pos.at[len(problems)] = _mark(key_node)
                 problems.append((child, f"duplicate key {key!r} (first at line {line}); keep one"))
                 continue
             pos.keys[child] = _mark(key_node)
@@ -111,7 +124,8 @@ def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc,
     if node.tag not in _SCALAR_TAGS:
         problems.append((loc, f"tag {node.tag!r} is not allowed; write plain YAML data"))
         return None
-    return _constructor.construct_object(node)
+    pos.text[loc] = str(node.value)
+    return pos.scalar(node, loc, problems)
 
 
 def _refuse_aliases(text: str) -> list[tuple[_Mark, str]]:
@@ -159,8 +173,9 @@ def _read(source: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str
         if size > MAX_BYTES:
             raise RubricError(_too_big(label, size), source=label)
         data = path.read_bytes()
-    except OSError as exc:
-        raise RubricError([Problem(f"cannot read the rubric: {exc.strerror or exc}", file=label)],
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise RubricError([Problem(f"cannot read the rubric: {why}", file=label)],
                           source=label) from None
     return _decode(data, label), label
 
@@ -203,7 +218,12 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
         return None, positions, [Problem(f"not valid YAML: {what}", file=label, line=line,
                                          column=col)]
     except yaml.YAMLError as exc:
-        return None, positions, [Problem(f"not valid YAML: {exc}", file=label, line=1, column=1)]
+        at = int(getattr(exc, "position", 0) or 0)
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, positions, [Problem(f"not valid YAML: {first}", file=label, line=line,
+                                         column=column)]
     except RecursionError:
         return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
     if node is None:
@@ -212,9 +232,17 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
     found: list[tuple[Loc, str]] = []
     try:
         data = _build(node, (), positions, found)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        return None, positions, [Problem(f"unreadable value: {exc}", file=label, line=1, column=1)]
-    return data, positions, [_locate(loc, msg, positions, label) for loc, msg in found]
+    except RecursionError:
+        return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
+    out = []
+    for k, (loc, msg) in enumerate(found):
+        mark = positions.at.get(k)
+        if mark is None:
+            out.append(_locate(loc, msg, positions, label))
+        else:
+            out.append(Problem(msg, path=_dotted(loc), file=label, line=mark.line,
+                               column=mark.column))
+    return data, positions, out
 
 
 def _locate(loc: Loc, message: str, positions: _Positions, label: str, *, key: bool = False
@@ -230,7 +258,9 @@ def _dotted(loc: Loc) -> str:
 def _validate(data: Any, positions: _Positions, label: str) -> Rubric:
     if not isinstance(data, Mapping):
         raise RubricError([Problem("a rubric is a mapping (keys `id`, `version`, ...), not "
-                                   f"{type(data).__name__}", file=label, line=1, column=1)],
+                                   f"{type(data).__name__}", file=label,
+                                   line=positions.values.get((), _Mark(1, 1)).line,
+                                   column=positions.values.get((), _Mark(1, 1)).column)],
                           source=label)
     try:
         rubric = Rubric.model_validate(data)
@@ -253,17 +283,18 @@ def _validate(data: Any, positions: _Positions, label: str) -> Rubric:
 def _from_pydantic(err: Mapping[str, Any], positions: _Positions, label: str) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
-    known, _ = positions.find(loc, key=kind == "extra_forbidden")
+    at_key = kind == "extra_forbidden" or "[key]" in loc
+    known, _ = positions.find(loc, key=at_key)
     # Keep only the parts of the path that exist in the document (drop pydantic's union tags),
     # plus a missing field's own name.
     shown = list(known)
     if kind == "missing" and loc:
         shown.append(loc[-1])
-    message = _message(err)
-    return _locate(tuple(shown), message, positions, label, key=kind == "extra_forbidden")
+    message = _message(err, positions.text.get(tuple(known)))
+    return _locate(tuple(shown), message, positions, label, key=at_key)
 
 
-def _message(err: Mapping[str, Any]) -> str:
+def _message(err: Mapping[str, Any], written: str | None = None) -> str:
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
@@ -274,7 +305,7 @@ def _message(err: Mapping[str, Any]) -> str:
         kind in ("string_type", "dict_type", "model_type") and isinstance(value, (bool,))
     ):
         return (f"expected text, got {value!r} (YAML reads it as {type(value).__name__}); "
-                f"quote it: '{_yaml_text(value)}'")
+                f"quote it: '{written if written is not None else _yaml_text(value)}'")
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         return f"unknown kind {ctx.get('tag')!r}; use one of {ctx.get('expected_tags')}"

@@ -18,6 +18,7 @@ from .rubric import (
     MeasureIndicator,
     OptionsIndicator,
     Rubric,
+    ScoreIndicator,
     max_points,
 )
 
@@ -143,8 +144,14 @@ def _default_problem(ind: Indicator, value: float) -> str:
         value == int(value) and 0 <= value < len(ind.options)
     ):
         return f"an options default is an option's position, 0 to {len(ind.options) - 1}"
-    if isinstance(ind, (DeductionIndicator, BonusIndicator)) and value < 0:
-        return "a count default may not be negative"
+    if isinstance(ind, (DeductionIndicator, BonusIndicator)) and (value < 0
+                                                                 or value != int(value)):
+        return "a count default is a whole number, 0 or more"
+    if isinstance(ind, ScoreIndicator) and not 0 <= value <= ind.points:
+        return f"a score default lies within 0 to {ind.points:g}"
+    if isinstance(ind, MeasureIndicator) and ind.range is not None and not (
+            ind.range[0] <= value <= ind.range[1]):
+        return f"a measure default lies within its range {ind.range[0]:g} to {ind.range[1]:g}"
     return ""
 
 

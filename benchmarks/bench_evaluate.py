@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import io
+import os
 import pstats
 import sys
 import time
@@ -362,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{k} {v}" for k, v in SOURCES.items())
           + f"; raters per company: {RATERS_PER_COMPANY}; best of {repeat}; "
           f"row order: {'shuffled' if args.shuffle else 'natural'}")
+    print(load_note())
     rubric = load_rubric(rubric_yaml(), name="<bench rubric>")
 
     results = []
@@ -398,7 +399,22 @@ def main(argv: list[str] | None = None) -> int:
               f"{mb(last['bytes'])} = {ratio:.2f}x (target < 3)  {verdict(ratio < 3)}")
     if not args.no_profile:
         profile(rubric, last["cols"])
+    print(f"\n{load_note()}")
     return 0
+
+
+def load_note() -> str:
+    """The machine's load: timings taken while other processes compete for the cores are
+    slower than the code is."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:  # pragma: no cover - not on every platform
+        return "load average: unknown"
+    cores = os.cpu_count() or 1
+    note = f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {cores} cores"
+    if one > 0.5:
+        note += " -- other processes are running: timings may be inflated"
+    return note
 
 
 if __name__ == "__main__":

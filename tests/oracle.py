@@ -28,7 +28,7 @@ from red_property.rubric import (
     ScoreIndicator,
 )
 
-__all__ = ["OracleResult", "oracle_evaluate", "oracle_details"]
+__all__ = ["OracleResult", "oracle_details", "oracle_evaluate"]
 
 #: Relative tolerance the documentation grants comparisons and half-up rounding.
 TOLERANCE = Fraction(1, 10**9)

@@ -62,7 +62,7 @@ class _Positions:
         """The Python value of a scalar node, or a located problem when it has none."""
         try:
             return self.constructor.construct_object(node)
-        except Exception as exc:  # noqa: BLE001 - PyYAML raises many types for bad scalars
+        except Exception as exc:
             problems.append((loc, f"unreadable value {node.value!r}: "
                              f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
             return None
@@ -236,12 +236,12 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
         return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
     out = []
     for k, (loc, msg) in enumerate(found):
-        mark = positions.at.get(k)
-        if mark is None:
+        at = positions.at.get(k)
+        if at is None:
             out.append(_locate(loc, msg, positions, label))
         else:
-            out.append(Problem(msg, path=_dotted(loc), file=label, line=mark.line,
-                               column=mark.column))
+            out.append(Problem(msg, path=_dotted(loc), file=label, line=at.line,
+                               column=at.column))
     return data, positions, out
 
 

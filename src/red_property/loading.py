@@ -236,12 +236,12 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
         return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
     out = []
     for k, (loc, msg) in enumerate(found):
-        at = positions.at.get(k)
-        if at is None:
+        where = positions.at.get(k)
+        if where is None:
             out.append(_locate(loc, msg, positions, label))
         else:
-            out.append(Problem(msg, path=_dotted(loc), file=label, line=at.line,
-                               column=at.column))
+            out.append(Problem(msg, path=_dotted(loc), file=label, line=where.line,
+                               column=where.column))
     return data, positions, out
 
 

@@ -163,8 +163,9 @@ def _read(source: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str
         return _decode(source, label), label
     if isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{")):
         label = name or "<text>"
-        if len(source) > MAX_BYTES:
-            raise RubricError(_too_big(label, len(source)), source=label)
+        size = len(source) if len(source) > MAX_BYTES else len(source.encode("utf-8", "replace"))
+        if size > MAX_BYTES:
+            raise RubricError(_too_big(label, size), source=label)
         return source, label
     path = Path(source)
     label = name or str(source)
@@ -214,7 +215,7 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        what = "; ".join(str(p) for p in (exc.context, exc.problem) if p)
         return None, positions, [Problem(f"not valid YAML: {what}", file=label, line=line,
                                          column=col)]
     except yaml.YAMLError as exc:
@@ -265,8 +266,9 @@ def _validate(data: Any, positions: _Positions, label: str) -> Rubric:
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
+        errors = _one_per_union(exc.errors(), positions)
         raise RubricError(
-            sorted((_from_pydantic(err, positions, label) for err in exc.errors()),
+            sorted((_from_pydantic(err, positions, label) for err in errors),
                    key=lambda p: (p.line, p.column, p.path)),
             source=label,
         ) from None
@@ -280,6 +282,33 @@ def _validate(data: Any, positions: _Positions, label: str) -> Rubric:
     return rubric
 
 
+def _one_per_union(errors: list[Any], positions: _Positions) -> list[Any]:
+    """Keep, of the errors pydantic reports for each branch of a union, the telling one.
+
+    For ``covers: [Service]`` pydantic reports both "input should be 'all'" (the string branch)
+    and the bad id (the list branch). A branch error is dropped when another error goes deeper
+    into the same value, or when it only says the value is of another type while another
+    branch says what is wrong with the value itself.
+    """
+    found = [(err, positions.find(tuple(err["loc"]))[0]) for err in errors]
+
+    def branch(err: Any, known: Loc) -> bool:
+        return len(tuple(err["loc"])) > len(known) and err["type"] != "missing"
+
+    keep = []
+    for err, known in found:
+        if branch(err, known):
+            deeper = any(k2[: len(known)] == known and len(k2) > len(known)
+                         for e2, k2 in found if e2 is not err)
+            telling = err["type"].endswith("_type") and any(
+                k2 == known and not e2["type"].endswith("_type") and branch(e2, k2)
+                for e2, k2 in found if e2 is not err)
+            if deeper or telling:
+                continue
+        keep.append(err)
+    return keep or errors
+
+
 def _from_pydantic(err: Mapping[str, Any], positions: _Positions, label: str) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
@@ -290,6 +319,8 @@ def _from_pydantic(err: Mapping[str, Any], positions: _Positions, label: str) ->
     shown = list(known)
     if kind == "missing" and loc:
         shown.append(loc[-1])
+    elif kind == "union_tag_invalid" and (*known, "kind") in positions.values:
+        shown.append("kind")  # point at the kind itself
     message = _message(err, positions.text.get(tuple(known)))
     return _locate(tuple(shown), message, positions, label, key=at_key)
 
@@ -301,9 +332,12 @@ def _message(err: Mapping[str, Any], written: str | None = None) -> str:
         return "unknown key; remove it or check its spelling"
     if kind == "missing":
         return "required key is missing"
-    if (kind == "string_type" and isinstance(value, (bool, int, float, dt.date))) or (
-        kind in ("string_type", "dict_type", "model_type") and isinstance(value, (bool,))
-    ):
+    if kind in ("dict_type", "model_type", "model_attributes_type") and not isinstance(
+            value, Mapping):
+        shown = written if written is not None else repr(value)
+        return (f"expected a mapping of keys, got {shown} (YAML reads it as "
+                f"{type(value).__name__})")
+    if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)):
         return (f"expected text, got {value!r} (YAML reads it as {type(value).__name__}); "
                 f"quote it: '{written if written is not None else _yaml_text(value)}'")
     if kind == "union_tag_invalid":

@@ -93,8 +93,8 @@ class Label(_Model):
 class Effective(_Model):
     """The dates a rubric version applies to (``end`` open when omitted)."""
 
-    start: dt.date
-    end: dt.date | None = None
+    start: Annotated[dt.date, Field(strict=False)]
+    end: Annotated[dt.date | None, Field(strict=False)] = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Effective:

@@ -7,6 +7,11 @@ rating is read as the decimal it is written as (``0.1`` is one tenth, not its bi
 so the oracle computes the value a score sheet would, and the only tolerance it applies is the one
 the documentation states (comparisons and half-up rounding forgive 1e-9, relative).
 
+Defaults follow the engine as of commit a4dda8a (its tests state it; the docstrings of
+``scoring`` step 4 and of ``default`` still say "no source rated"): an indicator with a
+``default`` takes it when no source reaches its quorum, and a source with no rating at all on
+such an indicator is not short.
+
 The input rows are assumed valid (the strategies only make valid seasons), except that a peer
 rater's rating of its own company is dropped, as the default ``input.self_ratings: drop`` says.
 """
@@ -156,7 +161,8 @@ def round_total(x: Fraction, digits: int, mode: str) -> Fraction:
     sign = -1 if x < 0 else 1
     if mode == "half_up":
         # half away from zero, the decimal value deciding (1e-9 relative forgiven)
-        return sign * Fraction(math.floor(a + Fraction(1, 2) + TOLERANCE * max(Fraction(1), a))) / unit
+        nudge = TOLERANCE * max(Fraction(1), a)
+        return sign * Fraction(math.floor(a + Fraction(1, 2) + nudge)) / unit
     # half to even, after rounding away anything below 1e-9
     nine = Fraction(round(x * 10**9), 10**9)
     return Fraction(round(nine * unit)) / unit  # Fraction.__round__ is half-even
@@ -237,21 +243,26 @@ def oracle_details(rubric: Rubric, records: list[Mapping[str, Any]],
         for iid, (_, ind) in indicators.items():
             covering = [sid for sid in rubric.sources if iid in covers[sid]]
             got = {sid: cells.get((company, sid, iid), []) for sid in covering}
-            if not any(got.values()) and ind.default is not None:
-                # nobody rated it: the rubric's default
-                d = exact(ind.default)
-                combined[iid] = d
-                points[iid] = indicator_points(ind, d)
-                continue
             present = []
             for sid in covering:
                 src = rubric.sources[sid]
-                if len(got[sid]) >= src.quorum:
+                n = len(got[sid])
+                if n >= src.quorum:
                     present.append(sid)
+                elif n == 0 and ind.default is not None:
+                    # no rating at all on an indicator with a default is not 'short': for such
+                    # an indicator no rating means the default (a4dda8a)
+                    continue
                 elif src.when_short == "not_rated":
                     reasons.append(f"quorum {sid}/{iid}")
                 elif src.when_short == "fail":
                     raise ValueError(f"when_short: fail on {sid}/{iid} for {company}")
+            if not present and ind.default is not None:
+                # no source reached its quorum (a short rating counts as none): the default
+                d = exact(ind.default)
+                combined[iid] = d
+                points[iid] = indicator_points(ind, d)
+                continue
             if not present:
                 reasons.append(f"unscored {iid}")
                 combined[iid] = None

@@ -163,9 +163,11 @@ def round_total(x: Fraction, digits: int, mode: str) -> Fraction:
         # half away from zero, the decimal value deciding (1e-9 relative forgiven)
         nudge = TOLERANCE * max(Fraction(1), a)
         return sign * Fraction(math.floor(a + Fraction(1, 2) + nudge)) / unit
-    # half to even, after rounding away anything below 1e-9
-    nine = Fraction(round(x * 10**9), 10**9)
-    return Fraction(round(nine * unit)) / unit  # Fraction.__round__ is half-even
+    # half to even; a value within 1e-9 (relative) of a tie is the tie
+    low = math.floor(a)
+    if abs(a - low - Fraction(1, 2)) <= TOLERANCE * max(Fraction(1), a):
+        return sign * Fraction(low if low % 2 == 0 else low + 1) / unit
+    return sign * Fraction(round(a)) / unit
 
 
 # --------------------------------------------------------------------------- the evaluation
@@ -302,6 +304,13 @@ def oracle_details(rubric: Rubric, records: list[Mapping[str, Any]],
         bonus = bonus_raw if rubric.bonus_cap is None else min(bonus_raw, exact(rubric.bonus_cap))
         raw_total = sum(dims.values(), Fraction(0)) + bonus
         total = round_total(raw_total, rubric.rounding.digits, rubric.rounding.mode)
+        # rounding never lifts a total above the most that can be scored
+        bonus_room = sum((exact(i.cap) for _, i in indicators.values()
+                          if isinstance(i, BonusIndicator)), Fraction(0))
+        if rubric.bonus_cap is not None:
+            bonus_room = min(bonus_room, exact(rubric.bonus_cap))
+        most = sum(dimension_maxima(rubric).values(), Fraction(0)) + bonus_room
+        total = min(total, max(most, raw_total))
 
         # ---- earned: the highest level whose every condition holds
         earned = 0

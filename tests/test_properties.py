@@ -146,9 +146,6 @@ OVER_MAX_EXAMPLE: Case = (_OVER_MAX, Season(_rows([("c0", 2.5), ("c1", 1.0)]), [
                                             {"a": [("r0", ""), ("r1", "")]}), {})
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: rounding to rounding.digits lifts a total above "
-                   "the rubric's maximum when that maximum is not a multiple of the rounding "
-                   "unit (2.5 of 2.5 points, digits 0 -> total 3); check_rubric accepts it")
 @settings(max_examples=50, **SETTINGS)
 @given(evaluations())
 @example(OVER_MAX_EXAMPLE)
@@ -199,9 +196,6 @@ ROW_ORDER_EXAMPLE: Case = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the within-source mean is summed in row order "
-                   "(np.bincount), so the report depends on row order in the last bits: "
-                   "unrounded totals, ranks of decimal ties, 6-digit shares in to_json")
 @settings(max_examples=120, **SETTINGS)
 @given(evaluations(), st.randoms(use_true_random=False))
 @example(ROW_ORDER_EXAMPLE, _Reversed())
@@ -461,8 +455,6 @@ HALF_EVEN_EXAMPLE = {  # raw total 0.575 (a decimal half): half-even gives 0.58,
 }
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: rounding mode half_even rounds the binary "
-                   "neighbour, not the decimal (0.575 -> 0.57, 1.015 -> 1.01)")
 @settings(max_examples=100, **SETTINGS)
 @given(threshold_params(modes=("half_even",)))
 @example(HALF_EVEN_EXAMPLE)
@@ -526,9 +518,6 @@ def test_explanation_parts_sum_to_the_total(case: Case) -> None:
 # --------------------------------------------------------------------------- option keys
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an option key that Python's float() parses "
-                   "('inf', 'nan', 'infinity' are valid ids) is read as a number, so the key "
-                   "given as text is rejected as 'not a finite number'")
 @settings(max_examples=50, **SETTINGS)
 @given(st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), min_size=2, max_size=4,
                 unique=True),
@@ -558,9 +547,6 @@ _LOWER_GOALPOSTS = checked({
 })
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a goalposts measure with best < worst keeps "
-                   "`better: higher` (the field's default), so model_dump() does not validate "
-                   "back and the fingerprint differs from the same rubric stating better: lower")
 @settings(max_examples=50, **SETTINGS)
 @given(rubrics())
 @example(_LOWER_GOALPOSTS)

@@ -85,8 +85,13 @@ def _to_float(values: Any) -> tuple[FloatArray, npt.NDArray[np.object_] | None]:
     as_str = arr.astype(str)
     for k, s in enumerate(as_str.tolist()):  # text input only: CSV or records
         try:
-            out[k] = float(s)
+            number = float(s)
         except ValueError:
+            text[k] = s.strip()
+            continue
+        if math.isfinite(number):
+            out[k] = number
+        else:  # 'inf', 'nan': text (an option may be called so), never a number
             text[k] = s.strip()
     return out, text
 

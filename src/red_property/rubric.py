@@ -23,7 +23,7 @@ bonus      a count of occurrences                ``min(per x count, cap)``, into
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -111,8 +111,8 @@ class _IndicatorBase(_Model):
     note: str | None = None
     default: Finite | None = Field(
         default=None,
-        description="value used when no source rated the indicator for a company; "
-        "without it such a company is not rated",
+        description="value used when no source reached its quorum on the indicator for a "
+        "company; without it such a company is not rated",
     )
 
 
@@ -174,6 +174,18 @@ class MeasureIndicator(_IndicatorBase):
         default=None, description="[low, high]: values outside are input errors"
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _direction_from_goalposts(cls, data: Any) -> Any:
+        """Goalposts say which way is better; state it, so the model says what it means."""
+        if isinstance(data, dict) and "better" not in data:
+            gp = data.get("goalposts")
+            if isinstance(gp, dict):
+                worst, best = gp.get("worst"), gp.get("best")
+                if isinstance(worst, (int, float)) and isinstance(best, (int, float)):
+                    return {**data, "better": "lower" if best < worst else "higher"}
+        return data
+
     @model_validator(mode="after")
     def _one_curve(self) -> MeasureIndicator:
         if (self.goalposts is None) == (self.bands is None):
@@ -183,7 +195,7 @@ class MeasureIndicator(_IndicatorBase):
         if self.goalposts is not None:
             gp = self.goalposts
             implied = "higher" if gp.best > gp.worst else "lower"
-            if "better" in self.model_fields_set and self.better != implied:
+            if self.better != implied:
                 raise ValueError(
                     f"`better: {self.better}` contradicts goalposts worst={gp.worst}, "
                     f"best={gp.best}; drop `better` or swap the goalposts"

@@ -8,10 +8,15 @@ Flow, vectorised over all companies at once:
    policy drops it (its weight goes to the other sources), marks the company not rated, or fails;
 3. each source's aggregate is mapped to points by the indicator's kind;
 4. the covering sources' points are combined with their weights, renormalised over the sources
-   present (an indicator no source rated takes the rubric's ``default``, else the company is not
-   rated);
+   present. An indicator on which no source reached its quorum takes the rubric's ``default``
+   (else the company is not rated); a source that gave no rating at all on an indicator with a
+   default is not counted short, since there "no rating" means the default (no accident
+   recorded);
 5. points are scaled to the dimension's weight, summed per dimension, the bonus pool is capped,
-   and the total is rounded as the rubric says.
+   and the total is rounded as the rubric says (never above the most that can be scored).
+
+Within-source means are computed with a compensating second pass, so they do not depend on the
+order of the rows (a plain running sum differs in the last bits with the order).
 
 "Weighted sum of the source aggregates" is the combination used: each source first reaches its
 own view of the company (within-source aggregation), then the views are weighted. It differs
@@ -69,6 +74,10 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
     sums = np.bincount(cell, weights=checked.value, minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = sums / counts
+        # A second, compensating pass: the residuals' mean corrects the first pass's rounding,
+        # so the mean is the float nearest the exact one whatever the order of the rows.
+        residual = np.bincount(cell, weights=checked.value - value[cell], minlength=size)
+        value = value + residual / counts
     for s, method in enumerate(plan.method):
         if method == "mean":
             continue
@@ -108,12 +117,30 @@ def round_half_up(x: FloatArray, digits: int) -> FloatArray:
     return np.sign(x) * np.floor(a + 0.5 + EPS * np.maximum(1.0, a)) / f
 
 
+def round_half_even(x: FloatArray, digits: int) -> FloatArray:
+    """Round half to even at ``digits`` decimals, deciding ties on the decimal value (0.575 is
+    a tie, although its binary neighbour is 0.57499999...)."""
+    f = 10.0**digits
+    a = x * f
+    low = np.floor(a)
+    frac = a - low
+    tie = np.abs(frac - 0.5) <= EPS * np.maximum(1.0, np.abs(a))
+    even = np.where(np.mod(low, 2) == 0, low, low + 1)
+    return np.where(tie, even, np.round(a)) / f
+
+
 def _round(x: FloatArray, digits: int, mode: str) -> FloatArray:
     if mode == "none":
         return x.copy()
     if mode == "half_even":
-        return np.round(np.round(x, 9), digits)
+        return round_half_even(x, digits)
     return round_half_up(x, digits)
+
+
+def _bonus_room(plan: Plan) -> float:
+    """Most bonus points a company can earn: the pool cap, or the indicators' caps."""
+    caps = float(np.where(plan.is_bonus, plan.max_points, 0.0).sum())
+    return min(caps, plan.bonus_cap)
 
 
 def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
@@ -171,7 +198,9 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     bonus_raw = points[:, plan.is_bonus].sum(axis=1)
     bonus = np.minimum(bonus_raw, plan.bonus_cap)
     raw_total = dimension.sum(axis=1) + bonus
-    total = _round(raw_total, plan.digits, plan.rounding)
+    # rounding never lifts a total above what can be scored (2.5 of 2.5 at 0 digits stays 2.5)
+    total = np.minimum(_round(raw_total, plan.digits, plan.rounding),
+                       np.maximum(plan.base_max + _bonus_room(plan), raw_total))
     return Scores(
         raters=raters,
         value=value,

@@ -16,6 +16,7 @@ EXPECTED = [
     "Rubric",
     "RubricError",
     "__version__",
+    "analysis",
     "bundled_rubric",
     "diff",
     "dump_rubric",
@@ -30,6 +31,17 @@ def test_exported_members() -> None:
     assert rp.__all__ == EXPECTED
     for name in rp.__all__:
         assert hasattr(rp, name), name
+
+
+def test_analysis_members() -> None:
+    """`red_property.analysis.__all__` is the documented analysis API."""
+    assert rp.analysis.__all__ == [
+        "ICCResult", "PanelAgreement", "RaterEffects", "RubricDiff", "Uncertainty",
+        "WeightSensitivity", "bootstrap", "compare_corrected", "diff", "icc",
+        "krippendorff_alpha", "rater_agreement", "rater_effects", "weight_sensitivity",
+    ]
+    for name in rp.analysis.__all__:
+        assert hasattr(rp.analysis, name), name
 
 
 def test_error_tree() -> None:

@@ -20,12 +20,12 @@ def _python_blocks() -> list[str]:
 
 def test_readme_python_snippets_run(monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    """Every ```python block of the README runs from the repository root."""
+    """Every ```python block of the README runs, in order, from the repository root."""
     blocks = _python_blocks()
     assert blocks, "the README shows Python usage"
     monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
     for block in blocks:
-        namespace: dict[str, object] = {}
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     out = capsys.readouterr().out
     assert "sy-12" in out or "rank" in out

@@ -10,6 +10,7 @@ Load a rubric, read a season's ratings, evaluate::
     print(report.explain("sy-03"))
 """
 
+from . import analysis
 from .analysis.diff import diff
 from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
 from .evaluation import evaluate, library_version
@@ -32,6 +33,7 @@ __all__ = [
     "Rubric",
     "RubricError",
     "__version__",
+    "analysis",
     "bundled_rubric",
     "diff",
     "dump_rubric",

@@ -286,11 +286,14 @@ def test_compare_corrected_side_by_side(rubric: rp.Rubric) -> None:
         compare_corrected(rubric, simulate(601).ratings, effects)
 
 
-def test_bundled_season_is_clean_and_correctable() -> None:
-    """The bundled Shanyang season (checks, options as text, measures) raises no flag."""
+def test_bundled_season_flags_only_the_planted_harsh_peer() -> None:
+    """In the bundled Shanyang season (checks, options as text, measures) the one planted
+    effect — sy-14's peer rater marking rivals down by a quarter of the scale — is the only
+    flag, and correcting it raises the totals it rated."""
     ratings = rp.Ratings.from_csv(EXAMPLE / "ratings.csv")
     effects = rater_effects(SHANYANG, ratings)
-    assert effects.flags == ()
+    assert [(f.kind, f.who) for f in effects.flags] == [("harsh on rivals", "peer-sy-14")]
+    assert -0.3 < effects.flags[0].evidence["effect"] < -0.2
     assert effects.converged
     assert {row.source for row in effects.raters} == {"authority", "association", "peer"}
     peer = [row for row in effects.raters if row.source == "peer"]
@@ -299,6 +302,12 @@ def test_bundled_season_is_clean_and_correctable() -> None:
     assert len(corrected) == len(ratings)
     rows = compare_corrected(SHANYANG, ratings, effects, claims=EXAMPLE / "claims.csv")
     assert len(rows) == 40
+    rated_by_14 = {str(c) for c in np.unique(
+        ratings.company_labels[ratings.company[ratings.rater_labels[ratings.rater]
+                                               == "peer-sy-14"]])}
+    for row in rows:
+        if row["rated"] and row["company"] in rated_by_14:
+            assert row["corrected_total"] >= row["raw_total"], row["company"]
 
 
 # --------------------------------------------------------------------------- output

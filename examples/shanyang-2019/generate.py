@@ -12,6 +12,8 @@ Real-life imperfections, on purpose:
 - one peer sheet rates its own company (sy-05 rating sy-05): dropped as a self-rating, counted;
 - company sy-31 had a serious safety accident: vetoed;
 - company sy-38 has not been in operation for a year: not rated (eligibility gate);
+- the peer rater of sy-14 marks its rivals down (about a quarter of the scale): the rater-effects
+  analysis flags it as harsh on rivals;
 - a few companies claim a level (對標認領).
 
 Run: python examples/shanyang-2019/generate.py
@@ -120,8 +122,9 @@ def main() -> None:
         others = [c for c in companies if c != company]
         n_peers = 2 if company == "sy-23" else 8
         for rc in rng.choice(others, size=n_peers, replace=False):
+            bias = -0.25 if rc == "sy-14" else -0.03
             for ind in peer:
-                add(company, "peer", f"peer-{rc}", ind, raw(ind, q, rng.normal(-0.03, 0.12)),
+                add(company, "peer", f"peer-{rc}", ind, raw(ind, q, rng.normal(bias, 0.12)),
                     rater_company=str(rc))
     # a peer sheet for its own company: the rubric drops it and the report counts it
     for ind in peer:

@@ -28,10 +28,12 @@ Exact, not approximate
 A draw's results are those of :func:`red_property.evaluate` on a rubric whose source weights are
 ``weight * f_s`` and whose dimensions are weighted ``M_d * g_d`` (``weighting: shares`` with
 ``max_total = sum(M)``): same rounded totals, same stars, same ranks. Raw totals agree to about
-1e-12 (sums are grouped differently); rounding and every threshold use the library's own rules
-(round half up with its 1e-9 nudge, or half even; comparisons forgiving 1e-9 relative), so a
-company exactly at a threshold is treated as scoring does. With every factor 1 a draw reproduces
-the report.
+1e-12 (sums are grouped differently); rounding and every threshold follow scoring's rules
+(scoring's own rounding function, or an in-place equivalent checked against it on decimal ties
+when the engine starts; rounding never lifts a total above the most that can be scored;
+comparisons forgive 1e-9 relative), so a company exactly at a threshold is treated as scoring
+treats it. With every factor 1 a draw reproduces the report. (With ``rounding: none``, ties
+between companies depend on the last bits of unrounded totals, there as here.)
 
 Conditions that do not depend on weights (quorum, missing ratings, claims, requirements and
 vetoes on checks whose sources agree) are taken from the report. A check rated by several
@@ -46,8 +48,8 @@ Sources present on an indicator form a *pattern* (at most ``2**S - 1``). Within 
 renormalised weights are the same for every indicator, so a company's points are precomputed as
 ``A[c, (pattern, source), dimension]`` and a draw's totals are one matrix product
 ``A (C x K) @ F (K x draws)`` where ``F`` holds each draw's renormalised source weights times
-its dimension factors. Draws are processed in chunks (``chunk`` draws at a time; memory per
-chunk is about ``chunk x companies x 30`` bytes) on a few threads. Level decisions avoid
+its dimension factors. Draws are processed in chunks (``chunk`` draws at a time; working
+memory is about ``chunk x companies x 25`` bytes per thread) on a few threads. Level decisions avoid
 per-level loops where the levels are nested (thresholds and minimum shares rising with the
 stars): the count of nested conditions met indexes a per-company table of outcomes. Companies
 whose per-dimension shares cannot reach any threshold's neighbourhood under the spreads (found
@@ -77,7 +79,7 @@ import numpy.typing as npt
 
 from ..awarding import at_least
 from ..report import Report
-from ..scoring import EPS
+from ..scoring import EPS, _round
 
 __all__ = ["WeightSensitivity", "weight_sensitivity"]
 
@@ -414,16 +416,32 @@ class _Engine:
             self.bonus_u = np.zeros(0, dtype=np.int64)
         self.col_u, self.col_d = col_u.astype(np.int64), col_d.astype(np.int64)
 
-        # ---- rounding: totals become integer codes (total = code / 10**digits)
+        # ---- rounding: totals become integer codes (total = code / 10**digits), rounded as
+        # scoring rounds them; as in scoring, rounding never lifts a total above the most that
+        # can be scored
         self.rounding = plan.rounding
+        self.digits = plan.digits
         self.f = 10.0 ** plan.digits
+        room = float(np.where(plan.is_bonus, plan.max_points, 0.0).sum())
+        self.most = float(plan.base_max + min(room, plan.bonus_cap))
+        q = math.floor(self.most * self.f) - 1
+        while q / self.f < self.most:
+            q += 1
+        # the first code whose total is at least the most: as raw totals never pass the most,
+        # no code passes it, and it stands for the most itself
+        self.key_cap = q
         t = plan.level_min_total
         if self.rounding == "none":
             self.key_thr: AnyArray = t - EPS * np.maximum(1.0, np.abs(t))
         else:
-            self.key_thr = np.array([_code_threshold(float(x), self.f) for x in t],
+            self.key_thr = np.array([self._code_threshold(float(x)) for x in t],
                                     dtype=np.int64)
         nested = bool(np.all(np.diff(t) > 0))
+
+        self.fast_half_up = (self.rounding == "half_up"
+                             and float(self.total_a.min(initial=0.0)) >= 0
+                             and float(self.bonus_b.min(initial=0.0)) >= 0
+                             and self._fast_agrees(sc.raw_total))
 
         # ---- static level conditions: the report's where nothing can vary
         static_ok = np.ones((n_c, n_l), dtype=bool)
@@ -576,10 +594,9 @@ class _Engine:
         if self.rounding == "none":
             self.key_dtype: Any = np.float64
         else:
-            hi_total = self._total_upper()
             self.key_dtype = (np.uint16 if float(self.total_a.min(initial=0.0)) >= 0
                               and float(self.bonus_b.min(initial=0.0)) >= 0
-                              and hi_total * self.f < 65000 else np.int64)
+                              and self.key_cap < 65000 else np.int64)
         self.rank_dtype: Any = np.uint16 if n_c < 65000 else np.uint32
         if self.rounding == "none":
             self.key_thr_k: AnyArray = self.key_thr
@@ -634,12 +651,6 @@ class _Engine:
             off += size
         return x[: self.slot_size[0]]
 
-    def _total_upper(self) -> float:
-        """A generous upper bound of any draw's total."""
-        a = np.abs(self.total_a).sum(axis=1).max(initial=0.0)
-        b = np.abs(self.bonus_b).sum(axis=1).max(initial=0.0)
-        return float(4.0 * (a + min(b, self.cap if np.isfinite(self.cap) else b)) + 1.0)
-
     # ----------------------------------------------------------------- per-draw quantities
 
     def omega(self, sf: FloatArray) -> FloatArray:
@@ -685,29 +696,44 @@ class _Engine:
         return kept
 
     def round_into(self, total: FloatArray, out: AnyArray, scratch: FloatArray) -> None:
-        """Write the keys of ``total`` into ``out``: rounded totals as integer codes
-        (``total = code / 10**digits``, rounded as scoring does), or the raw totals when the
-        rubric does not round. ``total`` and ``scratch`` (same shape) are overwritten."""
+        """Write the keys of ``total`` into ``out``: the codes of the totals rounded as scoring
+        rounds them, or the raw totals when the rubric does not round. ``total`` and
+        ``scratch`` (same shape) are overwritten."""
         if self.rounding == "none":
             out[...] = total
             return
-        if self.rounding == "half_even":
-            t = np.round(total, 9, out=scratch)
+        if self.fast_half_up:
+            t = _half_up_codes(total, self.f, scratch)
+        else:
+            t = _round(total, self.digits, self.rounding)
             t *= self.f
             np.rint(t, out=t)
-            out[...] = t
-            return
-        y = np.multiply(total, self.f, out=total)
-        if y.size and float(y.min()) < 0:
-            a = np.abs(y)
-            out[...] = np.sign(y) * np.floor(a + 0.5 + EPS * np.maximum(1.0, a))
-            return
-        t = np.add(y, 0.5, out=scratch)  # floor(a + 0.5 + EPS * max(1, a)), as round_half_up
-        nudge = np.maximum(y, 1.0, out=y)
-        nudge *= EPS
-        t += nudge
-        np.floor(t, out=t)
         out[...] = t
+
+    def _fast_agrees(self, raw: FloatArray) -> bool:
+        """Whether the in-place half-up rounding gives scoring's codes on ``raw`` and on
+        decimal ties and their float neighbours (else scoring's own function is used)."""
+        ties = (np.arange(0.0, self.most * self.f + 2.0) + 0.5) / self.f
+        probe = np.concatenate([raw, ties, np.nextafter(ties, -np.inf),
+                                np.nextafter(ties, np.inf), ties * (1 - 2e-9),
+                                ties * (1 + 2e-9), np.linspace(0.0, self.most, 1001)])
+        probe = probe[np.isfinite(probe) & (probe >= 0)]
+        want = np.rint(_round(probe, self.digits, self.rounding) * self.f)
+        return bool(np.array_equal(_half_up_codes(probe.copy(), self.f), want))
+
+    def totals_of(self, keys: AnyArray) -> FloatArray:
+        """The totals that keys stand for."""
+        if self.rounding == "none":
+            return np.asarray(keys, dtype=np.float64)
+        k = np.asarray(keys, dtype=np.float64)
+        return np.where(k >= self.key_cap, self.most, k / self.f)
+
+    def _code_threshold(self, t: float) -> int:
+        """The smallest code whose total reaches ``t`` as :func:`at_least` says."""
+        q = math.floor(t * self.f) - 2
+        while q <= self.key_cap and not bool(at_least(self.totals_of(np.array([q])), t)[0]):
+            q += 1
+        return q  # key_cap + 1 when no total reaches t
 
     def joint_ok(self, om: FloatArray) -> dict[int, BoolArray]:
         """Per joint level, (J, n): the per-dimension minimums and the bonus minimum hold."""
@@ -982,7 +1008,6 @@ class _Engine:
         p = outcome / draws
         p_stars = p[:, : self.top + 1].copy()
         p_stars[:, 0] += p[:, self.not_rated]
-        scale = 1.0 if self.rounding == "none" else self.f
 
         def kept(k: str, dtype: Any) -> AnyArray:
             if not kept_parts:
@@ -996,15 +1021,26 @@ class _Engine:
             "rank_median": rank_q[:, 0].copy(),
             "rank_low": rank_q[:, 1].copy(),
             "rank_high": rank_q[:, 2].copy(),
-            "total_median": key_q[:, 0] / scale,
-            "total_low": key_q[:, 1] / scale,
-            "total_high": key_q[:, 2] / scale,
+            "total_median": self.totals_of(key_q[:, 0]),
+            "total_low": self.totals_of(key_q[:, 1]),
+            "total_high": self.totals_of(key_q[:, 2]),
             "kept_raw_total": kept("raw", np.float64),
-            "kept_total": kept("key", np.float64) / scale,
+            "kept_total": self.totals_of(kept("key", np.float64)),
             "kept_stars": kept("stars", np.int64),
             "kept_rated": kept("rated", np.bool_),
             "kept_rank": kept("rank", np.int64),
         }
+
+
+def _half_up_codes(total: FloatArray, f: float, out: FloatArray | None = None) -> FloatArray:
+    """``floor(a + 0.5 + EPS * max(1, a))`` with ``a = total * f >= 0``: the codes of
+    :func:`~red_property.scoring.round_half_up`, into ``out`` (``total`` is overwritten)."""
+    a = np.multiply(total, f, out=total)
+    t = np.add(a, 0.5, out=out)
+    nudge = np.maximum(a, 1.0, out=a)
+    nudge *= EPS
+    t += nudge
+    return np.floor(t, out=t)
 
 
 def _matmul(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -1030,11 +1066,3 @@ def _map(fn: Any, items: list[int], workers: int) -> list[Any]:
         with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
             return list(pool.map(fn, items))
     return [fn(x) for x in items]
-
-
-def _code_threshold(t: float, f: float) -> int:
-    """The smallest code ``q`` whose total ``q / f`` reaches ``t`` as :func:`at_least` says."""
-    q = math.floor(t * f) - 2
-    while not bool(at_least(np.array([q / f]), t)[0]):
-        q += 1
-    return q

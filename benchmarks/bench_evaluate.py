@@ -156,7 +156,6 @@ def make_season(n_companies: int, seed: int = 2019, shuffle: bool = False) -> di
         perm = rng.permutation(rows)
         cols = {k: v[perm] for k, v in cols.items()}
         coded = {k: v[perm] for k, v in coded.items()}
-    assert all(len(v) == rows for v in cols.values())
     return {"cols": cols, "coded": coded, "companies": company_ids, "rows": rows}
 
 
@@ -188,7 +187,6 @@ def pandas_version(cols: dict[str, np.ndarray]) -> tuple[Any, np.ndarray]:
     per (company, source, indicator), sources side by side, weighted sum renormalised over the
     sources present, sum per company, thresholds to stars.
     """
-    assert pd is not None
     df = pd.DataFrame(cols)
     df = df[df["rater_company"] != df["company"]]
     means = df.groupby(["company", "source", "indicator"], sort=False)["value"].mean()
@@ -224,16 +222,19 @@ def numpy_floor(coded: dict[str, np.ndarray], n_companies: int) -> tuple[np.ndar
 # --------------------------------------------------------------------------- measuring
 
 
-def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best wall time of ``repeat`` runs, and the last result."""
-    best, result = float("inf"), None
+def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    """Best wall time and best CPU time (user + system, this process) of ``repeat`` runs, and
+    the last result. CPU time is what the code costs even when other processes compete for the
+    cores; the targets are judged on wall time."""
+    best, best_cpu, result = float("inf"), float("inf"), None
     for _ in range(repeat):
         result = None
         gc.collect()
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         result = fn()
         best = min(best, time.perf_counter() - t0)
-    return best, result
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    return best, best_cpu, result
 
 
 def peak_memory(fn: Callable[[], Any]) -> int:
@@ -267,18 +268,22 @@ def run_size(n: int, repeat: int, rubric: rp.Rubric, shuffle: bool,
     print(f"\n== {n:,} companies: {rows:,} rows, input columns {mb(input_bytes(cols))} "
           f"(built in {time.perf_counter() - t0:.1f} s)", flush=True)
 
-    t_a, ratings = best_of(lambda: ours_from_columns(cols), repeat)
-    t_b, report = best_of(lambda: ours_evaluate(rubric, ratings), repeat)
-    t_d, (d_total, d_stars) = best_of(lambda: numpy_floor(coded, n), repeat)
+    nan = float("nan")
+    t_a, u_a, ratings = best_of(lambda: ours_from_columns(cols), repeat)
+    t_b, u_b, report = best_of(lambda: ours_evaluate(rubric, ratings), repeat)
+    t_d, u_d, (d_total, d_stars) = best_of(lambda: numpy_floor(coded, n), repeat)
     if with_pandas and pd is not None:
-        t_c, (c_total, c_stars) = best_of(lambda: pandas_version(cols), repeat)
+        t_c, u_c, (c_total, c_stars) = best_of(lambda: pandas_version(cols), repeat)
     else:
-        t_c, c_total, c_stars = float("nan"), None, None
+        t_c, u_c, c_total, c_stars = nan, nan, None, None
 
-    # honesty: the same companies, the same totals
+    # honesty: the same companies, every row used, the same totals
     ours = report.scores.raw_total
-    assert list(report.companies.tolist()) == season["companies"].tolist()
-    assert report.rows_used == rows and not report.dropped
+    if report.companies.tolist() != season["companies"].tolist():
+        print("check companies: MISS -- the report's companies differ from the season's; "
+              "(d) is compared position by position and is wrong")
+    if report.rows_used != rows or report.dropped:
+        print(f"check rows: MISS -- the library used {report.rows_used:,} of {rows:,} rows")
     diff_d = float(np.max(np.abs(d_total - ours)))
     stars = report.awards.stars
     checks = [("(d) numpy  vs (b) raw_total", diff_d, int((d_stars == stars).sum()))]
@@ -290,22 +295,23 @@ def run_size(n: int, repeat: int, rubric: rp.Rubric, shuffle: bool,
                           int((c_stars_aligned == stars).sum())))
 
     width = 44
-    print(f"{'step':<{width}} {'best s':>9} {'M rows/s':>9}")
+    print(f"{'step':<{width}} {'wall s':>8} {'cpu s':>8} {'M rows/s':>9}")
     table = [
-        ("(a) Ratings.from_columns (strings)", t_a),
-        ("(b) evaluate(rubric, ratings)", t_b),
-        ("(a+b) ours end to end", t_a + t_b),
-        ("(c) pandas from the same strings", t_c),
-        ("(d) numpy floor on int codes", t_d),
+        ("(a) Ratings.from_columns (strings)", t_a, u_a),
+        ("(b) evaluate(rubric, ratings)", t_b, u_b),
+        ("(a+b) ours end to end", t_a + t_b, u_a + u_b),
+        ("(c) pandas from the same strings", t_c, u_c),
+        ("(d) numpy floor on int codes", t_d, u_d),
     ]
-    for name, t in table:
-        rate = rows / t / 1e6 if t == t and t > 0 else float("nan")
-        print(f"{name:<{width}} {t:>9.3f} {rate:>9.2f}")
+    for name, t, u in table:
+        rate = rows / t / 1e6 if t == t and t > 0 else nan
+        print(f"{name:<{width}} {t:>8.3f} {u:>8.3f} {rate:>9.2f}")
     for name, diff, agree in checks:
         ok = diff < TOL
         print(f"check {name}: max |diff| = {diff:.2e} ({verdict(ok)} < 1e-9); "
               f"stars agree for {agree:,}/{n:,}")
     return {"n": n, "rows": rows, "a": t_a, "b": t_b, "c": t_c, "d": t_d,
+            "cpu": {"a": u_a, "b": u_b, "c": u_c, "d": u_d},
             "bytes": input_bytes(cols), "cols": cols, "ratings": ratings}
 
 
@@ -374,21 +380,25 @@ def main(argv: list[str] | None = None) -> int:
     last = results[-1]
 
     print("\n== targets")
+    print("(ratios on wall time; the same ratio on CPU time in brackets)")
     for r in results:
-        ab = r["a"] + r["b"]
+        u = r["cpu"]
         if r["c"] == r["c"]:
-            ratio = r["c"] / ab
+            ratio = r["c"] / (r["a"] + r["b"])
             print(f"{r['n']:>7,} companies: pandas (c) / ours (a+b) = {ratio:5.2f}x faster "
-                  f"(target >= 3)  {verdict(ratio >= 3)}")
+                  f"[cpu {u['c'] / (u['a'] + u['b']):5.2f}x] (target >= 3)  "
+                  f"{verdict(ratio >= 3)}")
         ratio = r["b"] / r["d"]
         print(f"{r['n']:>7,} companies: evaluate (b) / numpy floor (d) = {ratio:5.2f}x "
-              f"(target <= 3)  {verdict(ratio <= 3)}")
+              f"[cpu {u['b'] / u['d']:5.2f}x] (target <= 3)  {verdict(ratio <= 3)}")
     if len(results) > 1:
         lo, hi = results[0], results[-1]
         grow = hi["rows"] / lo["rows"]
         ratio = (hi["a"] + hi["b"]) / (lo["a"] + lo["b"])
+        cpu = (hi["cpu"]["a"] + hi["cpu"]["b"]) / (lo["cpu"]["a"] + lo["cpu"]["b"])
         print(f"scaling x{grow:g} rows ({lo['n']:,} -> {hi['n']:,} companies): (a+b) time "
-              f"x{ratio:.2f} (target <= {1.2 * grow:g})  {verdict(ratio <= 1.2 * grow)}")
+              f"x{ratio:.2f} [cpu x{cpu:.2f}] (target <= {1.2 * grow:g})  "
+              f"{verdict(ratio <= 1.2 * grow)}")
     if not args.no_memory:
         cols = last["cols"]
         last.pop("ratings")

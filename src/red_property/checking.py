@@ -69,55 +69,86 @@ def _lookup(labels: npt.NDArray[np.str_], known: tuple[str, ...]) -> IntArray:
 
 def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None = None
                   ) -> Checked:
-    """Code ``ratings`` to ``plan``; raise or drop (by the rubric's policy) every bad row."""
+    """Code ``ratings`` to ``plan``; raise or drop (by the rubric's policy) every bad row.
+
+    Each rule is first tested cheaply on the labels or on the column's extremes; only a rule
+    that may fail is tested row by row, so a clean season costs little more than its gathers.
+    """
     n = len(ratings)
     reason = np.zeros(n, dtype=np.int8)
+    dirty = False
 
     def flag(mask: npt.NDArray[np.bool_], code: int) -> None:
-        np.copyto(reason, np.int8(code), where=mask & (reason == OK))
+        nonlocal dirty
+        if not mask.any():
+            return
+        np.copyto(reason, np.int8(code), where=(mask & (reason == OK)) if dirty else mask)
+        dirty = True
 
-    s = _lookup(ratings.source_labels, plan.sources)[ratings.source]
-    i = _lookup(ratings.indicator_labels, plan.indicators)[ratings.indicator]
-    flag(s < 0, 1)
-    flag(i < 0, 2)
+    s_map = _lookup(ratings.source_labels, plan.sources)
+    i_map = _lookup(ratings.indicator_labels, plan.indicators)
+    s = s_map[ratings.source]
+    i = i_map[ratings.indicator]
+    if (s_map < 0).any():
+        flag(s < 0, 1)
+    if (i_map < 0).any():
+        flag(i < 0, 2)
     if companies is not None:
         known = np.isin(ratings.company_labels, np.asarray(companies, dtype=str))
-        flag(~known[ratings.company], 3)
+        if not known.all():
+            flag(~known[ratings.company], 3)
     si, ii = np.maximum(s, 0), np.maximum(i, 0)
-    flag(~plan.covers[si, ii], 4)
+    label_covers = plan.covers[np.maximum(s_map, 0)][:, np.maximum(i_map, 0)]
+    label_covers |= (s_map < 0)[:, None] | (i_map < 0)[None, :]  # already flagged
+    if not label_covers.all():
+        flag(~label_covers[ratings.source, ratings.indicator], 4)
 
-    value = ratings.value.copy()
+    value = ratings.value
     if ratings.text is not None:
-        value = _option_codes(plan, ratings, i, value)
+        value = _option_codes(plan, ratings, i, value.copy())
         flag(np.isnan(value) & (ratings.text != ""), 5)
-    flag(~np.isfinite(value), 6)
-    with np.errstate(invalid="ignore"):
-        flag((value < plan.lower[ii]) | (value > plan.upper[ii]), 7)
-        flag(plan.integral[ii] & (value != np.round(value)), 8)
+    finite = np.isfinite(value)
+    if not finite.all():
+        flag(~finite, 6)
+    used = np.unique(i_map[i_map >= 0])
+    if used.size and n:
+        with np.errstate(invalid="ignore"):
+            lo, hi = np.nanmin(np.where(finite, value, np.inf)), np.nanmax(
+                np.where(finite, value, -np.inf))
+            if lo < plan.lower[used].max() or hi > plan.upper[used].min():
+                flag((value < plan.lower[ii]) | (value > plan.upper[ii]), 7)
+            if plan.integral[used].any():
+                flag(plan.integral[ii] & (value != np.round(value)), 8)
 
-    valid = reason == OK
-    _flag_duplicates(ratings, s, i, valid, reason)
-    _flag_multi_source(ratings, s, reason)
-    peer = plan.peer[si] & (reason == OK)
-    flag(peer & (ratings.rater_company < 0), 11)
-    flag(peer & (ratings.rater_company == ratings.company), SELF_RATING)
+    _flag_duplicates(ratings, s, i, reason if dirty else None, reason)
+    dirty = dirty or bool(reason.any())
+    if _flag_multi_source(ratings, s, reason):
+        dirty = True
+    if plan.peer.any():
+        peer = plan.peer[si]
+        if dirty:
+            peer &= reason == OK
+        flag(peer & (ratings.rater_company < 0), 11)
+        flag(peer & (ratings.rater_company == ratings.company), SELF_RATING)
 
-    problems, counts = _account(plan, ratings, reason, s, i, value)
+    problems, counts = _account(plan, ratings, reason, s, i, value) if dirty else ([], {})
     bad = {r for r in counts if r != SELF_RATING}
     policy = plan.rubric.input
     errors = [p for p, r in problems if (r in bad and policy.invalid_rows == "error")
               or (r == SELF_RATING and policy.self_ratings == "error")]
     if errors:
         raise RatingsError(errors, source=ratings.origin)
-    keep = reason == OK
     if companies is None:
-        rated = np.unique(ratings.company)  # every company named, even if all its rows dropped
+        # every company named, even if all its rows were dropped
+        rated = np.flatnonzero(np.bincount(ratings.company,
+                                           minlength=len(ratings.company_labels)))
         company_labels = ratings.company_labels[rated]
         remap = np.full(len(ratings.company_labels), -1, dtype=np.int64)
         remap[rated] = np.arange(len(rated))
     else:
         company_labels = np.asarray(companies, dtype=str)
         remap = _lookup(ratings.company_labels, tuple(companies))
+    keep: npt.NDArray[np.bool_] | slice = (reason == OK) if dirty else slice(None)
     return Checked(
         company=remap[ratings.company[keep]],
         source=s[keep],
@@ -151,31 +182,42 @@ def _option_codes(plan: Plan, ratings: Ratings, i: IntArray, value: FloatArray) 
     return value
 
 
-def _flag_duplicates(ratings: Ratings, s: IntArray, i: IntArray, valid: npt.NDArray[np.bool_],
+def _flag_duplicates(ratings: Ratings, s: IntArray, i: IntArray,
+                     reason_so_far: npt.NDArray[np.int8] | None,
                      reason: npt.NDArray[np.int8]) -> None:
-    rows = np.flatnonzero(valid)
+    """Flag the second and later rows of one rater on one company, source and indicator."""
+    rows = None if reason_so_far is None else np.flatnonzero(reason_so_far == OK)
+
+    def col(x: IntArray) -> IntArray:
+        return x if rows is None else x[rows]
+
     n_r = max(len(ratings.rater_labels), 1)
     n_i = max(int(i.max(initial=0)) + 1, 1)
     n_s = max(int(s.max(initial=0)) + 1, 1)
-    key = ((ratings.company[rows] * n_s + s[rows]) * n_r + ratings.rater[rows]) * n_i + i[rows]
+    key = ((col(ratings.company) * n_s + col(s)) * n_r + col(ratings.rater)) * n_i + col(i)
     if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
         return  # strictly increasing: no two rows share a key (the common, fast case)
-    order = np.argsort(key, kind="stable")
+    ordered = np.sort(key)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return
+    order = np.argsort(key, kind="stable")  # only now: to name the repeated rows
     sk = key[order]
-    repeat = np.flatnonzero(sk[1:] == sk[:-1]) + 1
-    if repeat.size:
-        reason[rows[order[repeat]]] = 9
+    repeat = order[np.flatnonzero(sk[1:] == sk[:-1]) + 1]
+    reason[repeat if rows is None else rows[repeat]] = 9
 
 
-def _flag_multi_source(ratings: Ratings, s: IntArray, reason: npt.NDArray[np.int8]) -> None:
-    ok = s >= 0
+def _flag_multi_source(ratings: Ratings, s: IntArray, reason: npt.NDArray[np.int8]) -> bool:
+    """Flag every row of a rater who appears in two sources; True when any was flagged."""
     n_s = int(s.max(initial=0)) + 1
-    pairs = np.zeros((len(ratings.rater_labels), n_s), dtype=bool)
-    pairs[ratings.rater[ok], s[ok]] = True
-    multi = pairs.sum(axis=1) > 1
-    if multi.any():
-        mask = multi[ratings.rater] & (reason == OK)
-        reason[mask] = 10
+    n_r = len(ratings.rater_labels)
+    key = ratings.rater * (n_s + 1) + (s + 1)  # s = -1 (unknown) gets its own slot
+    seen = np.bincount(key, minlength=n_r * (n_s + 1)).reshape(n_r, n_s + 1)[:, 1:] > 0
+    multi = seen.sum(axis=1) > 1
+    if not multi.any():
+        return False
+    mask = multi[ratings.rater] & (reason == OK)
+    reason[mask] = 10
+    return bool(mask.any())
 
 
 def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntArray,

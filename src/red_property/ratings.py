@@ -31,15 +31,22 @@ StrArray = npt.NDArray[np.str_]
 REQUIRED = ("company", "source", "rater", "indicator", "value")
 OPTIONAL = ("rater_company", "note")
 _ENCODINGS = ("utf-8-sig", "gb18030")
-_SAMPLE = 4096
+_SAMPLE = 65536  # entries sampled to find the labels
+_PERIOD_SEARCH = 100_000  # how far to look for a cycle in a column
+_MAX_BREAKS = 64  # a cycle broken more often is coded entry by entry
 
 
 def factorize(values: Any) -> tuple[IntArray, StrArray]:
     """Codes and sorted labels of a column of strings: ``labels[codes] == values``.
 
-    Vectorised and fast on real ratings tables: runs of equal values (rows grouped by company,
-    source or rater) are collapsed first, and the labels are found from a sample, then completed
-    from the rows the sample missed. Exact whatever the order of the rows.
+    Vectorised and fast on real ratings tables, exact whatever the order of the rows:
+
+    1. runs of equal values (rows grouped by company, source or rater) collapse to one;
+    2. a column that cycles (every rater's sheet lists the same indicators in the same order)
+       is coded once per cycle position: only entries that differ from the one a period earlier
+       are looked up;
+    3. labels are found from a sample, then completed from the entries the sample missed, which
+       alone are looked up again.
     """
     arr = np.asarray(values)
     if arr.dtype.kind not in "U":
@@ -51,18 +58,66 @@ def factorize(values: Any) -> tuple[IntArray, StrArray]:
     change[0] = True
     np.not_equal(arr[1:], arr[:-1], out=change[1:])
     starts = np.flatnonzero(change)
-    heads = arr[starts]
-    step = max(1, len(heads) // _SAMPLE)
-    labels = np.unique(np.concatenate([heads[:_SAMPLE], heads[::step]]))
-    idx = np.minimum(np.searchsorted(labels, heads), len(labels) - 1)
-    missed = labels[idx] != heads
-    if missed.any():
-        labels = np.union1d(labels, heads[missed])
-        idx = np.searchsorted(labels, heads)
-    codes = idx.astype(np.int64, copy=False)
+    heads = arr if len(starts) == n else arr[starts]
+    codes, labels = _code_cycles(heads)
     if len(starts) != n:
         codes = np.repeat(codes, np.diff(np.append(starts, n)))
     return codes, labels
+
+
+def _code_cycles(heads: StrArray) -> tuple[IntArray, StrArray]:
+    m = heads.shape[0]
+    again = np.flatnonzero(heads[1:min(m, _PERIOD_SEARCH)] == heads[0])
+    if again.size == 0 or m < 4 * (int(again[0]) + 1):
+        return _code_sampled(heads)
+    p = int(again[0]) + 1
+    breaks = np.flatnonzero(heads[p:] != heads[:-p]) + p  # entries unlike one period earlier
+    if breaks.size > _MAX_BREAKS:
+        return _code_sampled(heads)
+    where = np.concatenate([np.arange(p), breaks])
+    fresh_codes, labels = _code_sampled(heads[where])
+    codes = np.tile(fresh_codes[:p], -(-m // p))[:m]
+    for j, code in zip(breaks.tolist(), fresh_codes[p:].tolist(), strict=True):
+        codes[j::p] = code  # from here on, this cycle position holds the new value
+    return codes, labels
+
+
+def _hash(x: StrArray) -> npt.NDArray[np.uint64]:
+    """A 64-bit polynomial hash of each string (wrapping arithmetic), for fast lookups."""
+    width = x.dtype.itemsize // 4
+    if width == 0:
+        return np.zeros(x.shape[0], dtype=np.uint64)
+    chars = np.ascontiguousarray(x).view(np.uint32).reshape(-1, width)
+    h = np.zeros(x.shape[0], dtype=np.uint64)
+    for j in range(width):
+        h *= np.uint64(1_000_003)
+        h += chars[:, j]
+    return h
+
+
+def _lookup_codes(labels: StrArray, x: StrArray) -> IntArray:
+    """Position of each entry of ``x`` in sorted ``labels`` (any position where absent):
+    through 64-bit hashes when the labels' hashes are distinct, else by string search."""
+    lh = _hash(labels)
+    order = np.argsort(lh)
+    sorted_h = lh[order]
+    if sorted_h.size > 1 and bool((sorted_h[1:] == sorted_h[:-1]).any()):
+        return np.minimum(np.searchsorted(labels, x), len(labels) - 1).astype(np.int64)
+    pos = np.minimum(np.searchsorted(sorted_h, _hash(x)), len(labels) - 1)
+    return order[pos].astype(np.int64)
+
+
+def _code_sampled(x: StrArray) -> tuple[IntArray, StrArray]:
+    step = max(1, x.shape[0] // _SAMPLE)
+    labels = np.unique(x[::step])
+    idx = _lookup_codes(labels, x)
+    missed = np.flatnonzero(labels[idx] != x)  # the check that makes hashing exact
+    if missed.size:
+        merged = np.union1d(labels, x[missed])
+        idx = np.searchsorted(merged, labels)[idx]
+        idx[missed] = np.searchsorted(merged, x[missed])
+        labels = merged
+    return idx, labels
 
 
 def _stripped(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:

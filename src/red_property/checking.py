@@ -108,13 +108,15 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         value = _option_codes(plan, ratings, i, value.copy())
         flag(np.isnan(value) & (ratings.text != ""), 5)
     finite = np.isfinite(value)
-    if not finite.all():
+    all_finite = bool(finite.all())
+    if not all_finite:
         flag(~finite, 6)
     used = np.unique(i_map[i_map >= 0])
     if used.size and n:
         with np.errstate(invalid="ignore"):
-            lo, hi = np.nanmin(np.where(finite, value, np.inf)), np.nanmax(
-                np.where(finite, value, -np.inf))
+            shown = value if all_finite else value[finite]
+            lo = shown.min(initial=np.inf)
+            hi = shown.max(initial=-np.inf)
             if lo < plan.lower[used].max() or hi > plan.upper[used].min():
                 flag((value < plan.lower[ii]) | (value > plan.upper[ii]), 7)
             if plan.integral[used].any():

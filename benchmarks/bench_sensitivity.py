@@ -28,6 +28,7 @@ import sys
 import time
 
 import numpy as np
+from bench_evaluate import load_note  # the same load report in every benchmark
 
 import red_property as rp
 from red_property import Ratings, evaluate, load_rubric
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         prof.disable()
         print("\nprofile (workers=1), top 15 by own time:")
         pstats.Stats(prof).sort_stats("tottime").print_stats(15)
-    print(_load())
+    print(load_note())
     return 0
 
 
@@ -153,17 +154,6 @@ def _cpu() -> str:
     except OSError:  # pragma: no cover - not Linux
         pass
     return platform.processor() or "unknown CPU"
-
-
-def _load() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except OSError:  # pragma: no cover - not on every platform
-        return "load average: unknown"
-    note = f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
-    if one > 0.5:
-        note += " -- other processes were running: timings may be inflated"
-    return note
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ are the hand-computed ones (to 1e-9).
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import numpy as np
@@ -15,39 +14,7 @@ import pytest
 
 import red_property as rp
 
-HEAD = 'id: t\nversion: "1"\ntitle: {en: T}\n'
-
-ONE_SOURCE = """
-sources:
-  authority: {label: {en: Authority}, weight: 1}
-"""
-
-THREE_SOURCES = """
-sources:
-  authority: {label: {en: Authority}, weight: 0.5}
-  association: {label: {en: Association}, weight: 0.3}
-  peer: {label: {en: Peer}, weight: 0.2, peer: true}
-"""
-
-
-def load(*parts: str) -> rp.Rubric:
-    """A rubric from YAML fragments (each dedented), after a fixed id/version/title."""
-    return rp.load_rubric(HEAD + "".join(textwrap.dedent(p) for p in parts))
-
-
-def rec(company: str, source: str, rater: str, indicator: str, value: Any,
-        rater_company: str | None = None) -> dict[str, Any]:
-    """One ratings row."""
-    row = {"company": company, "source": source, "rater": rater, "indicator": indicator,
-           "value": value}
-    if rater_company is not None:
-        row["rater_company"] = rater_company
-    return row
-
-
-def run(rubric: rp.Rubric, rows: list[dict[str, Any]], **kw: Any) -> rp.Report:
-    """Evaluate ``rows`` under ``rubric``."""
-    return rp.evaluate(rubric, rp.Ratings.from_records(rows), **kw)
+from .fixtures import ONE_SOURCE, THREE_SOURCES, approx, load, rec, run
 
 
 def points(report: rp.Report, company: str, indicator: str) -> float:
@@ -58,11 +25,6 @@ def points(report: rp.Report, company: str, indicator: str) -> float:
 def raw(report: rp.Report, company: str) -> float:
     """The unrounded total of ``company``."""
     return report.explain(company).raw_total
-
-
-def approx(x: Any) -> Any:
-    """Exact to 1e-9."""
-    return pytest.approx(x, abs=1e-9)
 
 
 # --------------------------------------------------------------------------- indicator kinds

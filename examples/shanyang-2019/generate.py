@@ -31,7 +31,8 @@ SEED = 2019
 N = 40
 
 NAMES = [
-    "焦作建業物業", "山陽錦華物業", "新城悅物業", "恒大金碧物業", "正弘物業", "鑫苑物業", "永威物業",
+    "焦作建業物業", "山陽錦華物業", "新城悅物業", "恒大金碧物業", "正弘物業", "鑫苑物業",
+    "永威物業",
     "建業城市花園", "萬科物業", "保利物業", "綠城服務", "碧桂園服務", "金地物業", "中海物業",
     "招商積餘", "世茂服務", "龍湖智創", "融創服務", "華潤萬象", "雅生活", "彩生活", "康橋物業",
     "昌建物業", "亞新物業", "藍城物業", "光明物業", "和美物業", "安居物業", "福興物業", "興業物業",
@@ -67,9 +68,9 @@ def main() -> None:
         if indicator == "four_in_one":
             return ["none", "set_up", "working"][min(2, int(x * 3))]
         if indicator == "party_member_graduates":
-            return int(round(x * 6))
+            return round(x * 6)
         if indicator == "party_applicants":
-            return int(round(x * 4))
+            return round(x * 4)
         if indicator == "livelihood_coverage":
             return round(40 + 60 * x, 1)
         if indicator == "resident_satisfaction":

@@ -1,0 +1,59 @@
+"""Helpers shared by the hand-computed engine fixtures (test_scoring, test_awarding)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pytest
+
+import red_property as rp
+
+HEAD = 'id: t\nversion: "1"\ntitle: {en: T}\n'
+
+ONE_SOURCE = """
+sources:
+  authority: {label: {en: Authority}, weight: 1}
+"""
+
+THREE_SOURCES = """
+sources:
+  authority: {label: {en: Authority}, weight: 0.5}
+  association: {label: {en: Association}, weight: 0.3}
+  peer: {label: {en: Peer}, weight: 0.2, peer: true}
+"""
+
+
+def load(*parts: str) -> rp.Rubric:
+    """A rubric from YAML fragments (each dedented), after a fixed id/version/title."""
+    return rp.load_rubric(HEAD + "".join(textwrap.dedent(p) for p in parts))
+
+
+def rec(company: str, source: str, rater: str, indicator: str, value: Any,
+        rater_company: str | None = None) -> dict[str, Any]:
+    """One ratings row."""
+    row = {"company": company, "source": source, "rater": rater, "indicator": indicator,
+           "value": value}
+    if rater_company is not None:
+        row["rater_company"] = rater_company
+    return row
+
+
+def rows_of(table: dict[str, dict[str, Any]], source: str = "authority") -> list[dict[str, Any]]:
+    """Rows from ``{company: {indicator: value}}``, one rater of ``source``."""
+    return [rec(c, source, "r", i, v) for c, values in table.items() for i, v in values.items()]
+
+
+def run(rubric: rp.Rubric, rows: list[dict[str, Any]], **kw: Any) -> rp.Report:
+    """Evaluate ``rows`` under ``rubric``."""
+    return rp.evaluate(rubric, rp.Ratings.from_records(rows), **kw)
+
+
+def records(report: rp.Report) -> dict[str, dict[str, Any]]:
+    """``to_records()`` by company."""
+    return {r["company"]: r for r in report.to_records()}
+
+
+def approx(x: Any) -> Any:
+    """Exact to 1e-9."""
+    return pytest.approx(x, abs=1e-9)

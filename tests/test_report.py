@@ -1,0 +1,99 @@
+"""The Report: records, JSON, CSV, frame, HTML, and provenance."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import red_property as rp
+
+from .fixtures import ONE_SOURCE, load, rows_of, run
+
+RUBRIC = """
+dimensions:
+  d:
+    label: {en: D}
+    indicators:
+      s: {label: {en: S}, kind: score, points: 10}
+levels:
+  - {stars: 1, min_total: 5}
+"""
+
+
+def test_repr_and_provenance(shanyang_report) -> None:  # type: ignore[no-untyped-def]
+    """repr is short; provenance names the rubric, its fingerprint, the library and the rows."""
+    assert repr(shanyang_report) == "<Report shanyang-red-property@2019.1: 40 companies>"
+    prov = shanyang_report.provenance()
+    assert prov["rubric"]["sha256"] == rp.fingerprint(shanyang_report.plan.rubric)
+    assert prov["library"]["version"] == rp.__version__
+    rows = prov["rows"]
+    assert rows["read"] == rows["used"] + rows["dropped"] == 6191
+    assert rows["dropped_by_reason"] == {"self-rating": 7}
+
+
+def test_json_is_deterministic_and_complete(shanyang_report) -> None:  # type: ignore[no-untyped-def]
+    """to_json is the same text every time, parses, and has every company with its stars."""
+    text = shanyang_report.to_json()
+    assert text == shanyang_report.to_json()
+    doc = json.loads(text)
+    assert len(doc["companies"]) == 40
+    assert len(doc["dropped"]) == 7
+    first = doc["companies"][0]
+    assert {"company", "total", "stars", "dimensions"} <= set(first)
+
+
+def test_csv_neutralises_formulas(tmp_path: Path) -> None:
+    """A company id that a spreadsheet would run as a formula is written as text."""
+    rubric = load(ONE_SOURCE, RUBRIC)
+    report = run(rubric, rows_of({"=cmd|'/c calc'!A1": {"s": 6}, "+1": {"s": 2},
+                                  "ok": {"s": 9}}))
+    out = tmp_path / "r.csv"
+    report.to_csv(out)
+    with out.open(encoding="utf-8", newline="") as fh:
+        cells = [row[0] for row in csv.reader(fh)][1:]
+    assert sorted(cells) == sorted(["'=cmd|'/c calc'!A1", "'+1", "ok"])
+
+
+def test_html_escapes_and_truncates() -> None:
+    """Company ids are HTML-escaped and a long table is cut with a note."""
+    rubric = load(ONE_SOURCE, RUBRIC)
+    table = {f"<b>c{k}</b>": {"s": k % 10} for k in range(70)}
+    html = run(rubric, rows_of(table))._repr_html_()
+    assert "<b>c1</b>" not in html
+    assert "&lt;b&gt;c1&lt;/b&gt;" in html
+    assert html.count("<tr>") == 1 + 60
+    assert "10 more companies" in html
+
+
+def test_to_frame_and_missing_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
+    """to_frame gives one row per company; without pandas the error names the extra."""
+    pytest.importorskip("pandas")
+    rubric = load(ONE_SOURCE, RUBRIC)
+    report = run(rubric, rows_of({"a": {"s": 6}, "b": {"s": 2}}))
+    frame = report.to_frame()
+    assert frame.loc["a", "stars"] == 1
+    assert frame.loc["b", "stars"] == 0
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"pip install 'red-property\[pandas\]'"):
+        report.to_frame()
+
+
+def test_explain_not_rated_and_unknown(shanyang_report) -> None:  # type: ignore[no-untyped-def]
+    """A not-rated company explains why; an unknown one is a KeyError naming it."""
+    e = shanyang_report.explain("sy-38")
+    assert not e.rated
+    assert str(e).startswith("sy-38: not rated — gate 'operating' not passed")
+    with pytest.raises(KeyError, match="sy-99"):
+        shanyang_report.explain("sy-99")
+
+
+def test_table_lists_every_company_once(shanyang_report) -> None:  # type: ignore[no-untyped-def]
+    """The text table has one line per company plus header and summaries."""
+    lines = shanyang_report.table().splitlines()
+    body = [ln for ln in lines[1:] if "sy-" in ln]
+    assert len(body) == 40
+    assert len({ln.split()[1] for ln in body}) == 40

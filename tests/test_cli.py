@@ -155,3 +155,21 @@ def test_console_script_and_module_entry_points() -> None:
                        capture_output=True, text=True, check=False)
     assert a.returncode == b.returncode == 0
     assert a.stdout == b.stdout
+
+
+BROKEN_DIR = ROOT / "tests" / "rubrics" / "broken"
+
+
+@pytest.mark.parametrize("path", sorted(BROKEN_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_validate_each_broken_rubric_exits_1(path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`red-property validate` exits 1 on every broken fixture and prints each expected
+    problem as file:line:column: path: message."""
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect: "):
+            where, _, rest = line.removeprefix("# expect: ").partition(": ")
+            dotted, _, message = rest.partition(": ")
+            head = f"{path}:{where}: {dotted}: " if dotted else f"{path}:{where}: "
+            assert any(ln.startswith(head) and message in ln for ln in err.splitlines()), line

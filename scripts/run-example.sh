@@ -6,4 +6,5 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e .
 .venv/bin/red-property score rubrics/shanyang-red-property-2019.yaml \
-    examples/shanyang-2019/ratings.csv --claims examples/shanyang-2019/claims.csv "$@"
+    examples/shanyang-2019/ratings.csv --claims examples/shanyang-2019/claims.csv \
+    --companies examples/shanyang-2019/companies.csv "$@"

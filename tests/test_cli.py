@@ -111,7 +111,7 @@ def test_score_csv_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     out = tmp_path / "r.csv"
     assert main(["score", str(SHANYANG), RATINGS, "--format", "csv", "--out", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("company,rated,total,stars")
+    assert lines[0].startswith("company,name,district,rated,total,stars")
     assert len(lines) == 41
 
 

@@ -97,3 +97,30 @@ def test_table_lists_every_company_once(shanyang_report) -> None:  # type: ignor
     body = [ln for ln in lines[1:] if "sy-" in ln]
     assert len(body) == 40
     assert len({ln.split()[1] for ln in body}) == 40
+
+
+def test_companies_table_names_and_completeness(tmp_path: Path) -> None:
+    """A companies table adds names and districts, lists an unrated company as not rated, and
+    makes a rating for an unlisted company an error with its row."""
+    rubric = load(ONE_SOURCE, RUBRIC)
+    table = tmp_path / "companies.csv"
+    table.write_text("company,name,district\na,甲物業,山陽區\nb,乙物業,山陽區\nc,丙物業,解放區\n",
+                     encoding="utf-8")
+    report = rp.evaluate(rubric, rp.Ratings.from_records(rows_of({"a": {"s": 6}, "b": {"s": 2}})),
+                         companies=table)
+    recs = {r["company"]: r for r in report.to_records()}
+    assert (recs["a"]["name"], recs["a"]["district"]) == ("甲物業", "山陽區")
+    assert recs["c"]["rated"] is False
+    assert recs["c"]["not_rated"] == ["no rating for s (and no default)"]
+    assert "a 甲物業" in report.table()
+    with pytest.raises(rp.RatingsError, match="row 1, column company: unknown company 'z'"):
+        rp.evaluate(rubric, rp.Ratings.from_records(rows_of({"z": {"s": 6}})), companies=table)
+
+
+def test_companies_table_problems(tmp_path: Path) -> None:
+    """A companies table listing an id twice is refused with the row."""
+    table = tmp_path / "companies.csv"
+    table.write_text("company,name\na,x\na,y\n", encoding="utf-8")
+    rubric = load(ONE_SOURCE, RUBRIC)
+    with pytest.raises(rp.RatingsError, match="row 3, column company: 'a' is listed twice"):
+        rp.evaluate(rubric, rp.Ratings.from_records(rows_of({"a": {"s": 6}})), companies=table)

@@ -75,7 +75,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    report = evaluate(args.rubric, args.ratings, claims=args.claims)
+    report = evaluate(args.rubric, args.ratings, claims=args.claims, companies=args.companies)
     if args.format == "json":
         text = report.to_json() + "\n"
     elif args.format == "csv":
@@ -96,7 +96,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    report = evaluate(args.rubric, args.ratings, claims=args.claims)
+    report = evaluate(args.rubric, args.ratings, claims=args.claims, companies=args.companies)
     try:
         explanation = report.explain(args.company)
     except KeyError:
@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rubric", metavar="RUBRIC")
     p.add_argument("ratings", metavar="RATINGS")
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
+    p.add_argument("--companies", metavar="F",
+                   help="CSV with columns company, name, district: the full list of companies")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--out", metavar="F", help="write to this file instead of stdout")
     p.set_defaults(func=_cmd_score)
@@ -166,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ratings", metavar="RATINGS")
     p.add_argument("company", metavar="COMPANY")
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
+    p.add_argument("--companies", metavar="F",
+                   help="CSV with columns company, name, district: the full list of companies")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_cmd_explain)
 

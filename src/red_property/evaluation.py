@@ -14,7 +14,7 @@ from .checking import check_ratings
 from .errors import Problem, RatingsError
 from .loading import load_rubric
 from .plan import Plan, compile_plan
-from .ratings import Claims, Ratings, read_claims
+from .ratings import Claims, Companies, Ratings, read_claims, read_companies
 from .report import Report
 from .rubric import Rubric
 from .scoring import score
@@ -35,14 +35,16 @@ def evaluate(
     ratings: Ratings | str | os.PathLike[str],
     *,
     claims: Claims | Mapping[str, int] | str | os.PathLike[str] | Sequence[Any] | None = None,
-    companies: Sequence[str] | None = None,
+    companies: Companies | Mapping[str, str] | Sequence[str] | str | os.PathLike[str] | None = None,
 ) -> Report:
     """Score every company and award stars.
 
     ``rubric`` is a :class:`Rubric` (or a compiled plan, or a path to a YAML file); ``ratings``
     a :class:`Ratings` (or a path to a CSV file). ``claims`` maps companies to the stars they
-    claim. ``companies``, when given, is the full list of companies: a rating for any other is an
-    invalid row, and a listed company without ratings is reported as not rated.
+    claim. ``companies``, when given, is the full list of companies (ids, a mapping of id to name,
+    or a CSV file with columns company, name, district): a rating for any other company is an
+    invalid row, a listed company without ratings is reported as not rated, and names and
+    districts appear in the report.
 
     Raises :class:`~red_property.errors.RatingsError` for bad input rows (unless the rubric's
     ``input`` policy drops them) and :class:`~red_property.errors.EvaluationError` when a source
@@ -53,8 +55,8 @@ def evaluate(
     plan = rubric if isinstance(rubric, Plan) else compile_plan(rubric)
     if isinstance(ratings, (str, os.PathLike)):
         ratings = Ratings.from_csv(ratings)
-    checked = check_ratings(plan, ratings, companies=None if companies is None
-                            else [str(c) for c in companies])
+    table = None if companies is None else read_companies(companies)
+    checked = check_ratings(plan, ratings, companies=None if table is None else list(table.ids))
     n_c = len(checked.companies)
     claimed = np.full(n_c, -1, dtype=np.int64)
     warnings: list[str] = []
@@ -76,6 +78,8 @@ def evaluate(
         dropped_by_reason=checked.dropped_by_reason,
         warnings=tuple(warnings),
         library_version=library_version(),
+        names=dict(table.names) if table else {},
+        districts=dict(table.districts) if table else {},
     )
 
 

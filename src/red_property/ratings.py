@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from .errors import Problem, RatingsError
 
-__all__ = ["Claims", "Ratings", "factorize", "read_claims"]
+__all__ = ["Claims", "Companies", "Ratings", "factorize", "read_claims", "read_companies"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -478,3 +478,71 @@ def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) 
     if problems:
         raise RatingsError(problems, source=origin)
     return Claims(tuple(companies), tuple(stars), tuple(rows), origin)
+
+
+# --------------------------------------------------------------------------- companies
+
+
+@dataclass(frozen=True, slots=True)
+class Companies:
+    """The companies of a season: ids in order, with optional names and districts."""
+
+    ids: tuple[str, ...]
+    names: dict[str, str]
+    districts: dict[str, str]
+    origin: str = "<companies>"
+
+
+def read_companies(source: str | os.PathLike[str] | Mapping[str, str] | Sequence[str] | Companies
+                   ) -> Companies:
+    """Companies from a CSV file (columns ``company`` and optionally ``name``, ``district``), a
+    mapping of id to name, a sequence of ids, or a Companies."""
+    if isinstance(source, Companies):
+        return source
+    if isinstance(source, Mapping):
+        return _companies([(str(k), str(v), "") for k, v in source.items()], None, "<companies>")
+    if isinstance(source, (str, os.PathLike)):
+        name = str(source)
+        try:
+            text = _decode(Path(source).read_bytes(), name, None)
+        except OSError as exc:
+            raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
+                               source=name) from None
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        fields = [f.strip().lstrip("\ufeff") for f in reader.fieldnames or []]
+        if "company" not in fields:
+            raise RatingsError([Problem("the companies table needs a column company "
+                                        "(and optionally name, district)", file=name, row=1)],
+                               source=name)
+        items: list[tuple[str, str, str]] = []
+        rows: list[int] = []
+        for raw in reader:
+            rec = {str(k).strip().lstrip("\ufeff"): str(v or "").strip()
+                   for k, v in raw.items() if k}
+            items.append((rec["company"], rec.get("name", ""), rec.get("district", "")))
+            rows.append(reader.line_num)
+        return _companies(items, rows, name)
+    return _companies([(str(c), "", "") for c in source], None, "<companies>")
+
+
+def _companies(items: Sequence[tuple[str, str, str]], rows: Sequence[int] | None, origin: str
+               ) -> Companies:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    lines = rows if rows is not None else range(1, len(items) + 1)
+    for (company, _, _), row in zip(items, lines, strict=True):
+        if not company.strip():
+            problems.append(Problem("empty company id", row=row, path="company", file=origin))
+        elif company in seen:
+            problems.append(Problem(f"{company!r} is listed twice (first at row {seen[company]})",
+                                    row=row, path="company", file=origin))
+        else:
+            seen[company] = row
+    if problems:
+        raise RatingsError(problems, source=origin)
+    return Companies(
+        ids=tuple(c for c, _, _ in items),
+        names={c: n for c, n, _ in items if n},
+        districts={c: d for c, _, d in items if d},
+        origin=origin,
+    )

@@ -12,6 +12,7 @@ import csv
 import html
 import json
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,6 +195,8 @@ class Report:
     dropped_by_reason: dict[str, int]
     warnings: tuple[str, ...]
     library_version: str
+    names: dict[str, str] = field(default_factory=dict)
+    districts: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ basics
 
@@ -243,6 +246,8 @@ class Report:
             rated = bool(a.rated[c])
             out.append({
                 "company": name,
+                "name": self.names.get(name),
+                "district": self.districts.get(name),
                 "rated": rated,
                 "total": float(s.total[c]) if rated else None,
                 "stars": int(a.stars[c]) if rated else None,
@@ -310,15 +315,15 @@ class Report:
         (starting with = + - @, tab or CR) are prefixed with ' so they stay text."""
         recs = self.to_records()
         p = self.plan
-        header = ["company", "rated", "total", "stars", "earned", "claimed", "verdict", "rank",
-                  *[f"dim.{d}" for d in p.dimensions], *[f"source.{s}" for s in p.sources],
+        header = ["company", "name", "district", "rated", "total", "stars", "earned", "claimed",
+                  "verdict", "rank", *[f"dim.{d}" for d in p.dimensions], *[f"source.{s}" for s in p.sources],
                   "bonus", "vetoed", "not_rated"]
         with open(path, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(header)
             for r in recs:
-                row = [r["company"], r["rated"], r["total"], r["stars"], r["earned"],
-                       r["claimed"], r["verdict"], r["rank"],
+                row = [r["company"], r["name"] or "", r["district"] or "", r["rated"],
+                       r["total"], r["stars"], r["earned"], r["claimed"], r["verdict"], r["rank"],
                        *r["dimensions"].values(), *r["sources"].values(), r["bonus"],
                        ",".join(r["vetoed"]), "; ".join(r["not_rated"])]
                 w.writerow([_cell(v) for v in row])
@@ -331,7 +336,8 @@ class Report:
         order = self._order()
         if limit is not None:
             order = order[:limit]
-        width = max([len("company"), *(len(str(c)) for c in self.companies[order])])
+        labels = [self._label(str(c)) for c in self.companies]
+        width = max([len("company"), *(_width(labels[c]) for c in order.tolist())])
         lines = [f"{'rank':>4}  {'company':<{width}}  {'total':>7}  {'stars':<{top + 2}}  claim"]
         a, s = self.awards, self.scores
         for c in order.tolist():
@@ -349,7 +355,8 @@ class Report:
             if not rated:
                 flags.append("; ".join(a.not_rated_reasons[c]))
             extra = ("  " + " | ".join(flags)) if flags else ""
-            lines.append(f"{rank:>4}  {self.companies[c]:<{width}}  {total}  "
+            pad = " " * (width - _width(labels[c]))
+            lines.append(f"{rank:>4}  {labels[c]}{pad}  {total}  "
                          f"{stars_text(int(a.stars[c]), top, rated=rated):<{top + 2}}  "
                          f"{claim}{extra}".rstrip())
         counts = np.bincount(a.stars[a.rated], minlength=top + 1)
@@ -360,6 +367,11 @@ class Report:
             lines.append(f"{self.rows_dropped} of {self.rows_read} rating rows dropped "
                          f"({reasons})")
         return "\n".join(lines)
+
+    def _label(self, company: str) -> str:
+        """The company id, with its name when the companies table gave one."""
+        name = self.names.get(company)
+        return f"{company} {name}" if name else company
 
     def _order(self) -> npt.NDArray[np.int64]:
         a, s = self.awards, self.scores
@@ -383,7 +395,8 @@ class Report:
             dims = "".join(f"<td>{s.dimension[c, k]:.1f}</td>" for k in range(len(p.dimensions)))
             note = "; ".join(a.not_rated_reasons[c])
             rows.append(
-                f"<tr><td>{a.rank[c] if rated else '-'}</td><td>{e(str(self.companies[c]))}</td>"
+                f"<tr><td>{a.rank[c] if rated else '-'}</td>"
+                f"<td>{e(self._label(str(self.companies[c])))}</td>"
                 f"<td>{s.total[c]:.{p.digits}f}</td>"
                 f"<td>{e(stars_text(int(a.stars[c]), top, rated=rated))}</td>{dims}"
                 f"<td>{e(note)}</td></tr>"
@@ -502,6 +515,11 @@ class Report:
             out.append(Condition("claim", f"a claim of {next_level}★ or more", f"{claimed}★",
                                  False))
         return tuple(out)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cell(value: Any) -> Any:

@@ -316,7 +316,8 @@ class Report:
         recs = self.to_records()
         p = self.plan
         header = ["company", "name", "district", "rated", "total", "stars", "earned", "claimed",
-                  "verdict", "rank", *[f"dim.{d}" for d in p.dimensions], *[f"source.{s}" for s in p.sources],
+                  "verdict", "rank", *[f"dim.{d}" for d in p.dimensions],
+                  *[f"source.{s}" for s in p.sources],
                   "bonus", "vetoed", "not_rated"]
         with open(path, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)

@@ -359,3 +359,26 @@ def test_bad_arguments_are_refused(rubric: rp.Rubric) -> None:
         rater_effects(rubric, ratings, indicators=["nope"])
     only = rater_effects(rubric, ratings, indicators=["o1"])
     assert {row.source for row in only.raters} == {"authority", "association"}
+
+
+def test_rubric_option_scores_corrected_values_beside_raw() -> None:
+    """With `rater_correction: true` the report scores corrected values, keeps the uncorrected
+    report beside it, and its records carry both totals; the companies sy-14 rated gain."""
+    text = SHANYANG.read_text(encoding="utf-8").replace(
+        "claims:\n", "rater_correction: true\nclaims:\n", 1)
+    rubric = rp.load_rubric(text)
+    ratings = rp.Ratings.from_csv(EXAMPLE / "ratings.csv")
+    report = rp.evaluate(rubric, ratings)
+    plain = rp.evaluate(SHANYANG, ratings)
+    assert report.uncorrected is not None
+    assert report.uncorrected.to_records() == plain.to_records()
+    assert report.provenance()["rater_correction"]["applied"] is True
+    assert len(report.rater_flags) == 1 and "peer-sy-14" in report.rater_flags[0]
+    by = {r["company"]: r for r in report.to_records()}
+    expected = {r["company"]: r for r in compare_corrected(
+        SHANYANG, ratings, rater_effects(SHANYANG, ratings))}
+    for name, rec in by.items():
+        assert rec["uncorrected_total"] == expected[name]["raw_total"] or not rec["rated"]
+        if rec["rated"]:
+            assert rec["total"] == expected[name]["corrected_total"]
+    assert "rater-corrected values (1 rater flag(s))" in report.table()

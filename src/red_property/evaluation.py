@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -19,7 +20,7 @@ from .report import Report
 from .rubric import Rubric
 from .scoring import score
 
-__all__ = ["evaluate", "library_version"]
+__all__ = ["evaluate", "evaluate_as_rated", "library_version"]
 
 
 def library_version() -> str:
@@ -46,6 +47,10 @@ def evaluate(
     invalid row, a listed company without ratings is reported as not rated, and names and
     districts appear in the report.
 
+    With the rubric's ``rater_correction: true`` the companies are scored on values corrected
+    for each rater's leniency or severity (:func:`red_property.analysis.rater_effects`); the
+    report keeps the uncorrected result in :attr:`Report.uncorrected`, side by side.
+
     Raises :class:`~red_property.errors.RatingsError` for bad input rows (unless the rubric's
     ``input`` policy drops them) and :class:`~red_property.errors.EvaluationError` when a source
     with ``when_short: fail`` is short.
@@ -56,6 +61,27 @@ def evaluate(
     if isinstance(ratings, (str, os.PathLike)):
         ratings = Ratings.from_csv(ratings)
     table = None if companies is None else read_companies(companies)
+    report = evaluate_as_rated(plan, ratings, claims=claims, companies=table)
+    if not plan.rubric.rater_correction:
+        return report
+    from .analysis.effects import rater_effects  # the analysis builds on this module
+
+    effects = rater_effects(plan, ratings)
+    corrected = evaluate_as_rated(plan, effects.corrected_ratings(), claims=claims,
+                                  companies=table)
+    return replace(corrected, uncorrected=report,
+                   rater_flags=tuple(flag.message for flag in effects.flags))
+
+
+def evaluate_as_rated(
+    plan: Plan,
+    ratings: Ratings,
+    *,
+    claims: Claims | Mapping[str, int] | str | os.PathLike[str] | Sequence[Any] | None = None,
+    companies: Companies | None = None,
+) -> Report:
+    """:func:`evaluate` on the values as given, whatever the rubric says of rater correction."""
+    table = companies
     checked = check_ratings(plan, ratings, companies=None if table is None else list(table.ids))
     n_c = len(checked.companies)
     claimed = np.full(n_c, -1, dtype=np.int64)

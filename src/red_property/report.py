@@ -197,6 +197,8 @@ class Report:
     library_version: str
     names: dict[str, str] = field(default_factory=dict)
     districts: dict[str, str] = field(default_factory=dict)
+    uncorrected: Report | None = None  # with rater_correction: the result on the raw values
+    rater_flags: tuple[str, ...] = ()  # with rater_correction: what the rater analysis flagged
 
     # ------------------------------------------------------------------ basics
 
@@ -233,6 +235,8 @@ class Report:
                      "dropped": self.rows_dropped,
                      "dropped_by_reason": dict(sorted(self.dropped_by_reason.items()))},
             "warnings": list(self.warnings),
+            "rater_correction": {"applied": self.uncorrected is not None,
+                                 "flags": list(self.rater_flags)},
         }
 
     # ------------------------------------------------------------------ records
@@ -270,6 +274,11 @@ class Report:
                 "quorum_short": sorted({p.sources[k] for k in
                                         np.flatnonzero(s.short[c].any(axis=1))}),
             })
+        if self.uncorrected is not None:
+            raw = {r["company"]: r for r in self.uncorrected.to_records()}
+            for rec in out:
+                rec["uncorrected_total"] = raw[rec["company"]]["total"]
+                rec["uncorrected_stars"] = raw[rec["company"]]["stars"]
         return out
 
     def source_scores(self) -> npt.NDArray[np.float64]:
@@ -355,6 +364,11 @@ class Report:
                                                  if a.vetoed[c, k]))
             if not rated:
                 flags.append("; ".join(a.not_rated_reasons[c]))
+            raw = self.uncorrected
+            if raw is not None and rated and (raw.scores.total[c] != s.total[c]
+                                              or raw.awards.stars[c] != a.stars[c]):
+                flags.append(f"uncorrected {raw.scores.total[c]:.{self.plan.digits}f} "
+                             f"{raw.awards.stars[c]}★")
             extra = ("  " + " | ".join(flags)) if flags else ""
             pad = " " * (width - _width(labels[c]))
             lines.append(f"{rank:>4}  {labels[c]}{pad}  {total}  "
@@ -363,6 +377,10 @@ class Report:
         counts = np.bincount(a.stars[a.rated], minlength=top + 1)
         summary = ", ".join(f"{k}★ {int(counts[k])}" for k in range(top, -1, -1))
         lines.append(f"{len(self)} companies: {summary}; not rated {int((~a.rated).sum())}")
+        if self.uncorrected is not None:
+            moved = int((self.uncorrected.awards.stars != a.stars).sum())
+            lines.append(f"rater-corrected values ({len(self.rater_flags)} rater flag(s)); "
+                         f"{moved} award(s) differ from the uncorrected ones")
         if self.rows_dropped:
             reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped_by_reason.items()))
             lines.append(f"{self.rows_dropped} of {self.rows_read} rating rows dropped "

@@ -410,6 +410,12 @@ class Rubric(_Model):
     vetoes: list[Veto] = Field(default_factory=list)
     claims: ClaimPolicy = Field(default_factory=ClaimPolicy)
     input: InputPolicy = Field(default_factory=InputPolicy)
+    rater_correction: bool = Field(
+        default=False,
+        description="score with values corrected for each rater's leniency or severity "
+        "(an additive rater effect estimated with the companies); the report keeps the "
+        "uncorrected result beside it",
+    )
 
     def __repr__(self) -> str:
         n = sum(len(d.indicators) for d in self.dimensions.values())

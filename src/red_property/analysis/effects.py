@@ -107,7 +107,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..checking import check_ratings
-from ..evaluation import evaluate
+from ..evaluation import evaluate_as_rated
 from ..loading import load_rubric
 from ..plan import Plan, compile_plan
 from ..ratings import Ratings
@@ -705,8 +705,8 @@ def compare_corrected(
     if not _same_rows(ratings, effects.ratings):
         raise ValueError(f"effects were fitted on other ratings ({effects.ratings!r}) than "
                          f"{ratings!r}; pass the ratings the effects came from")
-    raw = evaluate(plan, ratings, claims=claims)
-    cor = evaluate(plan, effects.corrected_ratings(), claims=claims)
+    raw = evaluate_as_rated(plan, ratings, claims=claims)
+    cor = evaluate_as_rated(plan, effects.corrected_ratings(), claims=claims)
     out = []
     cor_index = {str(c): k for k, c in enumerate(cor.companies.tolist())}
     for k, name in enumerate(raw.companies.tolist()):

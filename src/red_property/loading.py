@@ -368,9 +368,23 @@ def rubric_data(rubric: Rubric) -> dict[str, Any]:
     return rubric.model_dump(mode="python", exclude_defaults=True)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML out, readable Chinese, and line-break characters (NEL, LS, PS) escaped: YAML
+    reads them raw as line breaks, so text holding them is written double-quoted."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = '"' if any(ch in text for ch in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump_rubric(rubric: Rubric) -> str:
     """The rubric as YAML text that :func:`load_rubric` reads back to an equal rubric."""
-    return yaml.safe_dump(rubric_data(rubric), allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(rubric_data(rubric), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     width=100)
 
 
 def canonical_json(rubric: Rubric) -> str:

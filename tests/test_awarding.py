@@ -424,7 +424,7 @@ def test_competition_ranks_and_not_rated_has_no_rank() -> None:
     assert [recs[c]["total"] for c in "abcd"] == [approx(9.0), approx(8.0), approx(8.0),
                                                  approx(7.0)]
     assert recs["e"]["rated"] is False
-    assert recs["e"]["not_rated"] == ["no rating for s (and no default)"]
+    assert recs["e"]["not_rated"] == ["no ratings"]
     assert report.explain("b").rank == 2
     assert report.explain("e").rank is None
 

@@ -110,7 +110,7 @@ def test_score_csv_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["score", str(SHANYANG), RATINGS, "--format", "csv"]) == 2
     out = tmp_path / "r.csv"
     assert main(["score", str(SHANYANG), RATINGS, "--format", "csv", "--out", str(out)]) == 0
-    lines = out.read_text(encoding="utf-8").splitlines()
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("company,name,district,rated,total,stars")
     assert len(lines) == 41
 
@@ -173,3 +173,12 @@ def test_validate_each_broken_rubric_exits_1(path: Path,
             dotted, _, message = rest.partition(": ")
             head = f"{path}:{where}: {dotted}: " if dotted else f"{path}:{where}: "
             assert any(ln.startswith(head) and message in ln for ln in err.splitlines()), line
+
+
+def test_unwritable_out_is_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--out pointing at a folder or a missing directory is a clean error, exit 1."""
+    assert main(["score", str(SHANYANG), RATINGS, "--out", str(tmp_path)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    missing = tmp_path / "no" / "x.csv"
+    assert main(["score", str(SHANYANG), RATINGS, "--format", "csv", "--out", str(missing)]) == 1
+    assert "cannot write" in capsys.readouterr().err

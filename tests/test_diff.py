@@ -95,3 +95,35 @@ def test_cli_diff_fail_on_change(tmp_path: Path, capsys: pytest.CaptureFixture[s
         1 for c in doc["companies"] if not c["stars_changed"])
     assert main(["diff", str(SHANYANG), str(new), str(RATINGS), "--format", "github"]) == 0
     assert capsys.readouterr().out.startswith(f"::warning file={new}::")
+
+
+def test_company_vanishing_under_the_new_rubric_is_a_change(tmp_path: Path) -> None:
+    """A company rated under the old rubric and absent under the new one is a star change."""
+    head = 'id: t\nversion: "1"\ntitle: {en: T}\nsources:\n  a: {label: {en: A}, weight: 1}\n'
+    old = tmp_path / "old.yaml"
+    new = tmp_path / "new.yaml"
+    old.write_text(head + """dimensions:
+  d:
+    label: {en: D}
+    indicators:
+      x: {label: {en: X}, kind: score, points: 10, default: 0}
+      y: {label: {en: Y}, kind: score, points: 10}
+levels:
+  - {stars: 1, min_total: 5}
+""", encoding="utf-8")
+    new.write_text(head + """dimensions:
+  d:
+    label: {en: D}
+    indicators:
+      x: {label: {en: X}, kind: score, points: 10}
+levels:
+  - {stars: 1, min_total: 5}
+""", encoding="utf-8")
+    ratings = rp.Ratings.from_records([
+        {"company": "a", "source": "a", "rater": "r", "indicator": "x", "value": 8},
+        {"company": "a", "source": "a", "rater": "r", "indicator": "y", "value": 8},
+        {"company": "b", "source": "a", "rater": "r", "indicator": "y", "value": 9},
+    ])
+    d = diff(old, new, ratings)
+    assert [(c.company, c.old_stars, c.new_stars) for c in d.star_changes] == [("b", 1, None)]
+    assert d.rows_left_out == {"old": 0, "new": 2}

@@ -57,3 +57,10 @@ def test_help_for_each_command(command: str, capsys: pytest.CaptureFixture[str])
     if command != "schema":
         assert "--format" in out
     assert os.linesep in out or "\n" in out
+
+
+def test_readme_explain_example_is_what_the_code_prints(shanyang_report) -> None:  # type: ignore[no-untyped-def]
+    """The gap line quoted in the README is the one explain() gives for sy-12."""
+    line = re.search(r"`(✗ total ≥ [^`]+)`", README)
+    assert line is not None
+    assert [str(c) for c in shanyang_report.explain("sy-12").gap] == [line.group(1)]

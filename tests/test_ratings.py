@@ -123,3 +123,73 @@ def test_claim_for_unknown_company_or_level(tmp_path: Path) -> None:
         rp.evaluate(rubric, ratings, claims={"zz": 3})
     with pytest.raises(rp.RatingsError, match="7 is not a level of the rubric"):
         rp.evaluate(rubric, ratings, claims={"a": 7})
+
+
+def test_frame_numeric_ids_keep_self_ratings_out() -> None:
+    """Numeric ids read by pandas (a rater_company column with blanks becomes float) still
+    match their company, so a self-rating is dropped as from CSV."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({
+        "company": [101, 101, 102],
+        "source": ["peer", "peer", "peer"],
+        "rater": ["p101", "p102", "p101"],
+        "indicator": ["reputation"] * 3,
+        "value": [10.0, 5.0, 6.0],
+        "rater_company": [101.0, 102.0, 101.0],
+    })
+    frame.loc[3] = [102, "authority", "a1", "six_haves", 1.0, float("nan")]
+    r = rp.Ratings.from_frame(frame)
+    assert r.company_labels.tolist() == ["101", "102"]
+    report = rp.evaluate(SHANYANG, r)
+    assert report.dropped_by_reason == {"self-rating": 1}
+
+
+@pytest.mark.parametrize("missing", [None, float("nan")])
+def test_missing_ids_are_reported_not_merged(missing: object) -> None:
+    """A missing company id (None, NaN) is an error with its row, never a company 'nan'."""
+    with pytest.raises(rp.RatingsError, match="row 2, column company: (empty|missing)"):
+        rp.Ratings.from_records([
+            {"company": "a", "source": "s", "rater": "r", "indicator": "i", "value": 1},
+            {"company": missing, "source": "s", "rater": "r", "indicator": "i", "value": 1},
+        ])
+
+
+def test_rater_company_zero_is_an_id() -> None:
+    """A rater company whose id is 0 is a company, not a missing value."""
+    r = rp.Ratings.from_records([
+        {"company": 1, "source": "peer", "rater": "p0", "indicator": "reputation", "value": 5,
+         "rater_company": 0},
+    ])
+    assert r.company_labels[r.rater_company].tolist() == ["0"]
+
+
+def test_duplicate_header_and_unreadable_field(tmp_path: Path) -> None:
+    """A column named twice, or a field larger than the csv module's limit, is located."""
+    f = tmp_path / "r.csv"
+    f.write_text("company,source,rater,indicator,value,value\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError, match="column 'value' appears 2 times"):
+        rp.Ratings.from_csv(f)
+    f.write_text(HEADER + "a,authority,r," + "x" * 200_000 + ",1,\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError, match="row 2: not readable as CSV"):
+        rp.Ratings.from_csv(f)
+
+
+def test_claims_refuse_bools_and_extra_fields(tmp_path: Path) -> None:
+    """A claim of True is not 1★; a claims row with an extra field is refused; '2.0' is 2."""
+    with pytest.raises(rp.RatingsError, match="whole number"):
+        read_claims({"a": True})  # type: ignore[dict-item]
+    f = tmp_path / "c.csv"
+    f.write_text("company,stars\na,3,4\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError, match="row 2: 3 fields, the header has 2"):
+        read_claims(f)
+    f.write_text("company,stars\na,2.0\n,\n", encoding="utf-8")
+    assert read_claims(f).as_dict() == {"a": 2}
+
+
+def test_with_values_keeps_option_keys() -> None:
+    """Replacing values with themselves changes nothing, option keys given as text included."""
+    from .conftest import EXAMPLE
+
+    r = rp.Ratings.from_csv(EXAMPLE / "ratings.csv")
+    same = rp.evaluate(SHANYANG, r.with_values(r.value.copy()))
+    assert same.to_records() == rp.evaluate(SHANYANG, r).to_records()

@@ -53,7 +53,7 @@ def test_csv_neutralises_formulas(tmp_path: Path) -> None:
                                   "ok": {"s": 9}}))
     out = tmp_path / "r.csv"
     report.to_csv(out)
-    with out.open(encoding="utf-8", newline="") as fh:
+    with out.open(encoding="utf-8-sig", newline="") as fh:
         cells = [row[0] for row in csv.reader(fh)][1:]
     assert sorted(cells) == sorted(["'=cmd|'/c calc'!A1", "'+1", "ok"])
 
@@ -111,7 +111,7 @@ def test_companies_table_names_and_completeness(tmp_path: Path) -> None:
     recs = {r["company"]: r for r in report.to_records()}
     assert (recs["a"]["name"], recs["a"]["district"]) == ("甲物業", "山陽區")
     assert recs["c"]["rated"] is False
-    assert recs["c"]["not_rated"] == ["no rating for s (and no default)"]
+    assert recs["c"]["not_rated"] == ["no ratings"]
     assert "a 甲物業" in report.table()
     with pytest.raises(rp.RatingsError, match="row 1, column company: unknown company 'z'"):
         rp.evaluate(rubric, rp.Ratings.from_records(rows_of({"z": {"s": 6}})), companies=table)
@@ -124,3 +124,46 @@ def test_companies_table_problems(tmp_path: Path) -> None:
     rubric = load(ONE_SOURCE, RUBRIC)
     with pytest.raises(rp.RatingsError, match="row 3, column company: 'a' is listed twice"):
         rp.evaluate(rubric, rp.Ratings.from_records(rows_of({"a": {"s": 6}})), companies=table)
+
+
+def test_company_without_ratings_is_not_rated_even_with_defaults() -> None:
+    """A listed company with no rating at all is not rated, even if defaults could score it."""
+    rubric = load(ONE_SOURCE, """
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              s: {label: {en: S}, kind: score, points: 10, default: 10}
+        levels:
+          - {stars: 1, min_total: 5}
+        """)
+    report = run(rubric, rows_of({"a": {"s": 6}}), companies=["a", "ghost"])
+    recs = {r["company"]: r for r in report.to_records()}
+    assert recs["ghost"]["rated"] is False
+    assert recs["ghost"]["not_rated"] == ["no ratings"]
+    assert recs["a"]["rank"] == 1
+
+
+def test_explain_shows_the_rubric_digits() -> None:
+    """With rounding to 3 digits, a total of 7.999 against 8 shows as 7.999 (−0.001)."""
+    rubric = load(ONE_SOURCE, """
+        rounding: {digits: 3}
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              s: {label: {en: S}, kind: score, points: 10}
+        levels:
+          - {stars: 1, min_total: 8}
+        """)
+    e = run(rubric, rows_of({"a": {"s": 7.999}})).explain("a")
+    assert [str(c) for c in e.gap] == ["✗ total ≥ 8: has 7.999 (−0.001)"]
+
+
+def test_empty_report_frame() -> None:
+    """to_frame on a report without companies is an empty frame, not an error."""
+    pytest.importorskip("pandas")
+    rubric = load(ONE_SOURCE, RUBRIC)
+    report = rp.evaluate(rubric, rp.Ratings.from_records([]))
+    assert len(report) == 0
+    assert report.to_frame().empty

@@ -2,7 +2,7 @@
 
 Order of decisions (each one stated by the rubric):
 
-1. **not rated** — a gate failed, a source with ``when_short: not_rated`` was short, an indicator
+1. **not rated** — the company has no rating at all, a gate failed, a source with ``when_short: not_rated`` was short, an indicator
    had no rating and no default, or a claim is required and missing;
 2. **earned** — the highest level whose every condition holds: the total reaches ``min_total``,
    each dimension its ``min_dimension_share`` of its maximum, each required check is met, the
@@ -111,6 +111,9 @@ def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
         verdict[has_claim & ~reached] = LOWERED
 
     reasons: list[list[str]] = [[] for _ in range(n_c)]
+    unrated = scores.raters.sum(axis=(1, 2)) == 0
+    for c in np.flatnonzero(unrated).tolist():
+        reasons[c].append("no ratings")
     for g, gate in enumerate(rubric.gates):
         for c in np.flatnonzero(~gate_pass[:, g]).tolist():
             reasons[c].append(f"gate {gate.id!r} not passed ({gate.label.short()})")
@@ -120,7 +123,7 @@ def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
                           f"({scores.raters[c, s, i]} of {plan.quorum[s]})" for s, i in cells[:3])
         more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""
         reasons[c].append(f"below quorum: {shown}{more}")
-    for c in np.flatnonzero(scores.unscored.any(axis=1)).tolist():
+    for c in np.flatnonzero(scores.unscored.any(axis=1) & ~unrated).tolist():
         missing = [plan.indicators[i] for i in np.flatnonzero(scores.unscored[c])]
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
                                           else "")

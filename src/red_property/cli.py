@@ -105,7 +105,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
               f"(some are: {known})", file=sys.stderr)
         return INVALID
     if args.format == "json":
-        print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(explanation)
     return OK
@@ -196,14 +196,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return int(args.func(args))
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return OK
     except (RubricError, RatingsError) as exc:
         _print_problems(exc.problems, getattr(args, "format", "text"))
         return INVALID
     except (EvaluationError, RedPropertyError) as exc:
         print(f"red-property: {exc}", file=sys.stderr)
         return INVALID
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return OK
+    except OSError as exc:  # writing --out: a folder, a missing directory, no permission
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"red-property: {where}cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return INVALID
+
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,7 +34,8 @@ class Problem:
 
     ``file``/``line``/``column`` locate it in a text file (1-based; 0 when unknown); ``path`` is
     the dotted path inside a rubric (``dimensions.service.weight``) or the column name of a
-    table; ``row`` is the 1-based data row of a table (the header is row 0).
+    table; ``row`` is the row of a table: the line number in a CSV file (the header is line 1),
+    else the 1-based position of the record.
     """
 
     message: str

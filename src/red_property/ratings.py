@@ -12,7 +12,7 @@ import csv
 import io
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,40 @@ def _code_sampled(x: StrArray) -> tuple[IntArray, StrArray]:
     return idx, labels
 
 
+def _is_missing(v: Any) -> bool:
+    """None, NaN, pandas' NA and NaT: a missing id."""
+    if v is None:
+        return True
+    try:
+        return bool(v != v)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):  # pandas.NA refuses to be a bool
+        return True
+
+
+def _id_text(v: Any) -> str:
+    if _is_missing(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # 101.0 from a spreadsheet column with blanks is the id 101
+    return str(v)
+
+
+def as_ids(values: Any) -> StrArray:
+    """An id column as text: whole-number floats as integers ("101", not "101.0"), missing
+    entries (None, NaN, NA) as "" so they are reported, never merged into a company "nan"."""
+    arr = np.asarray(values)
+    if arr.dtype.kind == "U":
+        return arr
+    if arr.dtype.kind in "iub":
+        return arr.astype(str)
+    if arr.dtype.kind == "f":
+        out = np.where(np.isnan(arr), 0, arr)
+        whole = out == np.round(out)
+        text = np.where(whole, np.round(out).astype(np.int64).astype(str), out.astype(str))
+        return np.where(np.isnan(arr), "", text)
+    return np.array([_id_text(v) for v in arr.tolist()], dtype=str)  # object columns
+
+
 def _stripped(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:
     """Labels without surrounding blanks ("A " and "A" are one company)."""
     clean = np.char.strip(labels)
@@ -206,8 +240,9 @@ class Ratings:
             indicator=self.indicator, value=np.asarray(value, dtype=np.float64),
             rater_company=self.rater_company, company_labels=self.company_labels,
             source_labels=self.source_labels, rater_labels=self.rater_labels,
-            indicator_labels=self.indicator_labels, row=self.row, text=None, note=self.note,
-            origin=self.origin,
+            indicator_labels=self.indicator_labels, row=self.row,
+            text=None if self.text is None else np.where(np.isnan(value), self.text, ""),
+            note=self.note, origin=self.origin,
         )
 
     # ------------------------------------------------------------------ constructors
@@ -243,7 +278,7 @@ class Ratings:
         rows = np.arange(1, n + 1, dtype=np.int64) if row is None else np.asarray(row, np.int64)
         coded: dict[str, tuple[IntArray, StrArray]] = {}
         for name in ("company", "source", "rater", "indicator"):
-            codes, labels = _stripped(*factorize(cols[name]))
+            codes, labels = _stripped(*factorize(as_ids(cols[name])))
             if labels.size and labels[0] == "":
                 for r in rows[codes == 0][:20].tolist():
                     problems.append(Problem("empty; every rating names its " + name, path=name,
@@ -253,8 +288,8 @@ class Ratings:
         company_codes, company_labels = coded["company"]
         rc = np.full(n, -1, dtype=np.int64)
         if rater_company is not None:
-            rc_codes, rc_labels = _stripped(*factorize(rater_company))
-            blank = np.isin(rc_labels, ["", "nan", "None"])
+            rc_codes, rc_labels = _stripped(*factorize(as_ids(rater_company)))
+            blank = rc_labels == ""
             all_labels = np.union1d(company_labels, rc_labels[~blank])
             company_codes = np.searchsorted(all_labels, company_labels)[company_codes]
             mapped = np.searchsorted(all_labels, rc_labels).astype(np.int64)
@@ -300,14 +335,14 @@ class Ratings:
         if problems:
             raise RatingsError(problems, source=origin)
         columns: dict[str, list[Any]] = {c: [r[c] for r in rows] for c in REQUIRED}
-        has_rc = any(r.get("rater_company") not in (None, "") for r in rows)
+        has_rc = any(_id_text(r.get("rater_company")) != "" for r in rows)
         return cls.from_columns(
-            company=[str(v) for v in columns["company"]],
-            source=[str(v) for v in columns["source"]],
-            rater=[str(v) for v in columns["rater"]],
-            indicator=[str(v) for v in columns["indicator"]],
+            company=[_id_text(v) for v in columns["company"]],
+            source=[_id_text(v) for v in columns["source"]],
+            rater=[_id_text(v) for v in columns["rater"]],
+            indicator=[_id_text(v) for v in columns["indicator"]],
             value=np.array([_plain_value(v) for v in columns["value"]], dtype=object),
-            rater_company=[str(r.get("rater_company") or "") for r in rows] if has_rc else None,
+            rater_company=[_id_text(r.get("rater_company")) for r in rows] if has_rc else None,
             note=[str(r.get("note") or "") for r in rows] if any("note" in r for r in rows)
             else None,
             origin=origin,
@@ -341,12 +376,15 @@ class Ratings:
         problems += [Problem(f"unknown column {c!r}; columns are "
                              f"{', '.join(REQUIRED + OPTIONAL)}", file=name, row=1, path=c)
                      for c in unknown]
+        problems += [Problem(f"column {c!r} appears {header.count(c)} times; keep one",
+                             file=name, row=1, path=c)
+                     for c in sorted(set(header)) if header.count(c) > 1]
         if problems:
             raise RatingsError(problems, source=name)
         width = len(header)
         body: list[list[str]] = []
         lines: list[int] = []
-        for record in reader:
+        for record in _records(reader, name):
             if not record or all(not c.strip() for c in record):
                 continue
             if len(record) != width:
@@ -379,15 +417,31 @@ class Ratings:
         if missing:
             raise RatingsError([Problem(f"missing column {c!r}", path=c, file=origin)
                                 for c in missing], source=origin)
-        get = {c: frame[c].to_numpy() for c in frame.columns if c in REQUIRED + OPTIONAL}
-        rc = get.get("rater_company")
-        if rc is not None:
-            rc = np.where(frame["rater_company"].isna().to_numpy(), "", rc.astype(str))
+        unknown = [str(c) for c in frame.columns if c not in REQUIRED + OPTIONAL]
+        if unknown:
+            raise RatingsError([Problem(f"unknown column {c!r}; columns are "
+                                        f"{', '.join(REQUIRED + OPTIONAL)}", path=c, file=origin)
+                                for c in unknown], source=origin)
+        get = {c: frame[c].to_numpy() for c in frame.columns}
+        value = frame["value"].to_numpy(dtype=object, na_value=np.nan)
         return cls.from_columns(
-            company=get["company"].astype(str), source=get["source"].astype(str),
-            rater=get["rater"].astype(str), indicator=get["indicator"].astype(str),
-            value=get["value"], rater_company=rc, note=get.get("note"), origin=origin,
+            company=get["company"], source=get["source"], rater=get["rater"],
+            indicator=get["indicator"], value=value, rater_company=get.get("rater_company"),
+            note=get.get("note"), row=np.arange(1, len(frame) + 1), origin=origin,
         )
+
+
+def _records(reader: Any, name: str) -> Iterator[list[str]]:
+    """The rows of a csv reader, its parse errors turned into located RatingsErrors."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise RatingsError([Problem(f"not readable as CSV: {exc}", file=name,
+                                        row=reader.line_num)], source=name) from None
+        yield record
 
 
 def _plain_value(v: Any) -> Any:
@@ -437,17 +491,26 @@ def read_claims(source: str | os.PathLike[str] | Mapping[str, int] | Claims | Se
         except OSError as exc:
             raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
                                source=name) from None
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        fields = [f.strip() for f in reader.fieldnames or []]
-        if "company" not in fields or "stars" not in fields:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [h.strip().lstrip("\ufeff") for h in next(_records(reader, name), [])]
+        if "company" not in header or "stars" not in header:
             raise RatingsError([Problem("claims need the columns company, stars", file=name,
                                         row=1)], source=name)
         items: list[tuple[Any, Any]] = []
         rows: list[int] = []
-        for raw in reader:
-            rec = {str(k).strip(): str(v or "").strip() for k, v in raw.items() if k}
+        ragged: list[Problem] = []
+        for record in _records(reader, name):
+            if not record or all(not c.strip() for c in record):
+                continue
+            if len(record) != len(header):
+                ragged.append(Problem(f"{len(record)} fields, the header has {len(header)}",
+                                      file=name, row=reader.line_num))
+                continue
+            rec = dict(zip(header, (c.strip() for c in record), strict=True))
             items.append((rec["company"], rec["stars"]))
             rows.append(reader.line_num)
+        if ragged:
+            raise RatingsError(ragged, source=name)
         return _claims(items, rows, name)
     items = [tuple(x) for x in source]
     return _claims(items, list(range(1, len(items) + 1)), "<claims>")
@@ -461,8 +524,10 @@ def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) 
     for (company, value), row in zip(items, rows, strict=True):
         company = str(company).strip()
         try:
-            level = int(value)
-            if isinstance(value, float) and not math.isclose(value, level):
+            if isinstance(value, bool):
+                raise TypeError
+            level = int(float(value)) if isinstance(value, str) else int(value)
+            if float(value) != level:
                 raise ValueError
         except (TypeError, ValueError):
             problems.append(Problem(f"stars must be a whole number, not {value!r}", row=row,

@@ -36,9 +36,9 @@ def stars_text(stars: int, top: int, *, rated: bool = True) -> str:
     return "★" * stars + "☆" * (top - stars)
 
 
-def _num(x: float) -> str:
-    """A score for people: at most two decimals, no trailing zeros."""
-    text = f"{x:.2f}".rstrip("0").rstrip(".")
+def _num(x: float, digits: int = 2) -> str:
+    """A score for people: at most ``digits`` decimals, no trailing zeros."""
+    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -61,13 +61,15 @@ class Condition:
     actual: float | str
     passed: bool
     shortfall: float = 0.0
+    digits: int = 2  # decimals shown: at least the rubric's rounding digits
 
     def __str__(self) -> str:
         mark = "✓" if self.passed else "✗"
         if isinstance(self.required, str) or isinstance(self.actual, str):
             return f"{mark} {self.what}: needs {self.required}, has {self.actual}"
-        gap = "" if self.passed else f" (−{_num(self.shortfall)})"
-        return f"{mark} {self.what} ≥ {_num(self.required)}: has {_num(self.actual)}{gap}"
+        d = self.digits
+        gap = "" if self.passed else f" (−{_num(self.shortfall, d)})"
+        return f"{mark} {self.what} ≥ {_num(self.required, d)}: has {_num(self.actual, d)}{gap}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,7 @@ class Explanation:
             claim = f"; claimed {self.claimed}★: {self.verdict}"
         lines = [
             f"{head}{stars_text(self.stars, self.top)} {self.stars}★ (earned {self.earned}★"
-            f"{claim}), total {_num(self.total)}, rank {self.rank}",
+            f"{claim}), total {_num(self.total, 6)}, rank {self.rank}",
             "",
             "Dimensions:",
         ]
@@ -317,6 +319,8 @@ class Report:
             flat["vetoed"] = ",".join(rec["vetoed"])
             flat["not_rated"] = "; ".join(rec["not_rated"])
             rows.append(flat)
+        if not rows:
+            return pd.DataFrame(columns=["company"]).set_index("company")
         return pd.DataFrame(rows).set_index("company")
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
@@ -328,7 +332,8 @@ class Report:
                   "verdict", "rank", *[f"dim.{d}" for d in p.dimensions],
                   *[f"source.{s}" for s in p.sources],
                   "bonus", "vetoed", "not_rated"]
-        with open(path, "w", newline="", encoding="utf-8") as fh:
+        # utf-8-sig: spreadsheet programs read Chinese names right only with the BOM
+        with open(path, "w", newline="", encoding="utf-8-sig") as fh:
             w = csv.writer(fh)
             w.writerow(header)
             for r in recs:
@@ -497,8 +502,9 @@ class Report:
     def _trace(self, c: int, n: int) -> LevelTrace:
         p, s, a = self.plan, self.scores, self.awards
         level = p.rubric.levels[n]
+        d = max(2, p.digits)
         conds = [Condition("total", level.min_total, float(s.total[c]), bool(a.level_total[c, n]),
-                           max(0.0, level.min_total - float(s.total[c])))]
+                           max(0.0, level.min_total - float(s.total[c])), d)]
         for k, did in enumerate(p.dimensions):
             share = p.level_min_share[n, k]
             if share > 0:
@@ -506,7 +512,7 @@ class Report:
                 have = float(s.dimension[c, k])
                 conds.append(Condition(f"{did} ({share:.0%} of {_num(p.dimension_max[k])})",
                                        need, have, bool(a.level_dims[c, n, k]),
-                                       max(0.0, need - have)))
+                                       max(0.0, need - have), d))
         for iid in level.requires:
             i = p.index[iid]
             ok = bool(a.met[c, i])
@@ -514,7 +520,7 @@ class Report:
         if level.min_bonus > 0:
             have = float(s.bonus[c])
             conds.append(Condition("bonus", level.min_bonus, have, bool(a.level_bonus[c, n]),
-                                   max(0.0, level.min_bonus - have)))
+                                   max(0.0, level.min_bonus - have), d))
         return LevelTrace(level.stars, bool(a.level_pass[c, n]), tuple(conds))
 
     def _blockers(self, c: int, next_level: int) -> tuple[Condition, ...]:

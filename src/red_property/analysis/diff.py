@@ -197,16 +197,16 @@ def diff(
     new_in, new_out = _scorable(new_r, data)
     a = evaluate(old_r, old_in, claims=claims)
     b = evaluate(new_r, new_in, claims=claims)
+    absent = {"stars": None, "rank": None, "total": None}
     ra = {rec["company"]: rec for rec in a.to_records()}
+    rb = {rec["company"]: rec for rec in b.to_records()}
     changes = []
-    for rec in b.to_records():
-        prev = ra.get(rec["company"])
-        if prev is None:
-            prev = {"stars": None, "rank": None, "total": None}
+    for name in [*rb, *(c for c in ra if c not in rb)]:  # a company may vanish from either
+        prev, rec = ra.get(name, absent), rb.get(name, absent)
         moved = (prev["stars"] != rec["stars"] or prev["rank"] != rec["rank"]
                  or prev["total"] != rec["total"])
         if moved:
-            changes.append(CompanyChange(rec["company"], prev["stars"], rec["stars"],
+            changes.append(CompanyChange(name, prev["stars"], rec["stars"],
                                          prev["rank"], rec["rank"], prev["total"], rec["total"]))
     changes.sort(key=lambda c: (not c.stars_changed, c.company))
     return RubricDiff(old=a, new=b, edits=structural_diff(old_r, new_r), changes=tuple(changes),

@@ -8,9 +8,11 @@ company gets a confidence interval of its total and the probability of each star
 **Parametric fallback.** A company rated by a single rater of a source cannot be resampled
 within that source. For those cells each replicate adds normal noise to the rater's value with
 the source's pooled within-company spread (the standard deviation of raters around their cell
-mean, per indicator, pooled over the cells of that source with two raters or more), clipped to
-the indicator's domain. When no cell of a source has two raters the source's values are kept
-fixed, and :attr:`Uncertainty.fallback` says so.
+mean, per indicator, pooled over the cells of that source with two raters or more), reflected
+at the bounds of the indicator's domain (so a value at the top is not only pushed down).
+Whole-number indicators (checks, options, counts) are not jittered: noise means nothing there.
+When no cell of a source has two raters the source's values are kept fixed, and
+:attr:`Uncertainty.fallback` says so.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ class Uncertainty:
     total: FloatArray  # (C,) total on the full data
     low: FloatArray  # (C,) interval of the total
     high: FloatArray  # (C,)
-    p_stars: FloatArray  # (C, top + 1) probability of each star level among rated replicates
+    p_stars: FloatArray  # (C, top + 1) share of replicates awarding each level
+    # (replicates in which the company is not rated count in p_not_rated, not here)
     p_not_rated: FloatArray  # (C,)
     fallback: dict[str, str]  # source -> how single-rater cells were treated
 
@@ -156,7 +159,7 @@ def bootstrap(
     single_row = sizes[group_of_row] == 1
     sd = _pooled_sd(plan, checked, n_c)
     row_sd = sd[checked.source, checked.indicator]
-    noisy = single_row & ~np.isnan(row_sd)
+    noisy = single_row & ~np.isnan(row_sd) & ~plan.integral[checked.indicator]
     fallback = {}
     for s, sid in enumerate(plan.sources):
         singles = single_row & (checked.source == s)
@@ -180,8 +183,11 @@ def bootstrap(
         value = checked.value[rows]
         if noisy.any():
             jitter = rng.standard_normal(rows.size) * np.nan_to_num(row_sd[rows])
-            value = np.where(noisy[rows], np.clip(value + jitter, lower[rows], upper[rows]),
-                             value)
+            lo, hi = lower[rows], upper[rows]
+            moved = value + jitter
+            moved = np.where(moved < lo, 2 * lo - moved, moved)  # reflect at the bounds
+            moved = np.where(moved > hi, 2 * hi - moved, moved)
+            value = np.where(noisy[rows], np.clip(moved, lo, hi), value)
         sample = replace(checked, company=checked.company[rows], source=checked.source[rows],
                          indicator=checked.indicator[rows], rater=checked.rater[rows],
                          value=value)

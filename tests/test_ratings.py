@@ -147,7 +147,7 @@ def test_frame_numeric_ids_keep_self_ratings_out() -> None:
 @pytest.mark.parametrize("missing", [None, float("nan")])
 def test_missing_ids_are_reported_not_merged(missing: object) -> None:
     """A missing company id (None, NaN) is an error with its row, never a company 'nan'."""
-    with pytest.raises(rp.RatingsError, match="row 2, column company: (empty|missing)"):
+    with pytest.raises(rp.RatingsError, match=r"row 2, column company: (empty|missing)"):
         rp.Ratings.from_records([
             {"company": "a", "source": "s", "rater": "r", "indicator": "i", "value": 1},
             {"company": missing, "source": "s", "rater": "r", "indicator": "i", "value": 1},

@@ -2,8 +2,9 @@
 
 Order of decisions (each one stated by the rubric):
 
-1. **not rated** — the company has no rating at all, a gate failed, a source with ``when_short: not_rated`` was short, an indicator
-   had no rating and no default, or a claim is required and missing;
+1. **not rated** — the company has no rating at all, a gate failed, a source with
+   ``when_short: not_rated`` was short, an indicator had no rating and no default, or a claim
+   is required and missing;
 2. **earned** — the highest level whose every condition holds: the total reaches ``min_total``,
    each dimension its ``min_dimension_share`` of its maximum, each required check is met, the
    bonus reaches ``min_bonus``. Comparisons forgive 1e-9 (relative) so float error never costs

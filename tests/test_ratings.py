@@ -193,3 +193,25 @@ def test_with_values_keeps_option_keys() -> None:
     r = rp.Ratings.from_csv(EXAMPLE / "ratings.csv")
     same = rp.evaluate(SHANYANG, r.with_values(r.value.copy()))
     assert same.to_records() == rp.evaluate(SHANYANG, r).to_records()
+
+
+def test_huge_values_are_refused() -> None:
+    """A value beyond ±1e15 on an indicator without a range is an input error, not an overflow."""
+    rubric = rp.load_rubric("""
+id: t
+version: "1"
+title: {en: T}
+sources: {a: {label: {en: A}, weight: 1}}
+dimensions:
+  d:
+    label: {en: D}
+    indicators:
+      m: {label: {en: M}, kind: measure, points: 10, goalposts: {worst: 0, best: 100}}
+levels:
+  - {stars: 1, min_total: 5}
+""")
+    ratings = rp.Ratings.from_records([
+        {"company": "c", "source": "a", "rater": f"r{k}", "indicator": "m", "value": 1e308}
+        for k in range(2)])
+    with pytest.raises(rp.RatingsError, match="row 1, column value: value 1e\\+308 is too large"):
+        rp.evaluate(rubric, ratings)

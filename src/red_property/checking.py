@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import Problem, RatingsError
-from .plan import Plan
+from .plan import VALUE_LIMIT, Plan
 from .ratings import Ratings
 
 __all__ = ["MAX_LISTED", "Checked", "check_ratings"]
@@ -40,10 +40,12 @@ REASONS = {
     10: "rater {rater!r} appears in more than one source; a rater belongs to one source",
     11: "peer rating without rater_company: name the company the rater belongs to",
     12: "self-rating: rater {rater!r} belongs to {company!r}, the company rated",
+    13: "value {value:g} is too large: values lie within ±1e15",
 }
 SELF_RATING = 12
 COLUMN = {1: "source", 2: "indicator", 3: "company", 4: "indicator", 5: "value", 6: "value",
-          7: "value", 8: "value", 9: "rater", 10: "rater", 11: "rater_company", 12: "rater"}
+          7: "value", 8: "value", 9: "rater", 10: "rater", 11: "rater_company", 12: "rater",
+          13: "value"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,8 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
             shown = value if all_finite else value[finite]
             lo = shown.min(initial=np.inf)
             hi = shown.max(initial=-np.inf)
+            if lo < -VALUE_LIMIT or hi > VALUE_LIMIT:
+                flag(np.abs(value) > VALUE_LIMIT, 13)
             if lo < plan.lower[used].max() or hi > plan.upper[used].min():
                 flag((value < plan.lower[ii]) | (value > plan.upper[ii]), 7)
             if plan.integral[used].any():
@@ -169,7 +173,8 @@ def _short(code: int) -> str:
     return {1: "unknown source", 2: "unknown indicator", 3: "unknown company",
             4: "source does not rate indicator", 5: "not a number", 6: "not finite",
             7: "out of range", 8: "not a whole number", 9: "duplicate", 10: "rater in two sources",
-            11: "peer rating without rater_company", 12: "self-rating"}[code]
+            11: "peer rating without rater_company", 12: "self-rating",
+            13: "too large"}[code]
 
 
 def _option_codes(plan: Plan, ratings: Ratings, i: IntArray, value: FloatArray) -> FloatArray:

@@ -32,6 +32,10 @@ BoolArray = npt.NDArray[np.bool_]
 
 WHEN_SHORT = ("renormalise", "not_rated", "fail")
 
+#: Any rated value must lie within ± this (larger magnitudes are input errors, not
+#: measurements, and would overflow sums), whatever the indicator's domain.
+VALUE_LIMIT = 1e15
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:

@@ -168,7 +168,7 @@ class MeasureIndicator(_IndicatorBase):
     kind: Literal["measure"]
     points: Positive
     goalposts: Goalposts | None = None
-    bands: list[BandStep] | None = None
+    bands: Annotated[list[BandStep], Field(min_length=1)] | None = None
     better: Literal["higher", "lower"] = "higher"
     range: Annotated[list[Finite], Field(min_length=2, max_length=2)] | None = Field(
         default=None, description="[low, high]: values outside are input errors"

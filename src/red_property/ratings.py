@@ -357,44 +357,7 @@ class Ratings:
         are the file's line numbers.
         """
         name = str(path)
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
-                               source=name) from None
-        text = _decode(data, name, encoding)
-        reader = csv.reader(io.StringIO(text, newline=""))
-        try:
-            header = [h.strip().lstrip("\ufeff") for h in next(reader)]
-        except StopIteration:
-            raise RatingsError([Problem("the file is empty; it needs a header row", file=name)],
-                               source=name) from None
-        missing = [c for c in REQUIRED if c not in header]
-        unknown = [h for h in header if h not in REQUIRED + OPTIONAL]
-        problems = [Problem(f"missing column {c!r}; the header needs "
-                            f"{', '.join(REQUIRED)}", file=name, row=1, path=c) for c in missing]
-        problems += [Problem(f"unknown column {c!r}; columns are "
-                             f"{', '.join(REQUIRED + OPTIONAL)}", file=name, row=1, path=c)
-                     for c in unknown]
-        problems += [Problem(f"column {c!r} appears {header.count(c)} times; keep one",
-                             file=name, row=1, path=c)
-                     for c in sorted(set(header)) if header.count(c) > 1]
-        if problems:
-            raise RatingsError(problems, source=name)
-        width = len(header)
-        body: list[list[str]] = []
-        lines: list[int] = []
-        for record in _records(reader, name):
-            if not record or all(not c.strip() for c in record):
-                continue
-            if len(record) != width:
-                problems.append(Problem(f"{len(record)} fields, the header has {width}",
-                                        file=name, row=reader.line_num))
-                continue
-            body.append(record)
-            lines.append(reader.line_num)
-        if problems:
-            raise RatingsError(problems, source=name)
+        header, body, lines = _read_table(path, REQUIRED, OPTIONAL, encoding=encoding)
         cols = list(zip(*body, strict=True)) if body else [() for _ in header]
         col = {h: np.array(c, dtype=str) for h, c in zip(header, cols, strict=True)}
         return cls.from_columns(
@@ -429,6 +392,49 @@ class Ratings:
             indicator=get["indicator"], value=value, rater_company=get.get("rater_company"),
             note=get.get("note"), row=np.arange(1, len(frame) + 1), origin=origin,
         )
+
+
+def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
+                optional: tuple[str, ...], *, encoding: str | None = None
+                ) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, rows and line numbers of a CSV file, its columns checked: every problem (a missing,
+    unknown or repeated column; a row with too many or too few fields) reported at once. Blank
+    lines are skipped."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
+                           source=name) from None
+    reader = csv.reader(io.StringIO(_decode(data, name, encoding), newline=""))
+    first = next(_records(reader, name), None)
+    if first is None:
+        raise RatingsError([Problem("the file is empty; it needs a header row", file=name)],
+                           source=name)
+    header = [h.strip().lstrip("\ufeff") for h in first]
+    known = required + optional
+    problems = [Problem(f"missing column {c!r}; the header needs {', '.join(required)}",
+                        file=name, row=1, path=c) for c in required if c not in header]
+    problems += [Problem(f"unknown column {c!r}; columns are {', '.join(known)}", file=name,
+                         row=1, path=c) for c in header if c not in known]
+    problems += [Problem(f"column {c!r} appears {header.count(c)} times; keep one", file=name,
+                         row=1, path=c) for c in sorted(set(header)) if header.count(c) > 1]
+    if problems:
+        raise RatingsError(problems, source=name)
+    body: list[list[str]] = []
+    lines: list[int] = []
+    for record in _records(reader, name):
+        if not record or all(not c.strip() for c in record):
+            continue
+        if len(record) != len(header):
+            problems.append(Problem(f"{len(record)} fields, the header has {len(header)}",
+                                    file=name, row=reader.line_num))
+            continue
+        body.append(record)
+        lines.append(reader.line_num)
+    if problems:
+        raise RatingsError(problems, source=name)
+    return header, body, lines
 
 
 def _records(reader: Any, name: str) -> Iterator[list[str]]:
@@ -485,33 +491,10 @@ def read_claims(source: str | os.PathLike[str] | Mapping[str, int] | Claims | Se
         pairs = list(source.items())
         return _claims(pairs, list(range(1, len(pairs) + 1)), "<claims>")
     if isinstance(source, (str, os.PathLike)):
-        name = str(source)
-        try:
-            text = _decode(Path(source).read_bytes(), name, None)
-        except OSError as exc:
-            raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
-                               source=name) from None
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = [h.strip().lstrip("\ufeff") for h in next(_records(reader, name), [])]
-        if "company" not in header or "stars" not in header:
-            raise RatingsError([Problem("claims need the columns company, stars", file=name,
-                                        row=1)], source=name)
-        items: list[tuple[Any, Any]] = []
-        rows: list[int] = []
-        ragged: list[Problem] = []
-        for record in _records(reader, name):
-            if not record or all(not c.strip() for c in record):
-                continue
-            if len(record) != len(header):
-                ragged.append(Problem(f"{len(record)} fields, the header has {len(header)}",
-                                      file=name, row=reader.line_num))
-                continue
-            rec = dict(zip(header, (c.strip() for c in record), strict=True))
-            items.append((rec["company"], rec["stars"]))
-            rows.append(reader.line_num)
-        if ragged:
-            raise RatingsError(ragged, source=name)
-        return _claims(items, rows, name)
+        header, body, lines = _read_table(source, ("company", "stars"), ())
+        items = [(r[header.index("company")].strip(), r[header.index("stars")].strip())
+                 for r in body]
+        return _claims(items, lines, str(source))
     items = [tuple(x) for x in source]
     return _claims(items, list(range(1, len(items) + 1)), "<claims>")
 
@@ -567,26 +550,10 @@ def read_companies(source: str | os.PathLike[str] | Mapping[str, str] | Sequence
     if isinstance(source, Mapping):
         return _companies([(str(k), str(v), "") for k, v in source.items()], None, "<companies>")
     if isinstance(source, (str, os.PathLike)):
-        name = str(source)
-        try:
-            text = _decode(Path(source).read_bytes(), name, None)
-        except OSError as exc:
-            raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
-                               source=name) from None
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        fields = [f.strip().lstrip("\ufeff") for f in reader.fieldnames or []]
-        if "company" not in fields:
-            raise RatingsError([Problem("the companies table needs a column company "
-                                        "(and optionally name, district)", file=name, row=1)],
-                               source=name)
-        items: list[tuple[str, str, str]] = []
-        rows: list[int] = []
-        for raw in reader:
-            rec = {str(k).strip().lstrip("\ufeff"): str(v or "").strip()
-                   for k, v in raw.items() if k}
-            items.append((rec["company"], rec.get("name", ""), rec.get("district", "")))
-            rows.append(reader.line_num)
-        return _companies(items, rows, name)
+        header, body, lines = _read_table(source, ("company",), ("name", "district"))
+        recs = [dict(zip(header, (c.strip() for c in r), strict=True)) for r in body]
+        items = [(r["company"], r.get("name", ""), r.get("district", "")) for r in recs]
+        return _companies(items, lines, str(source))
     return _companies([(str(c), "", "") for c in source], None, "<companies>")
 
 

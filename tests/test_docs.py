@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +68,23 @@ def test_readme_explain_example_is_what_the_code_prints(shanyang_report) -> None
     line = re.search(r"`(✗ total ≥ [^`]+)`", README)
     assert line is not None
     assert [str(c) for c in shanyang_report.explain("sy-12").gap] == [line.group(1)]
+
+
+def test_service_example_runs(tmp_path: Path) -> None:
+    """examples/service.py prints stars and provenance as JSON, and a JSON error on bad input."""
+    script = ROOT / "examples" / "service.py"
+    ok = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                        check=False)
+    assert ok.returncode == 0, ok.stderr
+    doc = json.loads(ok.stdout)
+    assert doc["stars"]["sy-09"] == 5
+    assert doc["stars"]["sy-38"] is None
+    assert doc["provenance"]["rubric"]["id"] == "shanyang-red-property"
+    bad = tmp_path / "r.csv"
+    bad.write_text("company,source,rater,indicator,value\na,authority,r,nope,1\n",
+                   encoding="utf-8")
+    err = subprocess.run([sys.executable, str(script), str(bad)], capture_output=True,
+                         text=True, check=False)
+    assert err.returncode == 1
+    problem = json.loads(err.stdout)["problems"][0]
+    assert (problem["row"], problem["path"]) == (2, "indicator")

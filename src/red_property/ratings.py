@@ -96,15 +96,18 @@ def _hash(x: StrArray) -> npt.NDArray[np.uint64]:
 
 
 def _lookup_codes(labels: StrArray, x: StrArray) -> IntArray:
-    """Position of each entry of ``x`` in sorted ``labels`` (any position where absent):
-    through 64-bit hashes when the labels' hashes are distinct, else by string search."""
-    lh = _hash(labels)
-    order = np.argsort(lh)
-    sorted_h = lh[order]
-    if sorted_h.size > 1 and bool((sorted_h[1:] == sorted_h[:-1]).any()):
-        return np.minimum(np.searchsorted(labels, x), len(labels) - 1).astype(np.int64)
-    pos = np.minimum(np.searchsorted(sorted_h, _hash(x)), len(labels) - 1)
-    return order[pos].astype(np.int64)
+    """Position of each entry of ``x`` in sorted ``labels`` (any position where absent; the
+    caller checks): a direct-address table on 64-bit hashes, then a string search for the few
+    entries whose slot another label took."""
+    size = 1 << max(16, (16 * len(labels)).bit_length())
+    mask = np.uint64(size - 1)
+    table = np.zeros(size, dtype=np.int64)
+    table[(_hash(labels) & mask).astype(np.int64)] = np.arange(len(labels))
+    idx = table[(_hash(x) & mask).astype(np.int64)]
+    wrong = np.flatnonzero(labels[idx] != x)
+    if wrong.size:
+        idx[wrong] = np.minimum(np.searchsorted(labels, x[wrong]), len(labels) - 1)
+    return idx
 
 
 def _code_sampled(x: StrArray) -> tuple[IntArray, StrArray]:

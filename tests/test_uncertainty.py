@@ -59,3 +59,18 @@ def test_fallback_is_stated() -> None:
     u = bootstrap(SHANYANG, RATINGS, replicates=5, seed=0)
     assert u.fallback == {"association": "normal noise with the pooled within-company SD"}
     assert repr(u).startswith("<Uncertainty 5 replicates x 40 companies:")
+
+
+def test_bootstrap_resamples_corrected_values_when_the_rubric_corrects() -> None:
+    """With rater_correction the bootstrap's full-data totals are the corrected report's, and
+    its intervals differ from the uncorrected bootstrap's."""
+    import red_property as rp
+
+    text = SHANYANG.read_text(encoding="utf-8").replace(
+        "claims:\n", "rater_correction: true\nclaims:\n", 1)
+    corrected = rp.load_rubric(text)
+    report = rp.evaluate(corrected, RATINGS)
+    u = bootstrap(corrected, RATINGS, replicates=40, seed=5)
+    plain = bootstrap(SHANYANG, RATINGS, replicates=40, seed=5)
+    assert np.array_equal(u.total, report.scores.total)
+    assert not np.array_equal(u.low, plain.low)

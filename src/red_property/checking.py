@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import Problem, RatingsError
-from .plan import VALUE_LIMIT, Plan
+from .plan import VALUE_LIMIT, Plan, label_codes
 from .ratings import Ratings
 
 __all__ = ["MAX_LISTED", "Checked", "check_ratings"]
@@ -64,11 +64,6 @@ class Checked:
     dropped_by_reason: dict[str, int]
 
 
-def _lookup(labels: npt.NDArray[np.str_], known: tuple[str, ...]) -> IntArray:
-    pos = {k: n for n, k in enumerate(known)}
-    return np.array([pos.get(str(label), -1) for label in labels], dtype=np.int64)
-
-
 def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None = None
                   ) -> Checked:
     """Code ``ratings`` to ``plan``; raise or drop (by the rubric's policy) every bad row.
@@ -87,8 +82,8 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         np.copyto(reason, np.int8(code), where=(mask & (reason == OK)) if dirty else mask)
         dirty = True
 
-    s_map = _lookup(ratings.source_labels, plan.sources)
-    i_map = _lookup(ratings.indicator_labels, plan.indicators)
+    s_map = label_codes(ratings.source_labels, plan.sources)
+    i_map = label_codes(ratings.indicator_labels, plan.indicators)
     s = s_map[ratings.source]
     i = i_map[ratings.indicator]
     if (s_map < 0).any():
@@ -153,7 +148,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         remap[rated] = np.arange(len(rated))
     else:
         company_labels = np.asarray(companies, dtype=str)
-        remap = _lookup(ratings.company_labels, tuple(companies))
+        remap = label_codes(ratings.company_labels, tuple(companies))
     keep: npt.NDArray[np.bool_] | slice = (reason == OK) if dirty else slice(None)
     return Checked(
         company=remap[ratings.company[keep]],

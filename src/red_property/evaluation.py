@@ -13,9 +13,8 @@ import numpy as np
 from .awarding import award
 from .checking import check_ratings
 from .errors import Problem, RatingsError
-from .loading import load_rubric
-from .plan import Plan, compile_plan
-from .ratings import Claims, Companies, Ratings, read_claims, read_companies
+from .plan import Plan, as_plan
+from .ratings import Claims, Companies, Ratings, as_ratings, read_claims, read_companies
 from .report import Report
 from .rubric import Rubric
 from .scoring import score
@@ -55,11 +54,8 @@ def evaluate(
     ``input`` policy drops them) and :class:`~red_property.errors.EvaluationError` when a source
     with ``when_short: fail`` is short.
     """
-    if isinstance(rubric, (str, os.PathLike)):
-        rubric = load_rubric(rubric)
-    plan = rubric if isinstance(rubric, Plan) else compile_plan(rubric)
-    if isinstance(ratings, (str, os.PathLike)):
-        ratings = Ratings.from_csv(ratings)
+    plan = as_plan(rubric)
+    ratings = as_ratings(ratings)
     table = None if companies is None else read_companies(companies)
     report = evaluate_as_rated(plan, ratings, claims=claims, companies=table)
     if not plan.rubric.rater_correction:

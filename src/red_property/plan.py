@@ -5,12 +5,13 @@ Scoring reads only the plan, never the rubric's models, so the hot path is array
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from .loading import fingerprint
+from .loading import fingerprint, load_rubric
 from .rubric import (
     BonusIndicator,
     CheckIndicator,
@@ -24,7 +25,7 @@ from .rubric import (
 )
 from .rubric_checks import dimension_maxima
 
-__all__ = ["Plan", "compile_plan", "indicator_points"]
+__all__ = ["Plan", "as_plan", "compile_plan", "indicator_points", "label_codes"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -85,6 +86,22 @@ class Plan:
     def base_max(self) -> float:
         """Most base points (bonus excluded)."""
         return float(self.dimension_max.sum())
+
+
+def as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:
+    """A compiled plan from a plan, a rubric, or a rubric file."""
+    if isinstance(rubric, Plan):
+        return rubric
+    if isinstance(rubric, (str, os.PathLike)):
+        rubric = load_rubric(rubric)
+    return compile_plan(rubric)
+
+
+def label_codes(labels: npt.NDArray[np.str_], known: tuple[str, ...]) -> IntArray:
+    """Position of each label in ``known``, -1 where absent (one lookup per label, not per
+    row)."""
+    pos = {k: n for n, k in enumerate(known)}
+    return np.array([pos.get(str(label), -1) for label in labels.tolist()], dtype=np.int64)
 
 
 def compile_plan(rubric: Rubric) -> Plan:

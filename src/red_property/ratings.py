@@ -22,7 +22,8 @@ import numpy.typing as npt
 
 from .errors import Problem, RatingsError
 
-__all__ = ["Claims", "Companies", "Ratings", "factorize", "read_claims", "read_companies"]
+__all__ = ["Claims", "Companies", "Ratings", "as_ratings", "factorize", "read_claims",
+           "read_companies"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -451,6 +452,18 @@ def _records(reader: Any, name: str) -> Iterator[list[str]]:
             raise RatingsError([Problem(f"not readable as CSV: {exc}", file=name,
                                         row=reader.line_num)], source=name) from None
         yield record
+
+
+def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
+    """Ratings from Ratings, a CSV file, or a pandas DataFrame."""
+    if isinstance(ratings, Ratings):
+        return ratings
+    if isinstance(ratings, (str, os.PathLike)):
+        return Ratings.from_csv(ratings)
+    if hasattr(ratings, "columns") and hasattr(ratings, "to_numpy"):
+        return Ratings.from_frame(ratings)
+    raise TypeError(f"ratings must be Ratings, a CSV path or a DataFrame, not "
+                    f"{type(ratings).__name__}")
 
 
 def _plain_value(v: Any) -> Any:

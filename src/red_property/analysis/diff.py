@@ -19,7 +19,7 @@ import numpy as np
 
 from ..evaluation import evaluate
 from ..loading import load_rubric
-from ..ratings import Claims, Ratings
+from ..ratings import Claims, Ratings, as_ratings
 from ..report import Report
 from ..rubric import Rubric
 
@@ -192,7 +192,7 @@ def diff(
     """Score ``ratings`` under ``old`` and ``new``; list the rubric edits and what moved."""
     old_r = old if isinstance(old, Rubric) else load_rubric(old)
     new_r = new if isinstance(new, Rubric) else load_rubric(new)
-    data = ratings if isinstance(ratings, Ratings) else Ratings.from_csv(ratings)
+    data = as_ratings(ratings)
     old_in, old_out = _scorable(old_r, data)
     new_in, new_out = _scorable(new_r, data)
     a = evaluate(old_r, old_in, claims=claims)

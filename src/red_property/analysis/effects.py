@@ -106,11 +106,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..checking import check_ratings
+from ..checking import _option_codes, check_ratings
 from ..evaluation import evaluate_as_rated
-from ..loading import load_rubric
-from ..plan import Plan, compile_plan
-from ..ratings import Ratings
+from ..plan import Plan, as_plan, label_codes
+from ..ratings import Ratings, as_ratings
 from ..rubric import Rubric
 
 __all__ = [
@@ -262,18 +261,12 @@ class RaterEffects:
         they are dropped again; indicators left out of the fit are unchanged.
         """
         r, plan = self.ratings, self.plan
-        ind = _lookup(r.indicator_labels, plan.indicators)[r.indicator]
+        ind = label_codes(r.indicator_labels, plan.indicators)[r.indicator]
         known = ind >= 0
         ii = np.maximum(ind, 0)
         value = r.value.copy()
-        coded = value.copy()
+        coded = _option_codes(plan, r, ind, value.copy())
         text = None if r.text is None else r.text.copy()
-        if text is not None:
-            has_text = text != ""
-            for k, keys in plan.option_keys.items():
-                rows = np.flatnonzero(has_text & (ind == k))
-                for code, key in enumerate(keys):
-                    coded[rows[text[rows] == key]] = code
         shift = np.where(known & self.included[ii],
                          self.correction_by_code[r.rater] * self.span[ii], 0.0)
         lo, hi = plan.lower[ii], plan.upper[ii]
@@ -326,11 +319,6 @@ class RaterEffects:
 # --------------------------------------------------------------------------- the fit
 
 
-def _lookup(labels: npt.NDArray[np.str_], known: tuple[str, ...]) -> IntArray:
-    pos = {k: n for n, k in enumerate(known)}
-    return np.array([pos.get(str(label), -1) for label in labels.tolist()], dtype=np.int64)
-
-
 def _group_mean(codes: IntArray, x: FloatArray, count: FloatArray) -> FloatArray:
     return np.bincount(codes, weights=x, minlength=count.shape[0]) / count
 
@@ -378,16 +366,6 @@ def _robust(x: FloatArray, panel: BoolArray, floor: float) -> tuple[float, float
     return med, max(MAD_SCALE * mad, floor)
 
 
-def _as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:
-    if isinstance(rubric, (str, os.PathLike)):
-        rubric = load_rubric(rubric)
-    return rubric if isinstance(rubric, Plan) else compile_plan(rubric)
-
-
-def _as_ratings(ratings: Ratings | str | os.PathLike[str]) -> Ratings:
-    return Ratings.from_csv(ratings) if isinstance(ratings, (str, os.PathLike)) else ratings
-
-
 def _rater_companies(ratings: Ratings) -> IntArray:
     """For each rater code, the company code it names most often in ``rater_company`` or -1."""
     out = np.full(len(ratings.rater_labels), -1, dtype=np.int64)
@@ -432,8 +410,8 @@ def rater_effects(
         raise ValueError(f"min_ratings must be at least 1, got {min_ratings!r}")
     if not floor > 0:
         raise ValueError(f"floor must be positive, got {floor!r}")
-    plan = _as_plan(rubric_or_plan)
-    ratings = _as_ratings(ratings)
+    plan = as_plan(rubric_or_plan)
+    ratings = as_ratings(ratings)
     n_i = len(plan.indicators)
     if indicators is None:
         included = np.array([k not in FACT_KINDS for k in plan.kind], dtype=bool)
@@ -503,8 +481,8 @@ def rater_effects(
 
     # peer pairs first: ratings inside a colluding pair are judged there, not again below
     company_pos = {str(c): k for k, c in enumerate(checked.companies.tolist())}
-    rc_checked = np.array([-1 if rc < 0 else company_pos.get(str(ratings.company_labels[rc]), -1)
-                           for rc in rc_of_code.tolist()], dtype=np.int64)
+    to_checked = label_codes(ratings.company_labels, tuple(company_pos))
+    rc_checked = np.where(rc_of_code >= 0, to_checked[np.maximum(rc_of_code, 0)], -1)
     rc_row = rc_checked[rater_code]
     pairs: list[PairRow] = []
     flags: list[Flag] = []
@@ -700,8 +678,8 @@ def compare_corrected(
     corrected_stars, total_change, stars_change`` (stars ``None`` where not rated).
     ``effects`` must come from the same ``ratings``.
     """
-    plan = _as_plan(rubric)
-    ratings = _as_ratings(ratings)
+    plan = as_plan(rubric)
+    ratings = as_ratings(ratings)
     if not _same_rows(ratings, effects.ratings):
         raise ValueError(f"effects were fitted on other ratings ({effects.ratings!r}) than "
                          f"{ratings!r}; pass the ratings the effects came from")

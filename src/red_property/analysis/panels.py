@@ -19,9 +19,8 @@ from typing import Any
 import numpy as np
 
 from ..checking import check_ratings
-from ..loading import load_rubric
-from ..plan import Plan, compile_plan
-from ..ratings import Ratings
+from ..plan import Plan, as_plan
+from ..ratings import Ratings, as_ratings
 from ..rubric import Rubric
 from .agreement import icc, krippendorff_alpha
 
@@ -61,10 +60,8 @@ class PanelAgreement:
 def rater_agreement(rubric: Rubric | Plan | str | os.PathLike[str],
                     ratings: Ratings | str | os.PathLike[str]) -> PanelAgreement:
     """Krippendorff's alpha and ICC per source and dimension of a season."""
-    if isinstance(rubric, (str, os.PathLike)):
-        rubric = load_rubric(rubric)
-    plan = rubric if isinstance(rubric, Plan) else compile_plan(rubric)
-    data = ratings if isinstance(ratings, Ratings) else Ratings.from_csv(ratings)
+    plan = as_plan(rubric)
+    data = as_ratings(ratings)
     ch = check_ratings(plan, data)
     width = plan.upper - plan.lower
     finite = np.isfinite(width) & (width > 0)

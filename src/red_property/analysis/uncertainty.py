@@ -27,10 +27,10 @@ import numpy.typing as npt
 
 from ..awarding import award
 from ..checking import Checked, check_ratings
-from ..evaluation import _claims, evaluate
-from ..loading import load_rubric
-from ..plan import Plan, compile_plan
-from ..ratings import Claims, Ratings, read_claims
+from ..errors import EvaluationError
+from ..evaluation import evaluate_as_rated
+from ..plan import Plan, as_plan
+from ..ratings import Claims, Ratings, as_ratings
 from ..rubric import Rubric
 from ..scoring import score
 
@@ -143,16 +143,18 @@ def bootstrap(
         raise ValueError("replicates must be at least 1")
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
-    if isinstance(rubric, (str, os.PathLike)):
-        rubric = load_rubric(rubric)
-    plan = rubric if isinstance(rubric, Plan) else compile_plan(rubric)
-    data = ratings if isinstance(ratings, Ratings) else Ratings.from_csv(ratings)
-    base = evaluate(plan, data, claims=claims)
+    plan = as_plan(rubric)
+    data = as_ratings(ratings)
+    if plan.rubric.rater_correction:  # resample what evaluate scores: the corrected values
+        from .effects import rater_effects
+
+        data = rater_effects(plan, data).corrected_ratings()
+    base = evaluate_as_rated(plan, data, claims=claims)
     checked = check_ratings(plan, data)
+    if checked.value.size == 0:
+        raise EvaluationError("bootstrap: no usable ratings to resample")
     n_c, n_s = len(checked.companies), len(plan.sources)
-    claimed = np.full(n_c, -1, dtype=np.int64)
-    if claims is not None:
-        claimed = _claims(plan, read_claims(claims), checked.companies, claimed)
+    claimed = base.awards.claimed
 
     row_triple, group_key, starts, sizes = _groups(checked, n_s)
     group_of_row = np.searchsorted(group_key[starts], group_key[row_triple])

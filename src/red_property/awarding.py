@@ -48,10 +48,8 @@ class Awards:
     """Per-company decisions. Axes: C companies, L levels, G gates, V vetoes."""
 
     met: BoolArray  # (C, I) checks met (False for other kinds)
-    gate_pass: BoolArray  # (C, G)
     level_total: BoolArray  # (C, L) min_total reached
     level_dims: BoolArray  # (C, L, D) each dimension's minimum reached
-    level_requires: BoolArray  # (C, L, I) required check met (True where not required)
     level_bonus: BoolArray  # (C, L)
     level_pass: BoolArray  # (C, L)
     earned: IntArray  # (C,) stars by score and conditions
@@ -92,8 +90,7 @@ def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
     after_veto = earned.copy()
     for v, veto in enumerate(rubric.vetoes):
         vetoed[:, v] = met[:, index[veto.when]]
-        limit = 0 if veto.effect == "remove" else int(veto.cap or 0)
-        after_veto = np.where(vetoed[:, v], np.minimum(after_veto, limit), after_veto)
+        after_veto = np.where(vetoed[:, v], np.minimum(after_veto, veto.limit), after_veto)
 
     has_claim = claimed >= 0
     policy = rubric.claims
@@ -141,10 +138,8 @@ def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
     rank = np.where(rated, rank, 0)
     return Awards(
         met=met,
-        gate_pass=gate_pass,
         level_total=level_total,
         level_dims=level_dims,
-        level_requires=level_requires,
         level_bonus=level_bonus,
         level_pass=level_pass,
         earned=earned,

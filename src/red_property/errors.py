@@ -16,7 +16,7 @@ Each problem is a :class:`Problem`: where it is, what is wrong, and (where it he
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -117,8 +117,3 @@ class RatingsError(_ProblemsError, ValueError):
 
 class EvaluationError(RedPropertyError):
     """A policy of the rubric refused to produce a result (the message says which and why)."""
-
-
-def problems_from(messages: Sequence[tuple[str, str]], *, file: str = "") -> list[Problem]:
-    """Build problems from ``(path, message)`` pairs."""
-    return [Problem(message, path=path, file=file) for path, message in messages]

@@ -410,8 +410,8 @@ def bundled_rubric(name: str) -> Rubric:
     folder = _bundled_dir()
     path = folder / f"{name}.yaml"
     if not path.is_file():
-        names = sorted(p.stem for p in folder.glob("*.yaml"))
-        raise RubricError([Problem(f"no bundled rubric {name!r}; bundled: {', '.join(names)}")])
+        names = ", ".join(bundled_rubric_names())
+        raise RubricError([Problem(f"no bundled rubric {name!r}; bundled: {names}")])
     return load_rubric(path, name=f"{name}.yaml")
 
 

@@ -23,7 +23,7 @@ from .rubric import (
     ScoreIndicator,
     max_points,
 )
-from .rubric_checks import dimension_maxima
+from .rubric_checks import dimension_maxima, total_maxima
 
 __all__ = ["Plan", "as_plan", "compile_plan", "indicator_points", "label_codes"]
 
@@ -75,17 +75,10 @@ class Plan:
     level_min_bonus: FloatArray  # (L,)
     digits: int
     rounding: str
+    index: dict[str, int]  # position of each indicator id
+    membership: FloatArray  # (I, D) 1 where a base (not bonus) indicator counts to a dimension
+    most_total: float  # the most a company can score: base maximum plus the bonus room
     option_keys: dict[int, tuple[str, ...]] = field(default_factory=dict)
-
-    @property
-    def index(self) -> dict[str, int]:
-        """Position of each indicator id."""
-        return {iid: k for k, iid in enumerate(self.indicators)}
-
-    @property
-    def base_max(self) -> float:
-        """Most base points (bonus excluded)."""
-        return float(self.dimension_max.sum())
 
 
 def as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:
@@ -138,6 +131,8 @@ def compile_plan(rubric: Rubric) -> Plan:
         dim_scale = np.where(base_sum > 0, np.array(list(maxima.values())) / base_sum, 0.0)
     scale = np.where(is_bonus, 1.0, dim_scale[dim_of])
     lower, upper, integral = zip(*(_domain(ind) for ind in inds), strict=True)
+    membership = np.zeros((n_i, len(dimensions)))
+    membership[np.flatnonzero(~is_bonus), dim_of[~is_bonus]] = 1.0
 
     levels = rubric.levels
     min_share = np.zeros((len(levels), len(dimensions)))
@@ -189,6 +184,9 @@ def compile_plan(rubric: Rubric) -> Plan:
         level_min_bonus=np.array([lv.min_bonus for lv in levels], dtype=float),
         digits=rubric.rounding.digits,
         rounding=rubric.rounding.mode,
+        index=index,
+        membership=membership,
+        most_total=float(sum(total_maxima(rubric))),
         option_keys={k: tuple(ind.options) for k, ind in enumerate(inds)
                      if isinstance(ind, OptionsIndicator)},
     )

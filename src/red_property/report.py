@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .awarding import VERDICTS, Awards
+from .awarding import REFUSED, VERDICTS, Awards
 from .errors import Problem
 from .plan import Plan
 from .scoring import Scores
@@ -528,11 +528,10 @@ class Report:
         p, a = self.plan, self.awards
         out = []
         for k, veto in enumerate(p.rubric.vetoes):
-            limit = 0 if veto.effect == "remove" else (veto.cap or 0)
-            if a.vetoed[c, k] and limit < next_level:
+            if a.vetoed[c, k] and veto.limit < next_level:
                 out.append(Condition(f"veto {veto.id}", "not triggered", "triggered", False))
         claimed = int(a.claimed[c])
-        if claimed >= 0 and a.verdict[c] == VERDICTS.index("refused"):
+        if claimed >= 0 and a.verdict[c] == REFUSED:
             out.append(Condition("claim", f"reach the claimed {claimed}★",
                                  f"{int(a.after_veto[c])}★ reached", False))
         if (claimed >= 0 and claimed < next_level

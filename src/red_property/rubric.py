@@ -79,12 +79,6 @@ class Label(_Model):
             raise ValueError("a label needs `zh` or `en` (or both)")
         return self
 
-    def text(self) -> str:
-        """English with Chinese in brackets, or whichever exists."""
-        if self.zh and self.en:
-            return f"{self.en} ({self.zh})"
-        return self.en or self.zh or ""
-
     def short(self) -> str:
         """The English label, else the Chinese one."""
         return self.en or self.zh or ""
@@ -339,6 +333,11 @@ class Veto(_Model):
     when: Id
     effect: Literal["remove", "cap"] = "remove"
     cap: Annotated[int, Field(ge=0)] | None = None
+
+    @property
+    def limit(self) -> int:
+        """The most stars a company keeps when this veto is triggered."""
+        return 0 if self.effect == "remove" else int(self.cap or 0)
 
     @model_validator(mode="after")
     def _cap_given(self) -> Veto:

@@ -137,12 +137,6 @@ def _round(x: FloatArray, digits: int, mode: str) -> FloatArray:
     return round_half_up(x, digits)
 
 
-def _bonus_room(plan: Plan) -> float:
-    """Most bonus points a company can earn: the pool cap, or the indicators' caps."""
-    caps = float(np.where(plan.is_bonus, plan.max_points, 0.0).sum())
-    return min(caps, plan.bonus_cap)
-
-
 def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     """Score every company (see the module's docstring for the steps)."""
     value, raters = aggregate(plan, checked, n_companies)
@@ -191,16 +185,13 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     combined_value = np.where(unscored, np.nan, combined_value)
 
     points = own_points * plan.scale[None, :]
-    membership = np.zeros((len(plan.indicators), len(plan.dimensions)))
-    base = ~plan.is_bonus
-    membership[np.flatnonzero(base), plan.dimension_of[base]] = 1.0
-    dimension = points @ membership
+    dimension = points @ plan.membership
     bonus_raw = points[:, plan.is_bonus].sum(axis=1)
     bonus = np.minimum(bonus_raw, plan.bonus_cap)
     raw_total = dimension.sum(axis=1) + bonus
     # rounding never lifts a total above what can be scored (2.5 of 2.5 at 0 digits stays 2.5)
     total = np.minimum(_round(raw_total, plan.digits, plan.rounding),
-                       np.maximum(plan.base_max + _bonus_room(plan), raw_total))
+                       np.maximum(plan.most_total, raw_total))
     return Scores(
         raters=raters,
         value=value,

@@ -283,10 +283,6 @@ class RaterEffects:
         return dataclasses.replace(r, value=value, text=text,
                                    origin=f"{r.origin} (rater-corrected)")
 
-    def corrected_values(self) -> Ratings:
-        """Same as :meth:`corrected_ratings`."""
-        return self.corrected_ratings()
-
     def _repr_html_(self) -> str:
         esc = html.escape
         lines = [f"<p>{esc(repr(self))}; threshold {self.threshold:g}, at least "

@@ -422,8 +422,7 @@ class _Engine:
         self.rounding = plan.rounding
         self.digits = plan.digits
         self.f = 10.0 ** plan.digits
-        room = float(np.where(plan.is_bonus, plan.max_points, 0.0).sum())
-        self.most = float(plan.base_max + min(room, plan.bonus_cap))
+        self.most = plan.most_total
         q = math.floor(self.most * self.f) - 1
         while q / self.f < self.most:
             q += 1
@@ -518,7 +517,7 @@ class _Engine:
         index = plan.index
         self.gates = [([index[i] for i in g.indicators()], g.all_of is not None)
                       for g in rubric.gates]
-        self.vetoes = [(index[v.when], 0 if v.effect == "remove" else int(v.cap or 0))
+        self.vetoes = [(index[v.when], v.limit)
                        for v in rubric.vetoes]
         referenced = sorted({i for r in self.requires for i in r}
                             | {i for g, _ in self.gates for i in g}

@@ -60,7 +60,11 @@ class Awards:
     rated: BoolArray  # (C,)
     stars: IntArray  # (C,) 0 when not rated
     rank: IntArray  # (C,) 0 when not rated
-    not_rated_reasons: tuple[tuple[str, ...], ...]  # per company
+    not_rated_reasons: dict[int, tuple[str, ...]]  # company index -> why (not rated only)
+
+    def reasons(self, company: int) -> tuple[str, ...]:
+        """Why company ``company`` (an index) is not rated; () when it is rated."""
+        return self.not_rated_reasons.get(company, ())
 
 
 def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
@@ -108,29 +112,15 @@ def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
     else:
         verdict[has_claim & ~reached] = LOWERED
 
-    reasons: list[list[str]] = [[] for _ in range(n_c)]
     unrated = scores.raters.sum(axis=(1, 2)) == 0
-    for c in np.flatnonzero(unrated).tolist():
-        reasons[c].append("no ratings")
-    for g, gate in enumerate(rubric.gates):
-        for c in np.flatnonzero(~gate_pass[:, g]).tolist():
-            reasons[c].append(f"gate {gate.id!r} not passed ({gate.label.short()})")
-    for c in np.flatnonzero(scores.not_rated_quorum).tolist():
-        cells = np.argwhere(scores.short[c] & (plan.when_short == 1)[:, None])
-        shown = ", ".join(f"{plan.sources[s]}/{plan.indicators[i]} "
-                          f"({scores.raters[c, s, i]} of {plan.quorum[s]})" for s, i in cells[:3])
-        more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""
-        reasons[c].append(f"below quorum: {shown}{more}")
-    for c in np.flatnonzero(scores.unscored.any(axis=1) & ~unrated).tolist():
-        missing = [plan.indicators[i] for i in np.flatnonzero(scores.unscored[c])]
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
-                                          else "")
-        reasons[c].append(f"no rating for {shown} (and no default)")
-    if policy.required:
-        for c in np.flatnonzero(~has_claim).tolist():
-            reasons[c].append("no claim, and the rubric requires one")
-    rated = np.array([not r for r in reasons], dtype=bool)
+    unscored = scores.unscored.any(axis=1) & ~unrated
+    no_claim = ~has_claim if policy.required else np.zeros(n_c, dtype=bool)
+    rated = ~(unrated | ~gate_pass.all(axis=1) | scores.not_rated_quorum | unscored | no_claim)
     stars = np.where(rated, stars, 0)
+    reasons = {c: _reasons(plan, scores, c, unrated=bool(unrated[c]),
+                           unscored=bool(unscored[c]), gates=gate_pass[c],
+                           no_claim=bool(no_claim[c]))
+               for c in np.flatnonzero(~rated).tolist()}  # only the companies not rated
 
     total = np.where(rated, scores.total, -np.inf)
     order = np.sort(-total)
@@ -150,5 +140,29 @@ def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
         rated=rated,
         stars=stars.astype(np.int64),
         rank=rank,
-        not_rated_reasons=tuple(tuple(r) for r in reasons),
+        not_rated_reasons=reasons,
     )
+
+
+def _reasons(plan: Plan, scores: Scores, c: int, *, unrated: bool, unscored: bool,
+             gates: BoolArray, no_claim: bool) -> tuple[str, ...]:
+    """Why company ``c`` is not rated, in words."""
+    out = []
+    if unrated:
+        out.append("no ratings")
+    for gate, passed in zip(plan.rubric.gates, gates.tolist(), strict=True):
+        if not passed:
+            out.append(f"gate {gate.id!r} not passed ({gate.label.short()})")
+    if scores.not_rated_quorum[c]:
+        cells = np.argwhere(scores.short[c] & (plan.when_short == 1)[:, None])
+        shown = ", ".join(f"{plan.sources[s]}/{plan.indicators[i]} "
+                          f"({scores.raters[c, s, i]} of {plan.quorum[s]})" for s, i in cells[:3])
+        more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""
+        out.append(f"below quorum: {shown}{more}")
+    if unscored:
+        missing = [plan.indicators[i] for i in np.flatnonzero(scores.unscored[c])]
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        out.append(f"no rating for {', '.join(missing[:5])}{more} (and no default)")
+    if no_claim:
+        out.append("no claim, and the rubric requires one")
+    return tuple(out)

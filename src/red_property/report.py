@@ -272,7 +272,7 @@ class Report:
                             for k, src in enumerate(p.sources)},
                 "bonus": round(float(s.bonus[c]), 6),
                 "vetoed": [v.id for k, v in enumerate(p.rubric.vetoes) if a.vetoed[c, k]],
-                "not_rated": list(a.not_rated_reasons[c]),
+                "not_rated": list(a.reasons(c)),
                 "quorum_short": sorted({p.sources[k] for k in
                                         np.flatnonzero(s.short[c].any(axis=1))}),
             })
@@ -368,7 +368,7 @@ class Report:
                                                  enumerate(self.plan.rubric.vetoes)
                                                  if a.vetoed[c, k]))
             if not rated:
-                flags.append("; ".join(a.not_rated_reasons[c]))
+                flags.append("; ".join(a.reasons(c)))
             raw = self.uncorrected
             if raw is not None and rated and (raw.scores.total[c] != s.total[c]
                                               or raw.awards.stars[c] != a.stars[c]):
@@ -417,7 +417,7 @@ class Report:
         for c in shown.tolist():
             rated = bool(a.rated[c])
             dims = "".join(f"<td>{s.dimension[c, k]:.1f}</td>" for k in range(len(p.dimensions)))
-            note = "; ".join(a.not_rated_reasons[c])
+            note = "; ".join(a.reasons(c))
             rows.append(
                 f"<tr><td>{a.rank[c] if rated else '-'}</td>"
                 f"<td>{e(self._label(str(self.companies[c])))}</td>"
@@ -477,7 +477,7 @@ class Report:
         return Explanation(
             company=str(self.companies[c]),
             rated=bool(a.rated[c]),
-            not_rated_reasons=a.not_rated_reasons[c],
+            not_rated_reasons=a.reasons(c),
             total=float(s.total[c]),
             raw_total=float(s.raw_total[c]),
             stars=stars,

@@ -35,7 +35,7 @@ from .checking import Checked
 from .errors import EvaluationError
 from .plan import Plan, indicator_points
 
-__all__ = ["Scores", "aggregate", "round_half_up", "score"]
+__all__ = ["Scores", "aggregate", "half_up_codes", "round_half_up", "round_values", "score"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -106,6 +106,16 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
     return value.reshape(shape), counts.reshape(shape).astype(np.int64)
 
 
+def half_up_codes(a: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """``floor(a + 0.5 + 1e-9 * max(1, a))`` for ``a >= 0`` (scaled totals): the integer codes
+    of half-up rounding. In place: ``a`` is overwritten, the result goes to ``out``."""
+    t = np.add(a, 0.5, out=out)
+    nudge = np.maximum(a, 1.0, out=a)
+    nudge *= EPS
+    t += nudge
+    return np.floor(t, out=t)
+
+
 def round_half_up(x: FloatArray, digits: int) -> FloatArray:
     """Round half away from zero at ``digits`` decimals, as score sheets do (四捨五入).
 
@@ -113,8 +123,7 @@ def round_half_up(x: FloatArray, digits: int) -> FloatArray:
     decimal value, not its binary neighbour, decide.
     """
     f = 10.0**digits
-    a = np.abs(x) * f
-    return np.sign(x) * np.floor(a + 0.5 + EPS * np.maximum(1.0, a)) / f
+    return np.sign(x) * half_up_codes(np.abs(x) * f) / f
 
 
 def round_half_even(x: FloatArray, digits: int) -> FloatArray:
@@ -129,7 +138,8 @@ def round_half_even(x: FloatArray, digits: int) -> FloatArray:
     return np.where(tie, even, np.round(a)) / f
 
 
-def _round(x: FloatArray, digits: int, mode: str) -> FloatArray:
+def round_values(x: FloatArray, digits: int, mode: str) -> FloatArray:
+    """Round as the rubric says: ``half_up``, ``half_even`` or ``none``."""
     if mode == "none":
         return x.copy()
     if mode == "half_even":
@@ -190,7 +200,7 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     bonus = np.minimum(bonus_raw, plan.bonus_cap)
     raw_total = dimension.sum(axis=1) + bonus
     # rounding never lifts a total above what can be scored (2.5 of 2.5 at 0 digits stays 2.5)
-    total = np.minimum(_round(raw_total, plan.digits, plan.rounding),
+    total = np.minimum(round_values(raw_total, plan.digits, plan.rounding),
                        np.maximum(plan.most_total, raw_total))
     return Scores(
         raters=raters,

@@ -29,8 +29,8 @@ A draw's results are those of :func:`red_property.evaluate` on a rubric whose so
 ``weight * f_s`` and whose dimensions are weighted ``M_d * g_d`` (``weighting: shares`` with
 ``max_total = sum(M)``): same rounded totals, same stars, same ranks. Raw totals agree to about
 1e-12 (sums are grouped differently); rounding and every threshold follow scoring's rules
-(scoring's own rounding function, or an in-place equivalent checked against it on decimal ties
-when the engine starts; rounding never lifts a total above the most that can be scored;
+(scoring's own rounding functions, half-up applied in place to the scaled totals; rounding
+never lifts a total above the most that can be scored;
 comparisons forgive 1e-9 relative), so a company exactly at a threshold is treated as scoring
 treats it. With every factor 1 a draw reproduces the report. (With ``rounding: none``, ties
 between companies depend on the last bits of unrounded totals, there as here.)
@@ -79,7 +79,7 @@ import numpy.typing as npt
 
 from ..awarding import at_least
 from ..report import Report
-from ..scoring import EPS, _round
+from ..scoring import EPS, half_up_codes, round_values
 
 __all__ = ["WeightSensitivity", "weight_sensitivity"]
 
@@ -437,10 +437,10 @@ class _Engine:
                                     dtype=np.int64)
         nested = bool(np.all(np.diff(t) > 0))
 
+        # totals that cannot be negative round in place with scoring's own half-up codes
         self.fast_half_up = (self.rounding == "half_up"
                              and float(self.total_a.min(initial=0.0)) >= 0
-                             and float(self.bonus_b.min(initial=0.0)) >= 0
-                             and self._fast_agrees(sc.raw_total))
+                             and float(self.bonus_b.min(initial=0.0)) >= 0)
 
         # ---- static level conditions: the report's where nothing can vary
         static_ok = np.ones((n_c, n_l), dtype=bool)
@@ -702,23 +702,12 @@ class _Engine:
             out[...] = total
             return
         if self.fast_half_up:
-            t = _half_up_codes(total, self.f, scratch)
+            t = half_up_codes(np.multiply(total, self.f, out=total), scratch)
         else:
-            t = _round(total, self.digits, self.rounding)
+            t = round_values(total, self.digits, self.rounding)
             t *= self.f
             np.rint(t, out=t)
         out[...] = t
-
-    def _fast_agrees(self, raw: FloatArray) -> bool:
-        """Whether the in-place half-up rounding gives scoring's codes on ``raw`` and on
-        decimal ties and their float neighbours (else scoring's own function is used)."""
-        ties = (np.arange(0.0, self.most * self.f + 2.0) + 0.5) / self.f
-        probe = np.concatenate([raw, ties, np.nextafter(ties, -np.inf),
-                                np.nextafter(ties, np.inf), ties * (1 - 2e-9),
-                                ties * (1 + 2e-9), np.linspace(0.0, self.most, 1001)])
-        probe = probe[np.isfinite(probe) & (probe >= 0)]
-        want = np.rint(_round(probe, self.digits, self.rounding) * self.f)
-        return bool(np.array_equal(_half_up_codes(probe.copy(), self.f), want))
 
     def totals_of(self, keys: AnyArray) -> FloatArray:
         """The totals that keys stand for."""
@@ -1029,17 +1018,6 @@ class _Engine:
             "kept_rated": kept("rated", np.bool_),
             "kept_rank": kept("rank", np.int64),
         }
-
-
-def _half_up_codes(total: FloatArray, f: float, out: FloatArray | None = None) -> FloatArray:
-    """``floor(a + 0.5 + EPS * max(1, a))`` with ``a = total * f >= 0``: the codes of
-    :func:`~red_property.scoring.round_half_up`, into ``out`` (``total`` is overwritten)."""
-    a = np.multiply(total, f, out=total)
-    t = np.add(a, 0.5, out=out)
-    nudge = np.maximum(a, 1.0, out=a)
-    nudge *= EPS
-    t += nudge
-    return np.floor(t, out=t)
 
 
 def _matmul(a: FloatArray, b: FloatArray) -> FloatArray:

@@ -1,6 +1,7 @@
 """Compile a :class:`~red_property.rubric.Rubric` into a :class:`Plan`: index maps and arrays.
 
-Scoring reads only the plan, never the rubric's models, so the hot path is array code.
+Scoring works on the plan's arrays; the only models it still reads are the indicators, once per
+indicator (not per row or company), to map values to points by kind.
 """
 
 from __future__ import annotations

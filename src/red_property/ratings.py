@@ -1,9 +1,10 @@
 """Ratings: one value given by one rater to one company on one indicator, held as columns.
 
 :class:`Ratings` knows nothing of rubrics; it holds the input as read, with every row's origin
-(its row number) kept so that later problems can point at it. :func:`check_ratings` matches the
-rows to a compiled rubric (:class:`~red_property.plan.Plan`): every row is either kept or
-accounted for as a problem (an error, or a row dropped by the rubric's declared policy).
+(its row number) kept so that later problems can point at it.
+:func:`red_property.checking.check_ratings` matches the rows to a compiled rubric
+(:class:`~red_property.plan.Plan`): every row is either kept or accounted for as a problem (an
+error, or a row dropped by the rubric's declared policy).
 """
 
 from __future__ import annotations
@@ -155,7 +156,13 @@ def as_ids(values: Any) -> StrArray:
         whole = out == np.round(out)
         text = np.where(whole, np.round(out).astype(np.int64).astype(str), out.astype(str))
         return np.where(np.isnan(arr), "", text)
-    return np.array([_id_text(v) for v in arr.tolist()], dtype=str)  # object columns
+    values = arr.tolist()  # object columns (pandas): strings pass as they are
+    plain = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
+    if plain.all():
+        return arr.astype(str)
+    out = np.array(values, dtype=object)
+    out[~plain] = [_id_text(v) for v in out[~plain].tolist()]
+    return out.astype(str)
 
 
 def _stripped(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:
@@ -500,7 +507,8 @@ class Claims:
 
 def read_claims(source: str | os.PathLike[str] | Mapping[str, int] | Claims | Sequence[Any]
                 ) -> Claims:
-    """Claims from a CSV file (columns ``company, stars``), a mapping, or a Claims."""
+    """Claims from a CSV file (columns ``company, stars``), a mapping, a sequence of
+    ``(company, stars)`` pairs, or a Claims."""
     if isinstance(source, Claims):
         return source
     if isinstance(source, Mapping):

@@ -244,7 +244,8 @@ class Report:
     # ------------------------------------------------------------------ records
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One dict per company, in input order: total, stars, dimensions, sources, flags."""
+        """One dict per company (in id order, or the companies table's order): total, stars,
+        dimensions, sources, flags."""
         a, s, p = self.awards, self.scores, self.plan
         src_share = self.source_scores()
         out = []
@@ -295,7 +296,8 @@ class Report:
         return np.where(avail.sum(axis=2) > 0, out, np.nan)
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Deterministic JSON: provenance, then companies in input order, keys sorted."""
+        """Deterministic JSON: provenance, then the companies as in :meth:`to_records`, keys
+        sorted."""
         doc = {"provenance": self.provenance(), "companies": self.to_records(),
                "dropped": [d.to_dict() for d in self.dropped]}
         return json.dumps(doc, indent=indent, sort_keys=True, ensure_ascii=False,
@@ -346,7 +348,7 @@ class Report:
     # ------------------------------------------------------------------ display
 
     def table(self, *, limit: int | None = None) -> str:
-        """The star table as text, best first (ties in input order)."""
+        """The star table as text, best first (equal totals in company order)."""
         top = self.plan.rubric.top_stars
         order = self._order()
         if limit is not None:

@@ -1,4 +1,4 @@
-"""Scores from checked ratings: arrays in, arrays out, no rubric models and no files.
+"""Scores from checked ratings: arrays in, arrays out, no files.
 
 Flow, vectorised over all companies at once:
 

@@ -26,26 +26,44 @@ FloatArray = npt.NDArray[np.float64]
 #: How many rows of each reason are listed in an error or report (all are counted).
 MAX_LISTED = 50
 
-OK = 0
-REASONS = {
-    1: "unknown source {source!r}; the rubric's sources are {sources}",
-    2: "unknown indicator {indicator!r}; check the rubric's indicator ids",
-    3: "unknown company {company!r}; it is not in the companies table",
-    4: "source {source!r} does not rate indicator {indicator!r} (see the source's `covers`)",
-    5: "value {text!r} is not a number{options}",
-    6: "value {value} is not a finite number",
-    7: "value {value:g} is outside {lower:g} to {upper:g} for indicator {indicator!r}",
-    8: "value {value:g} must be a whole number for indicator {indicator!r}",
-    9: "rater {rater!r} rated company {company!r} on {indicator!r} twice; keep one row",
-    10: "rater {rater!r} appears in more than one source; a rater belongs to one source",
-    11: "peer rating without rater_company: name the company the rater belongs to",
-    12: "self-rating: rater {rater!r} belongs to {company!r}, the company rated",
-    13: "value {value:g} is too large: values lie within ±1e15",
-}
-SELF_RATING = 12
-COLUMN = {1: "source", 2: "indicator", 3: "company", 4: "indicator", 5: "value", 6: "value",
-          7: "value", 8: "value", 9: "rater", 10: "rater", 11: "rater_company", 12: "rater",
-          13: "value"}
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a row is not used: the column to point at, a short name, the message template."""
+
+    column: str
+    short: str
+    template: str
+
+
+OK = 0  # a kept row; a flagged row holds the 1-based position of its reason in REASONS
+REASONS = (
+    Reason("source", "unknown source",
+           "unknown source {source!r}; the rubric's sources are {sources}"),
+    Reason("indicator", "unknown indicator",
+           "unknown indicator {indicator!r}; check the rubric's indicator ids"),
+    Reason("company", "unknown company",
+           "unknown company {company!r}; it is not in the companies table"),
+    Reason("indicator", "source does not rate indicator",
+           "source {source!r} does not rate indicator {indicator!r} (see the source's `covers`)"),
+    Reason("value", "not a number", "value {text!r} is not a number{options}"),
+    Reason("value", "not finite", "value {value} is not a finite number"),
+    Reason("value", "out of range",
+           "value {value:g} is outside {lower:g} to {upper:g} for indicator {indicator!r}"),
+    Reason("value", "not a whole number",
+           "value {value:g} must be a whole number for indicator {indicator!r}"),
+    Reason("rater", "duplicate",
+           "rater {rater!r} rated company {company!r} on {indicator!r} twice; keep one row"),
+    Reason("rater", "rater in two sources",
+           "rater {rater!r} appears in more than one source; a rater belongs to one source"),
+    Reason("rater_company", "peer rating without rater_company",
+           "peer rating without rater_company: name the company the rater belongs to"),
+    Reason("rater", "self-rating",
+           "self-rating: rater {rater!r} belongs to {company!r}, the company rated"),
+    Reason("value", "too large", "value {value:g} is too large: values lie within ±1e15"),
+)
+(UNKNOWN_SOURCE, UNKNOWN_INDICATOR, UNKNOWN_COMPANY, NOT_COVERED, NOT_A_NUMBER, NOT_FINITE,
+ OUT_OF_RANGE, NOT_WHOLE, DUPLICATE, TWO_SOURCES, NO_RATER_COMPANY, SELF_RATING,
+ TOO_LARGE) = range(1, len(REASONS) + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,27 +105,27 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     s = s_map[ratings.source]
     i = i_map[ratings.indicator]
     if (s_map < 0).any():
-        flag(s < 0, 1)
+        flag(s < 0, UNKNOWN_SOURCE)
     if (i_map < 0).any():
-        flag(i < 0, 2)
+        flag(i < 0, UNKNOWN_INDICATOR)
     if companies is not None:
         known = np.isin(ratings.company_labels, np.asarray(companies, dtype=str))
         if not known.all():
-            flag(~known[ratings.company], 3)
+            flag(~known[ratings.company], UNKNOWN_COMPANY)
     si, ii = np.maximum(s, 0), np.maximum(i, 0)
     label_covers = plan.covers[np.maximum(s_map, 0)][:, np.maximum(i_map, 0)]
     label_covers |= (s_map < 0)[:, None] | (i_map < 0)[None, :]  # already flagged
     if not label_covers.all():
-        flag(~label_covers[ratings.source, ratings.indicator], 4)
+        flag(~label_covers[ratings.source, ratings.indicator], NOT_COVERED)
 
     value = ratings.value
     if ratings.text is not None:
         value = _option_codes(plan, ratings, i, value.copy())
-        flag(np.isnan(value) & (ratings.text != ""), 5)
+        flag(np.isnan(value) & (ratings.text != ""), NOT_A_NUMBER)
     finite = np.isfinite(value)
     all_finite = bool(finite.all())
     if not all_finite:
-        flag(~finite, 6)
+        flag(~finite, NOT_FINITE)
     used = np.unique(i_map[i_map >= 0])
     if used.size and n:
         with np.errstate(invalid="ignore"):
@@ -115,11 +133,11 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
             lo = shown.min(initial=np.inf)
             hi = shown.max(initial=-np.inf)
             if lo < -VALUE_LIMIT or hi > VALUE_LIMIT:
-                flag(np.abs(value) > VALUE_LIMIT, 13)
+                flag(np.abs(value) > VALUE_LIMIT, TOO_LARGE)
             if lo < plan.lower[used].max() or hi > plan.upper[used].min():
-                flag((value < plan.lower[ii]) | (value > plan.upper[ii]), 7)
+                flag((value < plan.lower[ii]) | (value > plan.upper[ii]), OUT_OF_RANGE)
             if plan.integral[used].any():
-                flag(plan.integral[ii] & (value != np.round(value)), 8)
+                flag(plan.integral[ii] & (value != np.round(value)), NOT_WHOLE)
 
     _flag_duplicates(ratings, s, i, reason if dirty else None, reason)
     dirty = dirty or bool(reason.any())
@@ -129,14 +147,13 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         peer = plan.peer[si]
         if dirty:
             peer &= reason == OK
-        flag(peer & (ratings.rater_company < 0), 11)
+        flag(peer & (ratings.rater_company < 0), NO_RATER_COMPANY)
         flag(peer & (ratings.rater_company == ratings.company), SELF_RATING)
 
     problems, counts = _account(plan, ratings, reason, s, i, value) if dirty else ([], {})
-    bad = {r for r in counts if r != SELF_RATING}
     policy = plan.rubric.input
-    errors = [p for p, r in problems if (r in bad and policy.invalid_rows == "error")
-              or (r == SELF_RATING and policy.self_ratings == "error")]
+    errors = [p for p, r in problems
+              if (policy.self_ratings if r == SELF_RATING else policy.invalid_rows) == "error"]
     if errors:
         raise RatingsError(errors, source=ratings.origin)
     if companies is None:
@@ -160,16 +177,8 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         rater_labels=ratings.rater_labels,
         rows_read=n,
         dropped=tuple(p for p, _ in problems),
-        dropped_by_reason={_short(r): c for r, c in counts.items()},
+        dropped_by_reason={REASONS[r - 1].short: c for r, c in counts.items()},
     )
-
-
-def _short(code: int) -> str:
-    return {1: "unknown source", 2: "unknown indicator", 3: "unknown company",
-            4: "source does not rate indicator", 5: "not a number", 6: "not finite",
-            7: "out of range", 8: "not a whole number", 9: "duplicate", 10: "rater in two sources",
-            11: "peer rating without rater_company", 12: "self-rating",
-            13: "too large"}[code]
 
 
 def _option_codes(plan: Plan, ratings: Ratings, i: IntArray, value: FloatArray) -> FloatArray:
@@ -205,7 +214,7 @@ def _flag_duplicates(ratings: Ratings, s: IntArray, i: IntArray,
     order = np.argsort(key, kind="stable")  # only now: to name the repeated rows
     sk = key[order]
     repeat = order[np.flatnonzero(sk[1:] == sk[:-1]) + 1]
-    reason[repeat if rows is None else rows[repeat]] = 9
+    reason[repeat if rows is None else rows[repeat]] = DUPLICATE
 
 
 def _flag_multi_source(ratings: Ratings, s: IntArray, reason: npt.NDArray[np.int8]) -> bool:
@@ -218,7 +227,7 @@ def _flag_multi_source(ratings: Ratings, s: IntArray, reason: npt.NDArray[np.int
     if not multi.any():
         return False
     mask = multi[ratings.rater] & (reason == OK)
-    reason[mask] = 10
+    reason[mask] = TWO_SOURCES
     return bool(mask.any())
 
 
@@ -233,9 +242,10 @@ def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntA
         for k in rows[:MAX_LISTED].tolist():
             problems.append((_problem(plan, ratings, code, k, s, i, value), code))
         if count > MAX_LISTED:
-            problems.append((Problem(f"... and {count - MAX_LISTED} more rows: {_short(code)}",
+            why = REASONS[code - 1]
+            problems.append((Problem(f"... and {count - MAX_LISTED} more rows: {why.short}",
                                      file=ratings.origin, row=int(ratings.row[rows[-1]]),
-                                     path=COLUMN[code]), code))
+                                     path=why.column), code))
     problems.sort(key=lambda pc: pc[0].row)
     return problems, counts
 
@@ -260,5 +270,6 @@ def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: In
         "lower": float(plan.lower[max(ind, 0)]),
         "upper": float(plan.upper[max(ind, 0)]),
     }
-    return Problem(REASONS[code].format(**fields), file=ratings.origin, row=int(ratings.row[k]),
-                   path=COLUMN[code])
+    why = REASONS[code - 1]
+    return Problem(why.template.format(**fields), file=ratings.origin, row=int(ratings.row[k]),
+                   path=why.column)

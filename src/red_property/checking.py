@@ -112,7 +112,9 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         known = np.isin(ratings.company_labels, np.asarray(companies, dtype=str))
         if not known.all():
             flag(~known[ratings.company], UNKNOWN_COMPANY)
-    si, ii = np.maximum(s, 0), np.maximum(i, 0)
+    # codes safe to index with (-1, an unknown label, already flagged, becomes 0)
+    si = s if (s_map >= 0).all() else np.maximum(s, 0)
+    ii = i if (i_map >= 0).all() else np.maximum(i, 0)
     label_covers = plan.covers[np.maximum(s_map, 0)][:, np.maximum(i_map, 0)]
     label_covers |= (s_map < 0)[:, None] | (i_map < 0)[None, :]  # already flagged
     if not label_covers.all():

@@ -167,3 +167,26 @@ def test_empty_report_frame() -> None:
     report = rp.evaluate(rubric, rp.Ratings.from_records([]))
     assert len(report) == 0
     assert report.to_frame().empty
+
+
+def test_explain_headroom_and_name(tmp_path: Path) -> None:
+    """explain() lists the base indicators with the most points still open, largest first,
+    and shows the company's name from the companies table."""
+    rubric = load(ONE_SOURCE, """
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              x: {label: {en: X}, kind: score, points: 10}
+              y: {label: {en: Y}, kind: score, points: 4}
+              z: {label: {en: Z}, kind: score, points: 6}
+        levels:
+          - {stars: 1, min_total: 5}
+          - {stars: 2, min_total: 19}
+        """)
+    report = rp.evaluate(rubric, rp.Ratings.from_records(rows_of({"a": {"x": 9, "y": 1, "z": 6}})),
+                         companies={"a": "甲物業"})
+    e = report.explain("a")
+    assert e.headroom == (("y", 1.0, 4.0), ("x", 9.0, 10.0))
+    assert str(e).startswith("a 甲物業: ★☆ 1★")
+    assert "most points still open: y 1/4 (+3), x 9/10 (+1)" in str(e)

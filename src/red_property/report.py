@@ -106,6 +106,8 @@ class Explanation:
     next_level: int | None
     gap: tuple[Condition, ...]
     labels: dict[str, str] = field(default_factory=dict)
+    name: str | None = None  # from the companies table
+    headroom: tuple[tuple[str, float, float], ...] = ()  # (indicator, points, most), most room
 
     def parts_sum(self) -> float:
         """Sum of every part and adjustment: equals ``total``."""
@@ -139,10 +141,13 @@ class Explanation:
             "vetoes": list(self.vetoes),
             "next_level": self.next_level,
             "gap": [_cond_dict(c) for c in self.gap],
+            "name": self.name,
+            "headroom": [{"indicator": i, "points": pts, "max": most}
+                         for i, pts, most in self.headroom],
         }
 
     def __str__(self) -> str:
-        head = f"{self.company}: "
+        head = f"{self.company} {self.name}: " if self.name else f"{self.company}: "
         if not self.rated:
             return head + "not rated — " + "; ".join(self.not_rated_reasons)
         claim = ""
@@ -168,6 +173,10 @@ class Explanation:
         if self.next_level is not None:
             lines += ["", f"To reach {self.next_level}★:"]
             lines += [f"  {c}" for c in self.gap] or ["  (all conditions met)"]
+            if self.headroom:
+                room = ", ".join(f"{i} {_num(pts)}/{_num(most)} (+{_num(most - pts)})"
+                                 for i, pts, most in self.headroom)
+                lines.append(f"  most points still open: {room}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -499,7 +508,17 @@ class Report:
             next_level=next_level,
             gap=gap,
             labels={d: rubric.dimensions[d].label.short() for d in p.dimensions},
+            name=self.names.get(str(self.companies[c])),
+            headroom=self._headroom(c),
         )
+
+    def _headroom(self, c: int, top: int = 5) -> tuple[tuple[str, float, float], ...]:
+        """The base indicators with the most points still to gain, in total-scale points."""
+        p, s = self.plan, self.scores
+        most = p.max_points * p.scale
+        room = np.where(p.is_bonus, 0.0, most - np.nan_to_num(s.points[c]))
+        order = [int(i) for i in np.argsort(-room, kind="stable")[:top] if room[i] > 1e-9]
+        return tuple((p.indicators[i], float(s.points[c, i]), float(most[i])) for i in order)
 
     def _trace(self, c: int, n: int) -> LevelTrace:
         p, s, a = self.plan, self.scores, self.awards

@@ -190,3 +190,11 @@ def test_explain_headroom_and_name(tmp_path: Path) -> None:
     assert e.headroom == (("y", 1.0, 4.0), ("x", 9.0, 10.0))
     assert str(e).startswith("a 甲物業: ★☆ 1★")
     assert "most points still open: y 1/4 (+3), x 9/10 (+1)" in str(e)
+
+
+def test_report_arrays_are_read_only(shanyang_report) -> None:  # type: ignore[no-untyped-def]
+    """A report cannot be altered after the fact: its arrays refuse writes."""
+    with pytest.raises(ValueError, match="read-only"):
+        shanyang_report.scores.total[0] = 100.0
+    with pytest.raises(ValueError, match="read-only"):
+        shanyang_report.awards.stars[0] = 5

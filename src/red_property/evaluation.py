@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -91,9 +91,9 @@ def evaluate_as_rated(
                         "by the rubric's input policy")
     return Report(
         plan=plan,
-        companies=checked.companies,
-        scores=scores,
-        awards=awards,
+        companies=_frozen(checked.companies),
+        scores=_frozen(scores),
+        awards=_frozen(awards),
         rows_read=checked.rows_read,
         rows_used=int(checked.value.shape[0]),
         dropped=checked.dropped,
@@ -103,6 +103,21 @@ def evaluate_as_rated(
         names=dict(table.names) if table else {},
         districts=dict(table.districts) if table else {},
     )
+
+
+_T = TypeVar("_T")
+
+
+def _frozen(obj: _T) -> _T:
+    """Make the arrays of a result read-only (a report cannot be altered after the fact)."""
+    if isinstance(obj, np.ndarray):
+        obj.flags.writeable = False
+    else:
+        for f in fields(obj):  # type: ignore[arg-type]
+            value = getattr(obj, f.name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+    return obj
 
 
 def _claims(plan: Plan, claims: Claims, companies: np.ndarray, out: np.ndarray) -> np.ndarray:

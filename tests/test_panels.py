@@ -20,3 +20,18 @@ def test_panels_of_the_example() -> None:
             assert r["icc_a_k"] is None and "use alpha" in r["note"]
         else:
             assert r["icc_a_k"] >= r["icc_a_1"]
+
+
+def test_panel_repr_and_html() -> None:
+    """The repr names the lowest alpha; the HTML table has one row per panel."""
+    from red_property.analysis.panels import PanelAgreement
+
+    result = rater_agreement(SHANYANG, EXAMPLE / "ratings.csv")
+    lowest = min(r["alpha"] for r in result.to_records())
+    assert repr(result) == f"<PanelAgreement 11 panels: lowest alpha {lowest:.2f}>"
+    html = result._repr_html_()
+    assert html.count("<tr><td>") == 11
+    odd = PanelAgreement(({"source": "<s>", "dimension": "d", "units": 1, "raters": 1,
+                           "alpha": None, "icc_a_k": None, "icc_a_1": None, "note": "x"},))
+    assert "&lt;s&gt;" in odd._repr_html_()
+    assert "<s>" not in odd._repr_html_()

@@ -215,3 +215,16 @@ levels:
         for k in range(2)])
     with pytest.raises(rp.RatingsError, match="row 1, column value: value 1e\\+308 is too large"):
         rp.evaluate(rubric, ratings)
+
+
+def test_bundled_rubrics_and_unknown_names() -> None:
+    """bundled_rubric loads a shipped rubric by name; an unknown name lists the bundled ones."""
+    assert rp.bundled_rubric("shanyang-red-property-2019").id == "shanyang-red-property"
+    with pytest.raises(rp.RubricError, match="no bundled rubric 'nope'; bundled: provincial"):
+        rp.bundled_rubric("nope")
+
+
+def test_evaluate_refuses_other_ratings_types() -> None:
+    """Ratings must be Ratings, a CSV path or a DataFrame; anything else is a TypeError."""
+    with pytest.raises(TypeError, match="ratings must be Ratings, a CSV path or a DataFrame"):
+        rp.evaluate(SHANYANG, 42)  # type: ignore[arg-type]

@@ -408,6 +408,15 @@ def test_icc_rater_offset_separates_consistency_from_agreement() -> None:
         assert row.icc <= row.upper + 1e-12
 
 
+def _shuffled(table: np.ndarray[Any, np.dtype[np.float64]],
+              data: st.DataObject) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The table with its rows and its columns in a drawn order."""
+    n, k = table.shape
+    rows = data.draw(st.permutations(range(n)))
+    cols = data.draw(st.permutations(range(k)))
+    return table[np.ix_(rows, cols)]
+
+
 def _alpha_or_error(table: np.ndarray[Any, np.dtype[np.float64]], level: str) -> float | str:
     try:
         return krippendorff_alpha(table, level)
@@ -421,10 +430,7 @@ def test_alpha_invariant_under_row_and_column_permutation(
     table: np.ndarray[Any, np.dtype[np.float64]], data: st.DataObject
 ) -> None:
     """Reordering units or raters never changes alpha at any level (definition, [K11])."""
-    n, k = table.shape
-    rows = data.draw(st.permutations(range(n)))
-    cols = data.draw(st.permutations(range(k)))
-    shuffled = table[np.ix_(rows, cols)]
+    shuffled = _shuffled(table, data)
     for level in LEVELS:
         expected = _alpha_or_error(table, level)
         got = _alpha_or_error(shuffled, level)
@@ -440,10 +446,7 @@ def test_icc_invariant_under_row_and_column_permutation(
     table: np.ndarray[Any, np.dtype[np.float64]], data: st.DataObject
 ) -> None:
     """Reordering targets or raters never changes any ICC, F, p or bound (definition, [SF79])."""
-    n, k = table.shape
-    rows = data.draw(st.permutations(range(n)))
-    cols = data.draw(st.permutations(range(k)))
-    shuffled = table[np.ix_(rows, cols)]
+    shuffled = _shuffled(table, data)
     try:
         expected = icc(table)
     except ValueError:

@@ -13,7 +13,8 @@ import numpy as np
 from .awarding import award
 from .checking import check_ratings
 from .errors import Problem, RatingsError
-from .plan import Plan, as_plan
+from .loading import load_rubric
+from .plan import Plan, compile_plan
 from .ratings import Claims, Companies, Ratings, as_ratings, read_claims, read_companies
 from .report import Report
 from .rubric import Rubric
@@ -28,6 +29,15 @@ def library_version() -> str:
         return version("red-property")
     except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
         return "0+unknown"
+
+
+def as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:
+    """A compiled plan from a plan, a rubric, or a rubric file."""
+    if isinstance(rubric, Plan):
+        return rubric
+    if isinstance(rubric, (str, os.PathLike)):
+        rubric = load_rubric(rubric)
+    return compile_plan(rubric)
 
 
 def evaluate(

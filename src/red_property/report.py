@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .awarding import REFUSED, VERDICTS, Awards
+from .awarding import OUTCOMES, REFUSED, Awards
 from .errors import Problem
-from .plan import Plan
+from .plan import AboveClaim, Plan
 from .scoring import Scores
 
 __all__ = ["Condition", "Explanation", "LevelTrace", "Part", "Report"]
@@ -269,7 +269,7 @@ class Report:
                 "stars": int(a.stars[c]) if rated else None,
                 "earned": int(a.earned[c]),
                 "claimed": int(a.claimed[c]) if a.claimed[c] >= 0 else None,
-                "verdict": VERDICTS[int(a.verdict[c])],
+                "verdict": OUTCOMES[int(a.verdict[c])].value,
                 "rank": int(a.rank[c]) if rated else None,
                 "dimensions": {d: round(float(s.dimension[c, k]), 6)
                                for k, d in enumerate(p.dimensions)},
@@ -281,7 +281,7 @@ class Report:
                                   round(float(src_share[c, k]), 6))
                             for k, src in enumerate(p.sources)},
                 "bonus": round(float(s.bonus[c]), 6),
-                "vetoed": [v.id for k, v in enumerate(p.rubric.vetoes) if a.vetoed[c, k]],
+                "vetoed": [v for k, v in enumerate(p.veto_ids) if a.vetoed[c, k]],
                 "not_rated": list(a.reasons(c)),
                 "quorum_short": sorted({p.sources[k] for k in
                                         np.flatnonzero(s.short[c].any(axis=1))}),
@@ -372,11 +372,10 @@ class Report:
             total = f"{s.total[c]:7.{self.plan.digits}f}" if rated else f"{'-':>7}"
             claim = ""
             if a.claimed[c] >= 0:
-                claim = f"{a.claimed[c]}★ {VERDICTS[int(a.verdict[c])]}"
+                claim = f"{a.claimed[c]}★ {OUTCOMES[int(a.verdict[c])].value}"
             flags = []
             if a.vetoed[c].any():
-                flags.append("veto: " + ",".join(v.id for k, v in
-                                                 enumerate(self.plan.rubric.vetoes)
+                flags.append("veto: " + ",".join(v for k, v in enumerate(self.plan.veto_ids)
                                                  if a.vetoed[c, k]))
             if not rated:
                 flags.append("; ".join(a.reasons(c)))
@@ -494,7 +493,7 @@ class Report:
             stars=stars,
             earned=int(a.earned[c]),
             claimed=int(a.claimed[c]) if a.claimed[c] >= 0 else None,
-            verdict=VERDICTS[int(a.verdict[c])],
+            verdict=OUTCOMES[int(a.verdict[c])].value,
             rank=int(a.rank[c]) if a.rated[c] else None,
             top=rubric.top_stars,
             dimensions={d: (float(s.dimension[c, k]), float(p.dimension_max[k]))
@@ -504,7 +503,7 @@ class Report:
             by_source=by_source,
             weights=weights,
             trace=trace,
-            vetoes=tuple(v.id for k, v in enumerate(rubric.vetoes) if a.vetoed[c, k]),
+            vetoes=tuple(v for k, v in enumerate(p.veto_ids) if a.vetoed[c, k]),
             next_level=next_level,
             gap=gap,
             labels={d: rubric.dimensions[d].label.short() for d in p.dimensions},
@@ -548,15 +547,15 @@ class Report:
         """What stops ``next_level`` besides the level's own conditions: vetoes and claims."""
         p, a = self.plan, self.awards
         out = []
-        for k, veto in enumerate(p.rubric.vetoes):
-            if a.vetoed[c, k] and veto.limit < next_level:
-                out.append(Condition(f"veto {veto.id}", "not triggered", "triggered", False))
+        for k, veto in enumerate(p.veto_ids):
+            if a.vetoed[c, k] and p.veto_limit[k] < next_level:
+                out.append(Condition(f"veto {veto}", "not triggered", "triggered", False))
         claimed = int(a.claimed[c])
         if claimed >= 0 and a.verdict[c] == REFUSED:
             out.append(Condition("claim", f"reach the claimed {claimed}★",
                                  f"{int(a.after_veto[c])}★ reached", False))
         if (claimed >= 0 and claimed < next_level
-                and p.rubric.claims.above_claim == "award_claim"):
+                and p.claims.above is AboveClaim.AWARD_CLAIM):
             out.append(Condition("claim", f"a claim of {next_level}★ or more", f"{claimed}★",
                                  False))
         return tuple(out)

@@ -107,8 +107,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ..checking import _option_codes, check_ratings
-from ..evaluation import evaluate_as_rated
-from ..plan import Plan, as_plan, label_codes
+from ..evaluation import as_plan, evaluate_as_rated
+from ..plan import Plan, label_codes
 from ..ratings import Ratings, as_ratings
 from ..rubric import Rubric
 

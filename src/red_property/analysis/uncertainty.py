@@ -28,8 +28,8 @@ import numpy.typing as npt
 from ..awarding import award
 from ..checking import Checked, check_ratings
 from ..errors import EvaluationError
-from ..evaluation import evaluate_as_rated
-from ..plan import Plan, as_plan
+from ..evaluation import as_plan, evaluate_as_rated
+from ..plan import Plan
 from ..ratings import Claims, Ratings, as_ratings
 from ..rubric import Rubric
 from ..scoring import score

@@ -209,7 +209,6 @@ class Report:
     names: dict[str, str] = field(default_factory=dict)
     districts: dict[str, str] = field(default_factory=dict)
     uncorrected: Report | None = None  # with rater_correction: the result on the raw values
-    rater_flags: tuple[str, ...] = ()  # with rater_correction: what the rater analysis flagged
 
     # ------------------------------------------------------------------ basics
 
@@ -246,8 +245,7 @@ class Report:
                      "dropped": self.rows_dropped,
                      "dropped_by_reason": dict(sorted(self.dropped_by_reason.items()))},
             "warnings": list(self.warnings),
-            "rater_correction": {"applied": self.uncorrected is not None,
-                                 "flags": list(self.rater_flags)},
+            "rater_correction": {"applied": self.uncorrected is not None},
         }
 
     # ------------------------------------------------------------------ records
@@ -394,8 +392,8 @@ class Report:
         lines.append(f"{len(self)} companies: {summary}; not rated {int((~a.rated).sum())}")
         if self.uncorrected is not None:
             moved = int((self.uncorrected.awards.stars != a.stars).sum())
-            lines.append(f"rater-corrected values ({len(self.rater_flags)} rater flag(s)); "
-                         f"{moved} award(s) differ from the uncorrected ones")
+            lines.append(f"rater-corrected values; {moved} award(s) differ from the "
+                         "uncorrected ones")
         if self.rows_dropped:
             reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped_by_reason.items()))
             lines.append(f"{self.rows_dropped} of {self.rows_read} rating rows dropped "

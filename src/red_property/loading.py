@@ -89,9 +89,6 @@ def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc,
     """Turn a composed node into plain Python data, recording positions and refusing what is not
     plain data."""
     pos.values[loc] = _mark(node)
-    if len(loc) > _MAX_DEPTH:
-        problems.append((loc, f"nested deeper than {_MAX_DEPTH} levels"))
-        return None
     if isinstance(node, yaml.MappingNode):
         if node.tag != _TAG + "map":
             problems.append((loc, f"tag {node.tag!r} is not allowed; write plain YAML data"))
@@ -128,11 +125,23 @@ def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc,
     return pos.scalar(node, loc, problems)
 
 
-def _refuse_aliases(text: str) -> list[tuple[_Mark, str]]:
+def _scan_events(text: str) -> list[tuple[_Mark, str]]:
+    """Refuse anchors, aliases and deep nesting from the parse events, before anything is
+    composed: composing a deeply nested document recurses once per level and can overflow the C
+    stack of some libyaml builds, killing the interpreter."""
     found: list[tuple[_Mark, str]] = []
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         start = event.start_mark
         mark = _Mark(start.line + 1, start.column + 1) if start else _Mark(1, 1)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                found.append((mark, f"nested deeper than {_MAX_DEPTH} levels; a rubric needs "
+                                    "a handful"))
+                return found
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
             found.append((mark, f"alias *{anchor} is not allowed; write the value out"))
@@ -206,7 +215,7 @@ def load_rubric(source: str | os.PathLike[str] | bytes, *, name: str | None = No
 def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
     positions = _Positions()
     try:
-        bad = _refuse_aliases(text)
+        bad = _scan_events(text)
         if bad:
             return None, positions, [
                 Problem(msg, file=label, line=m.line, column=m.column) for m, msg in bad
@@ -225,16 +234,11 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, positions, [Problem(f"not valid YAML: {first}", file=label, line=line,
                                          column=column)]
-    except RecursionError:
-        return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
     if node is None:
         return None, positions, [Problem("the file is empty; a rubric is a mapping with `id`, "
                                          "`version`, ...", file=label, line=1, column=1)]
     found: list[tuple[Loc, str]] = []
-    try:
-        data = _build(node, (), positions, found)
-    except RecursionError:
-        return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
+    data = _build(node, (), positions, found)  # at most _MAX_DEPTH deep: see _scan_events
     out = []
     for k, (loc, msg) in enumerate(found):
         where = positions.at.get(k)

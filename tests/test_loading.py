@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -628,3 +629,33 @@ def test_deep_nesting_is_refused_by_the_pure_python_parser(monkeypatch: pytest.M
     error = _refused_quickly("\n" + "- " * 5_000 + "x\n")
     assert [(p.line, p.column) for p in error.problems] == [(2, 81)]
     assert "nested deeper than 40 levels" in error.problems[0].message
+
+
+# --------------------------------------------------------------------------- bundled names
+
+
+def test_a_bundled_rubric_is_named_where_a_file_is_taken() -> None:
+    """load_rubric takes a bundled rubric's name and labels its messages with the file name."""
+    assert load_rubric("shanyang-red-property-2019") == load_rubric(SHANYANG)
+
+
+def test_bundled_rubric_refuses_paths(tmp_path: Path) -> None:
+    """bundled_rubric takes only the listed names: a relative path to a rubric is refused."""
+    (tmp_path / "elsewhere.yaml").write_text(SHANYANG.read_text(encoding="utf-8"),
+                                             encoding="utf-8")
+    sneaky = os.path.relpath(tmp_path / "elsewhere", loading._bundled_dir())
+    for name in (sneaky, "../rubrics/shanyang-red-property-2019", str(SHANYANG.with_suffix(""))):
+        with pytest.raises(RubricError, match=r"no bundled rubric .*; bundled: provincial"):
+            loading.bundled_rubric(name)
+
+
+def test_a_name_that_is_also_a_file_here_is_refused(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundled name that is also a file in the working folder is refused, never guessed."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shanyang-red-property-2019").write_text("id: mine\n", encoding="utf-8")
+    with pytest.raises(RubricError, match="names a bundled rubric and a file here; write "
+                       r"\./shanyang-red-property-2019 for the file"):
+        load_rubric("shanyang-red-property-2019")
+    with pytest.raises(RubricError, match="version: required key is missing"):
+        load_rubric("./shanyang-red-property-2019")

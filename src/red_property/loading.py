@@ -176,6 +176,11 @@ def _read(source: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str
         if size > MAX_BYTES:
             raise RubricError(_too_big(label, size), source=label)
         return source, label
+    if isinstance(source, str) and source in bundled_rubric_names():
+        if Path(source).exists():
+            raise RubricError([Problem(f"{source!r} names a bundled rubric and a file here; "
+                                       f"write ./{source} for the file", file=source)])
+        name, source = name or f"{source}.yaml", _bundled_dir() / f"{source}.yaml"
     path = Path(source)
     label = name or str(source)
     try:
@@ -198,7 +203,8 @@ def _too_big(label: str, size: int) -> list[Problem]:
 def load_rubric(source: str | os.PathLike[str] | bytes, *, name: str | None = None) -> Rubric:
     """Load and fully validate a rubric from a file path, YAML text or bytes.
 
-    A ``str`` holding a newline (or starting with ``{``) is YAML text; any other ``str`` or a
+    A ``str`` holding a newline (or starting with ``{``) is YAML text; a ``str`` that is the name
+    of a bundled rubric (see :func:`bundled_rubric_names`) is that rubric; any other ``str`` or a
     path-like is a file name. ``name`` sets the file name used in messages.
 
     Raises :class:`~red_property.errors.RubricError` carrying **every** problem found, each at
@@ -410,15 +416,14 @@ def _bundled_dir() -> Path:
 
 
 def bundled_rubric(name: str) -> Rubric:
-    """A rubric shipped with the package, by file stem (``"shanyang-red-property-2019"``)."""
-    folder = _bundled_dir()
-    path = folder / f"{name}.yaml"
-    if not path.is_file():
-        names = ", ".join(bundled_rubric_names())
-        raise RubricError([Problem(f"no bundled rubric {name!r}; bundled: {names}")])
-    return load_rubric(path, name=f"{name}.yaml")
+    """A rubric shipped with the package, by name (``"shanyang-red-property-2019"``); only the
+    names :func:`bundled_rubric_names` lists are accepted, never a path."""
+    names = list(bundled_rubric_names())
+    if not isinstance(name, str) or name not in names:
+        raise RubricError([Problem(f"no bundled rubric {name!r}; bundled: {', '.join(names)}")])
+    return load_rubric(_bundled_dir() / f"{name}.yaml", name=f"{name}.yaml")
 
 
 def bundled_rubric_names() -> Iterator[str]:
-    """Stems of the bundled rubric files."""
+    """Names of the bundled rubrics (their file stems)."""
     return iter(sorted(p.stem for p in _bundled_dir().glob("*.yaml")))

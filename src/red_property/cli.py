@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,8 +39,13 @@ def _github(p: Problem) -> str:
 
 
 def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
+    """Problems as text on stderr, or as annotations on stdout (where GitHub Actions reads
+    workflow commands)."""
     for p in problems:
-        print(_github(p) if fmt == "github" else str(p), file=sys.stderr)
+        if fmt == "github":
+            print(_github(p))
+        else:
+            print(str(p), file=sys.stderr)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -79,11 +85,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = report.to_json() + "\n"
     elif args.format == "csv":
-        if not args.out:
-            print("red-property score: --format csv needs --out FILE", file=sys.stderr)
-            return USAGE
-        report.to_csv(args.out)
-        print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+        if args.out:
+            report.to_csv(args.out)
+            print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+            return OK
+        with tempfile.TemporaryDirectory() as tmp:
+            report.to_csv(Path(tmp) / "report.csv")
+            with open(Path(tmp) / "report.csv", encoding="utf-8-sig", newline="") as fh:
+                sys.stdout.write(fh.read())  # without the BOM, which only spreadsheets need
         return OK
     else:
         text = report.table() + "\n"
@@ -141,9 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("validate", help="check rubric files; report every problem",
-                       description="Check rubric YAML files. Exit 0 when all are valid, 1 when "
+                       description="Check rubric YAML files (or bundled rubrics, by name, such as "
+                       "shanyang-red-property-2019). Exit 0 when all are valid, 1 when "
                        "any has a problem (each reported as file:line:column: path: message).")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="RUBRIC",
+                   help="a rubric file, or the name of a bundled rubric")
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.set_defaults(func=_cmd_validate)
 
@@ -153,18 +164,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="score a season and print the star table",
                        description="Score every company of a ratings CSV against a rubric.")
-    p.add_argument("rubric", metavar="RUBRIC")
+    p.add_argument("rubric", metavar="RUBRIC",
+                   help="a rubric file, or the name of a bundled rubric")
     p.add_argument("ratings", metavar="RATINGS")
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
     p.add_argument("--companies", metavar="F",
                    help="CSV with columns company, name, district: the full list of companies")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    p.add_argument("--out", metavar="F", help="write to this file instead of stdout")
+    p.add_argument("--out", metavar="F",
+                   help="write to this file instead of stdout (csv: UTF-8 with a BOM)")
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("explain", help="explain one company's stars",
                        description="Why a company got its stars and what the next star takes.")
-    p.add_argument("rubric", metavar="RUBRIC")
+    p.add_argument("rubric", metavar="RUBRIC",
+                   help="a rubric file, or the name of a bundled rubric")
     p.add_argument("ratings", metavar="RATINGS")
     p.add_argument("company", metavar="COMPANY")
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
@@ -176,8 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", help="what a rubric change does to a season's stars",
                        description="Score RATINGS under OLD and NEW rubrics; list the rubric "
                        "edits and every company whose stars, rank or total change.")
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
+    p.add_argument("old", metavar="OLD", help="a rubric file, or the name of a bundled rubric")
+    p.add_argument("new", metavar="NEW", help="a rubric file, or the name of a bundled rubric")
     p.add_argument("ratings", metavar="RATINGS")
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
     p.add_argument("--format", choices=("text", "json", "github"), default="text")

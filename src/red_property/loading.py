@@ -88,9 +88,6 @@ def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc,
     """Turn a composed node into plain Python data, recording positions and refusing what is not
     plain data."""
     pos.values[loc] = _mark(node)
-    if len(loc) > _MAX_DEPTH:
-        problems.append((loc, f"nested deeper than {_MAX_DEPTH} levels"))
-        return None
     if isinstance(node, yaml.MappingNode):
         if node.tag != _TAG + "map":
             problems.append((loc, f"tag {node.tag!r} is not allowed; write plain YAML data"))
@@ -127,11 +124,23 @@ def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc,
     return pos.scalar(node, loc, problems)
 
 
-def _refuse_aliases(text: str) -> list[tuple[_Mark, str]]:
+def _scan_events(text: str) -> list[tuple[_Mark, str]]:
+    """Refuse anchors, aliases and deep nesting from the parse events, before anything is
+    composed: composing a deeply nested document recurses once per level and can overflow the C
+    stack of some libyaml builds, killing the interpreter."""
     found: list[tuple[_Mark, str]] = []
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         start = event.start_mark
         mark = _Mark(start.line + 1, start.column + 1) if start else _Mark(1, 1)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                found.append((mark, f"nested deeper than {_MAX_DEPTH} levels; a rubric needs "
+                                    "a handful"))
+                return found
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
             found.append((mark, f"alias *{anchor} is not allowed; write the value out"))
@@ -166,6 +175,11 @@ def _read(source: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str
         if size > MAX_BYTES:
             raise RubricError(_too_big(label, size), source=label)
         return source, label
+    if isinstance(source, str) and source in bundled_rubric_names():
+        if Path(source).exists():
+            raise RubricError([Problem(f"{source!r} names a bundled rubric and a file here; "
+                                       f"write ./{source} for the file", file=source)])
+        name, source = name or f"{source}.yaml", _bundled_dir() / f"{source}.yaml"
     path = Path(source)
     label = name or str(source)
     try:
@@ -188,7 +202,8 @@ def _too_big(label: str, size: int) -> list[Problem]:
 def load_rubric(source: str | os.PathLike[str] | bytes, *, name: str | None = None) -> Rubric:
     """Load and fully validate a rubric from a file path, YAML text or bytes.
 
-    A ``str`` holding a newline (or starting with ``{``) is YAML text; any other ``str`` or a
+    A ``str`` holding a newline (or starting with ``{``) is YAML text; a ``str`` that is the name
+    of a bundled rubric (see :func:`bundled_rubric_names`) is that rubric; any other ``str`` or a
     path-like is a file name. ``name`` sets the file name used in messages.
 
     Raises :class:`~red_property.errors.RubricError` carrying **every** problem found, each at
@@ -205,7 +220,7 @@ def load_rubric(source: str | os.PathLike[str] | bytes, *, name: str | None = No
 def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
     positions = _Positions()
     try:
-        bad = _refuse_aliases(text)
+        bad = _scan_events(text)
         if bad:
             return None, positions, [
                 Problem(msg, file=label, line=m.line, column=m.column) for m, msg in bad
@@ -224,16 +239,11 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, positions, [Problem(f"not valid YAML: {first}", file=label, line=line,
                                          column=column)]
-    except RecursionError:
-        return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
     if node is None:
         return None, positions, [Problem("the file is empty; a rubric is a mapping with `id`, "
                                          "`version`, ...", file=label, line=1, column=1)]
     found: list[tuple[Loc, str]] = []
-    try:
-        data = _build(node, (), positions, found)
-    except RecursionError:
-        return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
+    data = _build(node, (), positions, found)  # at most _MAX_DEPTH deep: see _scan_events
     out = []
     for k, (loc, msg) in enumerate(found):
         where = positions.at.get(k)
@@ -393,15 +403,14 @@ def _bundled_dir() -> Path:
 
 
 def bundled_rubric(name: str) -> Rubric:
-    """A rubric shipped with the package, by file stem (``"shanyang-red-property-2019"``)."""
-    folder = _bundled_dir()
-    path = folder / f"{name}.yaml"
-    if not path.is_file():
-        names = ", ".join(bundled_rubric_names())
-        raise RubricError([Problem(f"no bundled rubric {name!r}; bundled: {names}")])
-    return load_rubric(path, name=f"{name}.yaml")
+    """A rubric shipped with the package, by name (``"shanyang-red-property-2019"``); only the
+    names :func:`bundled_rubric_names` lists are accepted, never a path."""
+    names = list(bundled_rubric_names())
+    if not isinstance(name, str) or name not in names:
+        raise RubricError([Problem(f"no bundled rubric {name!r}; bundled: {', '.join(names)}")])
+    return load_rubric(_bundled_dir() / f"{name}.yaml", name=f"{name}.yaml")
 
 
 def bundled_rubric_names() -> Iterator[str]:
-    """Stems of the bundled rubric files."""
+    """Names of the bundled rubrics (their file stems)."""
     return iter(sorted(p.stem for p in _bundled_dir().glob("*.yaml")))

@@ -55,7 +55,7 @@ def factorize(values: Any) -> tuple[IntArray, StrArray]:
         arr = arr.astype(str)
     n = arr.shape[0]
     if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, dtype=arr.dtype)
+        return np.zeros(0, np.int64), arr[:0].copy()
     change = np.empty(n, dtype=bool)
     change[0] = True
     np.not_equal(arr[1:], arr[:-1], out=change[1:])

@@ -414,34 +414,54 @@ class Report:
         return self.table()
 
     def _repr_html_(self) -> str:
+        """The star table for notebooks: what :meth:`table` shows (rank, total, stars, claim and
+        its outcome, vetoes, why a company is not rated, the summary lines), plus the dimension
+        scores of rated companies."""
         top = self.plan.rubric.top_stars
-        order = self._order()
-        shown = order[:HTML_ROWS]
+        shown = self._order()[:HTML_ROWS]
         a, s, p = self.awards, self.scores, self.plan
         e = html.escape
         head = "".join(f"<th>{e(p.rubric.dimensions[d].label.short())}</th>"
                        for d in p.dimensions)
         rows = []
         for c in shown.tolist():
-            rated = bool(a.rated[c])
-            dims = "".join(f"<td>{s.dimension[c, k]:.1f}</td>" for k in range(len(p.dimensions)))
-            note = "; ".join(a.reasons(c))
-            rows.append(
-                f"<tr><td>{a.rank[c] if rated else '-'}</td>"
-                f"<td>{e(self._label(str(self.companies[c])))}</td>"
-                f"<td>{s.total[c]:.{p.digits}f}</td>"
-                f"<td>{e(stars_text(int(a.stars[c]), top, rated=rated))}</td>{dims}"
-                f"<td>{e(note)}</td></tr>"
-            )
+            if a.rated[c]:
+                cells = [str(a.rank[c]), self._label(str(self.companies[c])),
+                         f"{s.total[c]:.{p.digits}f}", stars_text(int(a.stars[c]), top),
+                         *(f"{s.dimension[c, k]:.1f}" for k in range(len(p.dimensions)))]
+            else:
+                cells = ["-", self._label(str(self.companies[c])), "-", "not rated",
+                         *(["-"] * len(p.dimensions))]
+            claim = f"{a.claimed[c]}★ {VERDICTS[int(a.verdict[c])]}" if a.claimed[c] >= 0 else ""
+            cells += [claim, " | ".join(self._html_notes(c))]
+            rows.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in cells) + "</tr>")
         more = (f"<p>… {len(self) - len(shown)} more companies (use to_frame() or to_records())"
                 "</p>") if len(self) > len(shown) else ""
+        summary = "".join(f"<p>{e(line)}</p>" for line in self.table(limit=0).splitlines()[1:])
         r = p.rubric
         return (
             f"<div><p><b>{e(r.title.short())}</b> {e(r.id)}@{e(r.version)} — {len(self)} "
             f"companies, {self.rows_used} of {self.rows_read} rows used</p>"
             f"<table><thead><tr><th>rank</th><th>company</th><th>total</th><th>stars</th>{head}"
-            f"<th>note</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</div>"
+            f"<th>claim</th><th>note</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{more}{summary}</div>"
         )
+
+    def _html_notes(self, c: int) -> list[str]:
+        """The vetoes, not-rated reasons and uncorrected result of company ``c``."""
+        a, s = self.awards, self.scores
+        notes = []
+        if a.vetoed[c].any():
+            notes.append("veto: " + ",".join(v.id for k, v in enumerate(self.plan.rubric.vetoes)
+                                             if a.vetoed[c, k]))
+        if not a.rated[c]:
+            notes.append("; ".join(a.reasons(c)))
+        raw = self.uncorrected
+        if raw is not None and a.rated[c] and (raw.scores.total[c] != s.total[c]
+                                               or raw.awards.stars[c] != a.stars[c]):
+            notes.append(f"uncorrected {raw.scores.total[c]:.{self.plan.digits}f} "
+                         f"{raw.awards.stars[c]}★")
+        return notes
 
     # ------------------------------------------------------------------ explain
 

@@ -85,6 +85,7 @@ class Awards:
     eligible: BoolArray  # (C,) rated unless a gate fails (the conditions weights cannot move)
     rated: BoolArray  # (C,)
     stars: IntArray  # (C,) 0 when not rated
+    level: IntArray  # (C,) index of the level awarded, -1 for none
     rank: IntArray  # (C,) 0 when not rated
     not_rated_reasons: dict[int, tuple[str, ...]]  # company index -> why (not rated only)
 
@@ -219,6 +220,20 @@ def rank(total: AnyArray, rated: BoolArray, *, axis: int = -1) -> AnyArray:
     return np.take(table.ravel(), idx)
 
 
+def awarded_level(plan: Plan, d: Decision) -> IntArray:
+    """(..., C) the index of the level awarded, -1 for none. A level of 0 stars (a named, rated
+    level such as Basic) is awarded when it was earned, no veto was triggered and no claim was
+    refused."""
+    match = plan.level_stars == d.stars[..., None]  # (..., C, L)
+    level = np.where(match.any(axis=-1), match.argmax(axis=-1), -1)
+    zero = np.flatnonzero(plan.level_stars == 0)
+    if zero.size:
+        kept = (d.rated & d.level_pass[..., int(zero[0])] & ~d.vetoed.any(axis=-1)
+                & (d.verdict != REFUSED))
+        level = np.where((d.stars == 0) & ~kept, -1, level)
+    return np.where(d.rated, level, -1).astype(np.int64)
+
+
 def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
     """Stars, verdicts and ranks for every company."""
     met = checks_met(plan, scores.combined_value)
@@ -245,6 +260,7 @@ def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
         eligible=eligible,
         rated=d.rated,
         stars=d.stars,
+        level=awarded_level(plan, d),
         rank=rank(scores.total, d.rated).astype(np.int64),
         not_rated_reasons=reasons,
     )

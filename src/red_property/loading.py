@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 
 from .errors import Problem, RubricError
+from .extending import MAX_CHAIN, merge, resolve
 from .plan import canonical_json, fingerprint
 from .rubric import Rubric
 from .rubric_checks import Loc, check_rubric
@@ -44,6 +45,7 @@ _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "times
 class _Mark:
     line: int
     column: int
+    file: str | None = None  # set when the rubric merges several files (``extends``)
 
 
 class _Positions:
@@ -210,11 +212,56 @@ def load_rubric(source: str | os.PathLike[str] | bytes, *, name: str | None = No
     its ``file:line:column`` with the dotted path of the offending value.
     """
     text, label = _read(source, name)
-    problems = _parse(text, label)
-    data, positions, found = problems
+    data, positions, found = _parse(text, label)
     if found:
         raise RubricError(found, source=label)
+    if isinstance(data, Mapping) and "extends" in data:
+        data = _extend(data, positions, label, _folder(source), (label,))
     return _validate(data, positions, label)
+
+
+def _folder(source: str | os.PathLike[str] | bytes) -> Path:
+    """The folder an ``extends:`` in ``source`` is relative to."""
+    if isinstance(source, bytes) or (isinstance(source, str) and (
+            "\n" in source or source.lstrip().startswith("{"))):
+        return Path.cwd()
+    if isinstance(source, str) and source in bundled_rubric_names() and not Path(source).exists():
+        return _bundled_dir()
+    return Path(source).parent
+
+
+def _extend(data: Mapping[str, Any], positions: _Positions, label: str, folder: Path,
+            chain: tuple[str, ...]) -> dict[str, Any]:
+    """``data`` merged over the rubric its ``extends`` names (itself merged over its own base),
+    without the ``extends`` key; ``positions`` become the merged data's."""
+    ref = data["extends"]
+
+    def refuse(message: str) -> RubricError:
+        return RubricError([_locate(("extends",), message, positions, label)], source=label)
+
+    if not isinstance(ref, str) or not ref.strip():
+        raise refuse("`extends` names the base rubric's file (relative to this one), as text")
+    path = resolve(ref, folder, lambda n: _bundled_dir() / f"{n}.yaml"
+                   if n in bundled_rubric_names() else None)
+    if str(path) in chain or len(chain) >= MAX_CHAIN:
+        why = "extends itself" if str(path) in chain else f"more than {MAX_CHAIN} rubrics deep"
+        raise refuse(f"the chain of `extends` {why}: {' -> '.join([*chain, str(path)])}")
+    try:
+        text, base_label = _read(path, None)
+    except RubricError as exc:
+        raise refuse(f"cannot extend {ref!r}: {exc.problems[0].message}") from None
+    base, base_pos, found = _parse(text, base_label)
+    if found:
+        raise RubricError(found, source=base_label)
+    if not isinstance(base, Mapping):
+        raise refuse(f"cannot extend {ref!r}: it is not a rubric (a mapping of keys)")
+    if "extends" in base:
+        base = _extend(base, base_pos, base_label, path.parent, (*chain, str(path)))
+    over = {k: v for k, v in data.items() if k != "extends"}
+    merged = merge(base, base_pos, over, positions, base_file=base_label, over_file=label)
+    positions.values, positions.keys, positions.text = base_pos.values, base_pos.keys, \
+        base_pos.text
+    return merged
 
 
 def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
@@ -258,7 +305,8 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
 def _locate(loc: Loc, message: str, positions: _Positions, label: str, *, key: bool = False
             ) -> Problem:
     _, mark = positions.find(loc, key=key)
-    return Problem(message, path=_dotted(loc), file=label, line=mark.line, column=mark.column)
+    return Problem(message, path=_dotted(loc), file=mark.file or label, line=mark.line,
+                   column=mark.column)
 
 
 def _dotted(loc: Loc) -> str:

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from ._tolerance import at_least, at_most
 from .rubric import (
+    Aggregate,
     BonusIndicator,
     CheckIndicator,
     DeductionIndicator,
@@ -98,7 +99,7 @@ class Plan:
     is_bonus: BoolArray  # (I,)
     is_check: BoolArray  # (I,)
     pass_mark: FloatArray  # (I,) checks: share of yes to be met; NaN otherwise
-    default: FloatArray  # (I,) NaN when none
+    default: FloatArray  # (I,) value used without a rating (missing policy); NaN when none
     lower: FloatArray  # (I,) lowest valid raw value
     upper: FloatArray  # (I,) highest valid raw value
     integral: BoolArray  # (I,) raw values must be whole numbers
@@ -109,6 +110,9 @@ class Plan:
     level_min_share: FloatArray  # (L, D) 0 where none
     level_requires: BoolArray  # (L, I)
     level_min_bonus: FloatArray  # (L,)
+    level_names: tuple[str | None, ...]  # (L,) the level's name, when it has one
+    base_points: float  # granted to every company that passes the gates
+    divide_by: float  # the total is (base + dimensions + bonus) / divide_by
     digits: int
     rounding: str
     index: Mapping[str, int]  # position of each indicator id
@@ -170,12 +174,7 @@ def dimension_maxima(rubric: Rubric) -> dict[str, float]:
 def total_maxima(rubric: Rubric) -> tuple[float, float]:
     """``(most base points, most bonus points)`` a company can reach."""
     base = sum(dimension_maxima(rubric).values())
-    bonus = sum(
-        i.cap
-        for d in rubric.dimensions.values()
-        for i in d.indicators.values()
-        if isinstance(i, BonusIndicator)
-    )
+    bonus = sum(i.cap for _, i in rubric.indicators().values() if isinstance(i, BonusIndicator))
     if rubric.bonus_cap is not None:
         bonus = min(bonus, rubric.bonus_cap)
     return base, bonus
@@ -222,7 +221,9 @@ def compile_plan(rubric: Rubric) -> Plan:
 
     aggs = [src.aggregation() for src in rubric.sources.values()]
     maxima = dimension_maxima(rubric)
-    dim_of = np.array([dim_index[items[i][0]] for i in indicators], dtype=np.int64)
+    # rubric-level bonus and prerequisites sit in no dimension: they count towards none
+    outside = np.array([items[i][0] == "" for i in indicators], dtype=bool)
+    dim_of = np.array([dim_index.get(items[i][0], 0) for i in indicators], dtype=np.int64)
     inds = [items[i][1] for i in indicators]
     mx = np.array([max_points(ind) for ind in inds], dtype=float)
     is_bonus = np.array([isinstance(ind, BonusIndicator) for ind in inds])
@@ -233,7 +234,8 @@ def compile_plan(rubric: Rubric) -> Plan:
     scale = np.where(is_bonus, 1.0, dim_scale[dim_of])
     lower, upper, integral = zip(*(_domain(ind) for ind in inds), strict=True)
     membership = np.zeros((n_i, len(dimensions)))
-    membership[np.flatnonzero(~is_bonus), dim_of[~is_bonus]] = 1.0
+    counted = ~is_bonus & ~outside
+    membership[np.flatnonzero(counted), dim_of[counted]] = 1.0
 
     levels = rubric.levels
     min_share = np.zeros((len(levels), len(dimensions)))
@@ -245,8 +247,13 @@ def compile_plan(rubric: Rubric) -> Plan:
                 min_share[n, dim_index[did]] = v
         elif share is not None:
             min_share[n] = np.where(np.array(list(maxima.values())) > 0, share, 0.0)
-        for iid in level.requires:
+        for iid in [*level.requires, *rubric.prerequisites]:
             requires[n, index[iid]] = True
+    min_bonus = np.array([lv.min_bonus for lv in levels], dtype=float)
+    if rubric.language >= 2:  # a level's conditions hold for every level above it too
+        min_share = np.maximum.accumulate(min_share, axis=0)
+        requires = np.logical_or.accumulate(requires, axis=0)
+        min_bonus = np.maximum.accumulate(min_bonus)
 
     gate_members = np.zeros((len(rubric.gates), n_i), dtype=bool)
     for g, gate in enumerate(rubric.gates):
@@ -265,7 +272,7 @@ def compile_plan(rubric: Rubric) -> Plan:
         peer=np.array([src.peer for src in rubric.sources.values()]),
         method=tuple(a.method for a in aggs),
         trim=np.array([a.trim if a.method == "trimmed" else 0 for a in aggs], dtype=np.int64),
-        trim_from=np.array([(a.min_raters or 2 * a.trim + 1) if a.method == "trimmed" else 0
+        trim_from=np.array([trim_from(a, rubric.language) if a.method == "trimmed" else 0
                             for a in aggs], dtype=np.int64),
         dimension_of=dim_of,
         kind=tuple(ind.kind for ind in inds),
@@ -275,7 +282,8 @@ def compile_plan(rubric: Rubric) -> Plan:
         is_check=np.array([isinstance(ind, CheckIndicator) for ind in inds]),
         pass_mark=np.array([ind.pass_mark if isinstance(ind, CheckIndicator) else np.nan
                             for ind in inds]),
-        default=np.array([np.nan if ind.default is None else ind.default for ind in inds]),
+        default=np.array([_missing_value(rubric, iid, ind) for iid, ind in zip(indicators, inds,
+                                                                              strict=True)]),
         lower=np.array(lower, dtype=float),
         upper=np.array(upper, dtype=float),
         integral=np.array(integral, dtype=bool),
@@ -285,12 +293,16 @@ def compile_plan(rubric: Rubric) -> Plan:
         level_min_total=np.array([lv.min_total for lv in levels], dtype=float),
         level_min_share=min_share,
         level_requires=requires,
-        level_min_bonus=np.array([lv.min_bonus for lv in levels], dtype=float),
+        level_min_bonus=min_bonus,
+        level_names=tuple(lv.name.short() if lv.name else None for lv in levels),
+        base_points=float(rubric.base_points),
+        divide_by=float(rubric.divide_total_by),
         digits=rubric.rounding.digits,
         rounding=rubric.rounding.mode,
         index=MappingProxyType(index),
         membership=membership,
-        most_total=float(sum(total_maxima(rubric))),
+        most_total=float(sum(total_maxima(rubric)) + rubric.base_points)
+        / rubric.divide_total_by,
         top_stars=int(rubric.top_stars),
         gate_ids=tuple(g.id for g in rubric.gates),
         gate_words=tuple(g.label.short() for g in rubric.gates),
@@ -311,6 +323,36 @@ def compile_plan(rubric: Rubric) -> Plan:
     return plan
 
 
+def trim_from(agg: Aggregate, language: int) -> int:
+    """The fewest raters at which trimming applies: as stated, else ``2 x trim + 1`` in
+    language 1 and ``2 x trim + 3`` (judging practice: from five raters up for one each way)
+    in language 2."""
+    if agg.min_raters is not None:
+        return agg.min_raters
+    return 2 * agg.trim + (1 if language < 2 else 3)
+
+
+def _missing_value(rubric: Rubric, iid: str, ind: Indicator) -> float:
+    """The raw value a missing rating stands for: the indicator's ``default``; under
+    ``missing: not_met`` the value earning the fewest points (a check not met); else NaN
+    (not rated)."""
+    if ind.default is not None:
+        return float(ind.default)
+    if rubric.missing_policy(iid) == "not_rated":
+        return float("nan")
+    if isinstance(ind, MeasureIndicator):
+        if ind.goalposts is not None:
+            return ind.goalposts.worst
+        worst = (ind.bands or [])[-1]
+        if worst.share == 0:
+            return worst.threshold
+        step = max(1.0, abs(worst.threshold))
+        return worst.threshold - step if ind.better == "higher" else worst.threshold + step
+    if isinstance(ind, DeductionIndicator):
+        return float(np.ceil((ind.points - ind.floor) / ind.per))
+    return 0.0  # check, options (the worst), score, bonus
+
+
 def _domain(ind: Indicator) -> tuple[float, float, bool]:
     """``(lowest, highest, whole numbers only)`` of one rater's raw value."""
     if isinstance(ind, CheckIndicator):
@@ -323,6 +365,8 @@ def _domain(ind: Indicator) -> tuple[float, float, bool]:
         if ind.range is not None:
             return ind.range[0], ind.range[1], False
         return -np.inf, np.inf, False
+    if isinstance(ind, BonusIndicator) and ind.per is None:
+        return 0.0, ind.cap, False  # points rated directly
     return 0.0, np.inf, True  # deduction and bonus: counts
 
 
@@ -344,6 +388,8 @@ def indicator_points(ind: Indicator, value: FloatArray) -> FloatArray:
         if ind.cap is not None:
             taken = np.minimum(taken, ind.cap)
         return np.maximum(ind.points - taken, ind.floor)
+    if ind.per is None:
+        return np.asarray(np.clip(v, 0.0, ind.cap), dtype=np.float64)
     return np.asarray(np.minimum(ind.per * v, ind.cap), dtype=np.float64)
 
 

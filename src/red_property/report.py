@@ -432,7 +432,8 @@ class Report:
             else:
                 cells = ["-", self._label(str(self.companies[c])), "-", "not rated",
                          *(["-"] * len(p.dimensions))]
-            claim = f"{a.claimed[c]}★ {VERDICTS[int(a.verdict[c])]}" if a.claimed[c] >= 0 else ""
+            verdict = OUTCOMES[int(a.verdict[c])].value
+            claim = f"{a.claimed[c]}★ {verdict}" if a.claimed[c] >= 0 else ""
             cells += [claim, " | ".join(self._html_notes(c))]
             rows.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in cells) + "</tr>")
         more = (f"<p>… {len(self) - len(shown)} more companies (use to_frame() or to_records())"

@@ -43,6 +43,7 @@ __all__ = [
     "Label",
     "Level",
     "MeasureIndicator",
+    "Missing",
     "OptionsIndicator",
     "Rounding",
     "Rubric",
@@ -54,9 +55,13 @@ __all__ = [
 
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
-    Field(description="lower-case identifier: a letter, then letters, digits or _"),
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=64),
+    Field(description="lower-case identifier: a letter, then letters, digits or _; parts may "
+          "be joined by dots (`service.cleaning`)"),
 ]
+#: What a missing rating means: the indicator is not met (its fewest points, a check not
+#: met), or the company is not rated.
+Missing = Literal["not_met", "not_rated"]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -106,7 +111,12 @@ class _IndicatorBase(_Model):
     default: Finite | None = Field(
         default=None,
         description="value used when no source reached its quorum on the indicator for a "
-        "company; without it such a company is not rated",
+        "company; without it the `missing` policy applies",
+    )
+    missing: Missing | None = Field(
+        default=None,
+        description="no rating and no `default`: 'not_met' (fewest points; a check is not "
+        "met) or 'not_rated'; inherited from the dimension, then the rubric",
     )
 
 
@@ -209,10 +219,13 @@ class DeductionIndicator(_IndicatorBase):
 
 
 class BonusIndicator(_IndicatorBase):
-    """``per`` points each occurrence, up to ``cap``; goes into the rubric's bonus pool."""
+    """``per`` points each occurrence, up to ``cap``; without ``per`` the rater gives the
+    points themselves (fractions allowed) within ``[0, cap]``. Goes into the bonus pool."""
 
     kind: Literal["bonus"]
-    per: Positive
+    per: Positive | None = Field(
+        default=None, description="points per occurrence; omit it to rate points directly"
+    )
     cap: Positive
 
 
@@ -236,6 +249,9 @@ class Dimension(_Model):
     )
     weight: Positive | None = Field(
         default=None, description="weighting 'shares': the dimension's share of max_total"
+    )
+    missing: Missing | None = Field(
+        default=None, description="the `missing` policy of this dimension's indicators"
     )
     indicators: dict[Id, Indicator] = Field(min_length=1)
 
@@ -289,9 +305,15 @@ class Source(_Model):
 
 
 class Level(_Model):
-    """One star level and what it takes."""
+    """One star level and what it takes. From ``language: 2`` on, a level's conditions
+    (dimension shares, required checks, bonus) also hold for every level above it."""
 
-    stars: Annotated[int, Field(ge=1, le=10)]
+    stars: Annotated[int, Field(ge=0, le=10)] = Field(
+        description="stars awarded; 0 only for a named level (rated, no stars)"
+    )
+    name: Label | None = Field(
+        default=None, description="the level's name (Certified, Gold, 基本級) shown in reports"
+    )
     label: Label | None = None
     min_total: NonNegative
     min_dimension_share: Share | dict[Id, Share] | None = Field(
@@ -389,6 +411,14 @@ class Rounding(_Model):
 class Rubric(_Model):
     """A versioned star-rating standard."""
 
+    language: Literal[1, 2] = Field(
+        default=1, description="version of the rubric language the file is written in"
+    )
+    extends: str | None = Field(
+        default=None, exclude=True,
+        description="file (relative to this one) of a base rubric this one overrides; resolved "
+        "by the loader, so the loaded rubric is the merged whole",
+    )
     id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
     version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     title: Label
@@ -401,9 +431,28 @@ class Rubric(_Model):
     bonus_cap: Positive | None = Field(
         default=None, description="most bonus points counted, over all bonus indicators"
     )
+    base_points: NonNegative = Field(
+        default=0.0, description="points every company passing the gates is granted, added to "
+        "the total before scaling"
+    )
+    divide_total_by: Positive = Field(
+        default=1.0, description="the total is (base + dimensions + bonus) divided by this; "
+        "level thresholds read the divided total"
+    )
+    missing: Missing = Field(
+        default="not_rated", description="what a missing rating means when neither the "
+        "indicator nor its dimension says"
+    )
     rounding: Rounding = Field(default_factory=Rounding)
     sources: dict[Id, Source] = Field(min_length=1)
     dimensions: dict[Id, Dimension] = Field(min_length=1)
+    bonus: dict[Id, BonusIndicator] = Field(
+        default_factory=dict, description="bonus indicators outside any dimension"
+    )
+    prerequisites: dict[Id, CheckIndicator] = Field(
+        default_factory=dict,
+        description="zero-point checks that every level requires (not met: no level)",
+    )
     gates: list[Gate] = Field(default_factory=list)
     levels: list[Level] = Field(min_length=1)
     vetoes: list[Veto] = Field(default_factory=list)
@@ -429,12 +478,31 @@ class Rubric(_Model):
         return max(level.stars for level in self.levels)
 
     def indicators(self) -> dict[str, tuple[str, Indicator]]:
-        """Every indicator by id, with the id of its dimension, in rubric order."""
-        return {
+        """Every indicator by id, with the id of its dimension ("" for the rubric-level bonus
+        and prerequisites), in rubric order."""
+        out: dict[str, tuple[str, Indicator]] = {
             iid: (did, ind)
             for did, dim in self.dimensions.items()
             for iid, ind in dim.indicators.items()
         }
+        out.update({iid: ("", ind) for iid, ind in self.bonus.items()})
+        out.update({iid: ("", ind) for iid, ind in self.prerequisites.items()})
+        return out
+
+    def indicator_path(self, iid: str) -> tuple[str, ...]:
+        """The keys leading to indicator ``iid`` in the rubric's document."""
+        if iid in self.bonus:
+            return ("bonus", iid)
+        if iid in self.prerequisites:
+            return ("prerequisites", iid)
+        return ("dimensions", self.indicators()[iid][0], "indicators", iid)
+
+    def missing_policy(self, iid: str) -> Missing:
+        """What a missing rating of ``iid`` means: its own policy, else its dimension's, else
+        the rubric's."""
+        did, ind = self.indicators()[iid]
+        dim = self.dimensions.get(did)
+        return ind.missing or (dim.missing if dim else None) or self.missing
 
 
 def max_points(indicator: Indicator) -> float:

@@ -43,7 +43,44 @@ def check_rubric(rubric: Rubric) -> list[tuple[Loc, str]]:
     problems += _check_sources(rubric)
     problems += _check_levels(rubric)
     problems += _check_conditions(rubric)
+    problems += _check_language(rubric)
     return problems
+
+
+#: Keys of the second version of the language, by where they may appear.
+_RUBRIC_KEYS_2 = ("base_points", "divide_total_by", "missing", "bonus", "prerequisites")
+
+
+def _check_language(rubric: Rubric) -> list[tuple[Loc, str]]:
+    """Keys of ``language: 2`` in a file that says (or defaults to) version 1."""
+    if rubric.language >= 2:
+        return []
+    out: list[tuple[Loc, str]] = []
+
+    def refuse(loc: Loc, what: str) -> None:
+        out.append((loc, f"{what} needs `language: 2`; add it at the top of the rubric (or run "
+                    "`red-property migrate`)"))
+
+    for key in _RUBRIC_KEYS_2:
+        if getattr(rubric, key) != Rubric.model_fields[key].get_default(call_default_factory=True):
+            refuse((key,), f"`{key}`")
+    for did, dim in rubric.dimensions.items():
+        if dim.missing is not None:
+            refuse(("dimensions", did, "missing"), "`missing`")
+        if "." in did:
+            refuse(("dimensions", did), f"the dotted id '{did}'")
+    for iid, (_, ind) in rubric.indicators().items():
+        loc = rubric.indicator_path(iid)
+        if ind.missing is not None:
+            refuse((*loc, "missing"), "`missing`")
+        if "." in iid:
+            refuse(loc, f"the dotted id '{iid}'")
+        if isinstance(ind, BonusIndicator) and ind.per is None:
+            refuse(loc, "a bonus without `per` (rated in points)")
+    for n, level in enumerate(rubric.levels):
+        if level.name is not None:
+            refuse(("levels", n, "name"), "a level's `name`")
+    return out
 
 
 def _check_ids(rubric: Rubric) -> list[tuple[Loc, str]]:
@@ -51,61 +88,56 @@ def _check_ids(rubric: Rubric) -> list[tuple[Loc, str]]:
     seen: dict[str, str] = {}
     for did in rubric.dimensions:
         seen[did] = "a dimension"
-    for did, dim in rubric.dimensions.items():
-        for iid in dim.indicators:
-            if iid in seen:
-                out.append(
-                    (
-                        ("dimensions", did, "indicators", iid),
-                        f"id '{iid}' is already used ({seen[iid]}); ids of dimensions and "
-                        "indicators must be unique across the rubric",
-                    )
-                )
-            seen.setdefault(iid, f"an indicator in '{did}'")
+    places: list[tuple[Loc, str, str]] = [
+        (("dimensions", did, "indicators", iid), iid, f"an indicator in '{did}'")
+        for did, dim in rubric.dimensions.items() for iid in dim.indicators]
+    places += [(("bonus", iid), iid, "a rubric-level bonus") for iid in rubric.bonus]
+    places += [(("prerequisites", iid), iid, "a prerequisite") for iid in rubric.prerequisites]
+    for loc, iid, what in places:
+        if iid in seen:
+            out.append((loc, f"id '{iid}' is already used ({seen[iid]}); ids of dimensions and "
+                        "indicators must be unique across the rubric"))
+        seen.setdefault(iid, what)
     groups: dict[str, list[str]] = {"gates": [g.id for g in rubric.gates],
                                     "vetoes": [v.id for v in rubric.vetoes]}
-    for what, ids in groups.items():
+    for group, ids in groups.items():
         counts = Counter(ids)
         for n, ident in enumerate(ids):
             if counts[ident] > 1:
-                out.append(((what, n, "id"), f"id '{ident}' appears {counts[ident]} times"))
+                out.append(((group, n, "id"), f"id '{ident}' appears {counts[ident]} times"))
     return out
 
 
 def _check_indicators(rubric: Rubric) -> list[tuple[Loc, str]]:
     out: list[tuple[Loc, str]] = []
-    for did, dim in rubric.dimensions.items():
-        for iid, ind in dim.indicators.items():
-            loc: Loc = ("dimensions", did, "indicators", iid)
-            if isinstance(ind, OptionsIndicator):
-                pts = list(ind.options.values())
-                if any(b < a for a, b in pairwise(pts)):
-                    out.append(
-                        (
-                            (*loc, "options"),
-                            "options must be listed worst first: points may not decrease "
-                            f"(got {pts})",
-                        )
-                    )
-            elif isinstance(ind, MeasureIndicator) and ind.bands is not None:
-                thresholds = [b.threshold for b in ind.bands]
-                shares = [b.share for b in ind.bands]
-                want = sorted(thresholds, reverse=ind.better == "higher")
-                if thresholds != want or len(set(thresholds)) != len(thresholds):
-                    order = "highest" if ind.better == "higher" else "lowest"
-                    out.append(
-                        ((*loc, "bands"), f"bands must be listed best first ({order} threshold "
-                         "first), thresholds distinct")
-                    )
-                elif any(b > a for a, b in pairwise(shares)):
-                    out.append(((*loc, "bands"), "a worse band may not earn a larger share"))
-            elif isinstance(ind, DeductionIndicator) and ind.floor >= ind.points:
-                out.append(((*loc, "floor"), f"floor {ind.floor} leaves nothing to deduct from "
-                            f"{ind.points} points; use a floor below points"))
-            if ind.default is not None:
-                problem = _default_problem(ind, ind.default)
-                if problem:
-                    out.append(((*loc, "default"), problem))
+    for iid, (_, ind) in rubric.indicators().items():
+        loc: Loc = rubric.indicator_path(iid)
+        if isinstance(ind, OptionsIndicator):
+            pts = list(ind.options.values())
+            if any(b < a for a, b in pairwise(pts)):
+                out.append(((*loc, "options"), "options must be listed worst first: points may "
+                            f"not decrease (got {pts})"))
+        elif isinstance(ind, MeasureIndicator) and ind.bands is not None:
+            thresholds = [b.threshold for b in ind.bands]
+            shares = [b.share for b in ind.bands]
+            want = sorted(thresholds, reverse=ind.better == "higher")
+            if thresholds != want or len(set(thresholds)) != len(thresholds):
+                order = "highest" if ind.better == "higher" else "lowest"
+                out.append(((*loc, "bands"), f"bands must be listed best first ({order} "
+                            "threshold first), thresholds distinct"))
+            elif any(b > a for a, b in pairwise(shares)):
+                out.append(((*loc, "bands"), "a worse band may not earn a larger share"))
+        elif isinstance(ind, DeductionIndicator) and ind.floor >= ind.points:
+            out.append(((*loc, "floor"), f"floor {ind.floor} leaves nothing to deduct from "
+                        f"{ind.points} points; use a floor below points"))
+        if ind.default is not None:
+            problem = _default_problem(ind, ind.default)
+            if problem:
+                out.append(((*loc, "default"), problem))
+    for iid, check in rubric.prerequisites.items():
+        if check.points > 0:
+            out.append((("prerequisites", iid, "points"), "a prerequisite gives no points; "
+                        "drop `points` or move the check into a dimension"))
     return out
 
 
@@ -116,6 +148,10 @@ def _default_problem(ind: Indicator, value: float) -> str:
         value == int(value) and 0 <= value < len(ind.options)
     ):
         return f"an options default is an option's position, 0 to {len(ind.options) - 1}"
+    if isinstance(ind, BonusIndicator) and ind.per is None:
+        if not 0 <= value <= ind.cap:
+            return f"a bonus rated in points has a default within 0 to {ind.cap:g}"
+        return ""
     if isinstance(ind, (DeductionIndicator, BonusIndicator)) and (value < 0
                                                                  or value != int(value)):
         return "a count default is a whole number, 0 or more"
@@ -164,11 +200,7 @@ def _check_weights(rubric: Rubric) -> list[tuple[Loc, str]]:
                             "least one indicator worth points"))
         if abs(total - 1.0) > 1e-6 and all(d.weight for d in rubric.dimensions.values()):
             out.append((("dimensions",), f"dimension weights add up to {total:g}, not 1"))
-    has_bonus = any(
-        isinstance(i, BonusIndicator)
-        for d in rubric.dimensions.values()
-        for i in d.indicators.values()
-    )
+    has_bonus = any(isinstance(i, BonusIndicator) for _, i in rubric.indicators().values())
     if rubric.bonus_cap is not None and not has_bonus:
         out.append((("bonus_cap",), "`bonus_cap` is set but no indicator is of kind bonus"))
     return out
@@ -204,12 +236,10 @@ def _check_sources(rubric: Rubric) -> list[tuple[Loc, str]]:
                         f"{need} raters, not {at}",
                     )
                 )
-    for iid, (did, _) in indicators.items():
+    for iid in indicators:
         if iid not in covered:
-            out.append(
-                (("dimensions", did, "indicators", iid), f"no source rates indicator '{iid}'; "
-                 "add it (or its dimension) to a source's `covers`")
-            )
+            out.append((rubric.indicator_path(iid), f"no source rates indicator '{iid}'; "
+                        "add it (or its dimension) to a source's `covers`"))
     return out
 
 
@@ -225,13 +255,22 @@ def _check_levels(rubric: Rubric) -> list[tuple[Loc, str]]:
         elif b.min_total <= a.min_total:
             out.append((("levels", n, "min_total"), f"{b.stars}★ needs {b.min_total:g}, not "
                         f"more than {a.stars}★'s {a.min_total:g}; thresholds must rise"))
+    most = (base + rubric.base_points + bonus) / rubric.divide_total_by
+    parts = f"{base:g} from dimensions + {bonus:g} bonus"
+    if rubric.base_points:
+        parts = f"{rubric.base_points:g} base points + {parts}"
+    if rubric.divide_total_by != 1:
+        parts = f"({parts}) / {rubric.divide_total_by:g}"
     for n, level in enumerate(rubric.levels):
-        if reach_known and level.min_total > base + bonus + TOLERANCE:
+        if level.stars == 0 and level.name is None:
+            out.append((("levels", n, "stars"), "a level of 0 stars needs a `name` (a rated "
+                        "level without stars, such as Basic)"))
+        if reach_known and level.min_total > most + TOLERANCE:
             out.append(
                 (
                     ("levels", n, "min_total"),
-                    f"{level.stars}★ needs {level.min_total:g} but at most {base + bonus:g} can "
-                    f"be scored ({base:g} base + {bonus:g} bonus); unreachable",
+                    f"{level.stars}★ needs {level.min_total:g} but at most {most:g} can "
+                    f"be scored ({parts}); unreachable",
                 )
             )
         if level.min_bonus > bonus + TOLERANCE:

@@ -13,7 +13,9 @@ Flow, vectorised over all companies at once:
    default is not counted short, since there "no rating" means the default (no accident
    recorded);
 5. points are scaled to the dimension's weight, summed per dimension, the bonus pool is capped,
-   and the total is rounded as the rubric says (never above the most that can be scored).
+   the base points are added where every gate passes, the sum is divided by the rubric's
+   ``divide_total_by``, and the total is rounded as the rubric says (never above the most that
+   can be scored).
 
 Within-source means are computed with a compensating second pass, so they do not depend on the
 order of the rows (a plain running sum differs in the last bits with the order).
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._tolerance import TOLERANCE
+from ._tolerance import TOLERANCE, at_least
 from .checking import Checked
 from .errors import EvaluationError
 from .plan import Plan, WhenShort, indicator_points
@@ -57,6 +59,7 @@ class Scores:
     dimension: FloatArray  # (C, D)
     bonus_raw: FloatArray  # (C,)
     bonus: FloatArray  # (C,) after the pool cap
+    base: FloatArray  # (C,) base points granted (the gates passed)
     raw_total: FloatArray  # (C,) before rounding
     total: FloatArray  # (C,) rounded
     short: BoolArray  # (C, S, I) cell below quorum (or missing) where the source covers
@@ -146,6 +149,16 @@ def round_values(x: FloatArray, digits: int, mode: str) -> FloatArray:
     return round_half_up(x, digits)
 
 
+def _gates_pass(plan: Plan, combined_value: FloatArray) -> BoolArray:
+    """(C,) every gate of the rubric passes (base points are granted only then)."""
+    cv = np.nan_to_num(combined_value, nan=-1.0)
+    met = plan.is_check & at_least(cv, np.nan_to_num(plan.pass_mark, nan=2.0))
+    ok = np.ones(cv.shape[0], dtype=bool)
+    for members, every in zip(plan.gate_members, plan.gate_all.tolist(), strict=True):
+        ok &= met[:, members].all(axis=1) if every else met[:, members].any(axis=1)
+    return ok
+
+
 def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     """Score every company (see the module's docstring for the steps)."""
     value, raters = aggregate(plan, checked, n_companies)
@@ -198,7 +211,8 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     dimension = points @ plan.membership
     bonus_raw = points[:, plan.is_bonus].sum(axis=1)
     bonus = np.minimum(bonus_raw, plan.bonus_cap)
-    raw_total = dimension.sum(axis=1) + bonus
+    base = np.where(_gates_pass(plan, combined_value), plan.base_points, 0.0)
+    raw_total = (dimension.sum(axis=1) + base + bonus) / plan.divide_by
     # rounding never lifts a total above what can be scored (2.5 of 2.5 at 0 digits stays 2.5)
     total = np.minimum(round_values(raw_total, plan.digits, plan.rounding),
                        np.maximum(plan.most_total, raw_total))
@@ -213,6 +227,7 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
         dimension=dimension,
         bonus_raw=bonus_raw,
         bonus=bonus,
+        base=base,
         raw_total=raw_total,
         total=total,
         short=short,

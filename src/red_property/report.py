@@ -79,6 +79,7 @@ class LevelTrace:
     stars: int
     passed: bool
     conditions: tuple[Condition, ...]
+    name: str | None = None  # the level's name, when the rubric gives one
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ class Explanation:
     labels: dict[str, str] = field(default_factory=dict)
     name: str | None = None  # from the companies table
     headroom: tuple[tuple[str, float, float], ...] = ()  # (indicator, points, most), most room
+    level: str | None = None  # the name of the level awarded, when the rubric names it
 
     def parts_sum(self) -> float:
         """Sum of every part and adjustment: equals ``total``."""
@@ -122,6 +124,7 @@ class Explanation:
             "total": self.total,
             "raw_total": self.raw_total,
             "stars": self.stars if self.rated else None,
+            "level": self.level,
             "earned": self.earned,
             "claimed": self.claimed,
             "verdict": self.verdict,
@@ -135,7 +138,7 @@ class Explanation:
             "by_source": dict(self.by_source),
             "weights": {k: dict(v) for k, v in self.weights.items()},
             "trace": [
-                {"stars": t.stars, "passed": t.passed,
+                {"stars": t.stars, "name": t.name, "passed": t.passed,
                  "conditions": [_cond_dict(c) for c in t.conditions]} for t in self.trace
             ],
             "vetoes": list(self.vetoes),
@@ -154,7 +157,8 @@ class Explanation:
         if self.claimed is not None:
             claim = f"; claimed {self.claimed}★: {self.verdict}"
         lines = [
-            f"{head}{stars_text(self.stars, self.top)} {self.stars}★ (earned {self.earned}★"
+            f"{head}{stars_text(self.stars, self.top)} {self.stars}★"
+            f"{f' {self.level}' if self.level else ''} (earned {self.earned}★"
             f"{claim}), total {_num(self.total, 6)}, rank {self.rank}",
             "",
             "Dimensions:",
@@ -168,7 +172,8 @@ class Explanation:
             lines.append("Vetoes: " + ", ".join(self.vetoes))
         lines += ["", "Star decision (from the top):"]
         for t in self.trace:
-            lines.append(f"  {t.stars}★ {'passed' if t.passed else 'not reached'}")
+            named = f" {t.name}" if t.name else ""
+            lines.append(f"  {t.stars}★{named} {'passed' if t.passed else 'not reached'}")
             lines += [f"     {c}" for c in t.conditions]
         if self.next_level is not None:
             lines += ["", f"To reach {self.next_level}★:"]
@@ -265,6 +270,7 @@ class Report:
                 "rated": rated,
                 "total": float(s.total[c]) if rated else None,
                 "stars": int(a.stars[c]) if rated else None,
+                "level": self.level_name(c),
                 "earned": int(a.earned[c]),
                 "claimed": int(a.claimed[c]) if a.claimed[c] >= 0 else None,
                 "verdict": OUTCOMES[int(a.verdict[c])].value,
@@ -362,7 +368,11 @@ class Report:
             order = order[:limit]
         labels = [self._label(str(c)) for c in self.companies]
         width = max([len("company"), *(_width(labels[c]) for c in order.tolist())])
-        lines = [f"{'rank':>4}  {'company':<{width}}  {'total':>7}  {'stars':<{top + 2}}  claim"]
+        names = [n for n in self.plan.level_names if n]
+        level_width = max([len("level"), *map(_width, names)]) if names else 0
+        level_head = f"{'level':<{level_width}}  " if level_width else ""
+        lines = [f"{'rank':>4}  {'company':<{width}}  {'total':>7}  {'stars':<{top + 2}}  "
+                 f"{level_head}claim"]
         a, s = self.awards, self.scores
         for c in order.tolist():
             rated = bool(a.rated[c])
@@ -384,9 +394,13 @@ class Report:
                              f"{raw.awards.stars[c]}★")
             extra = ("  " + " | ".join(flags)) if flags else ""
             pad = " " * (width - _width(labels[c]))
+            named = ""
+            if level_width:
+                name = self.level_name(c) or ""
+                named = name + " " * (level_width - _width(name)) + "  "
             lines.append(f"{rank:>4}  {labels[c]}{pad}  {total}  "
                          f"{stars_text(int(a.stars[c]), top, rated=rated):<{top + 2}}  "
-                         f"{claim}{extra}".rstrip())
+                         f"{named}{claim}{extra}".rstrip())
         counts = np.bincount(a.stars[a.rated], minlength=top + 1)
         summary = ", ".join(f"{k}★ {int(counts[k])}" for k in range(top, -1, -1))
         lines.append(f"{len(self)} companies: {summary}; not rated {int((~a.rated).sum())}")
@@ -491,8 +505,11 @@ class Report:
                     by_source[src] += pts
         if default_total:
             by_source["default"] = default_total
+        summed = float(s.dimension[c].sum() + s.bonus[c] + s.base[c])
         adjustments = {
             "bonus cap": float(s.bonus[c] - s.bonus_raw[c]),
+            "base points": float(s.base[c]),
+            "divided": summed / p.divide_by - summed,
             "rounding": float(s.total[c] - s.raw_total[c]),
         }
         trace = tuple(self._trace(c, n) for n in range(len(rubric.levels) - 1, -1, -1))
@@ -528,7 +545,13 @@ class Report:
             labels={d: rubric.dimensions[d].label.short() for d in p.dimensions},
             name=self.names.get(str(self.companies[c])),
             headroom=self._headroom(c),
+            level=self.level_name(c),
         )
+
+    def level_name(self, company: int) -> str | None:
+        """The name of the level company ``company`` (an index) was awarded, when named."""
+        n = int(self.awards.level[company])
+        return self.plan.level_names[n] if n >= 0 else None
 
     def _headroom(self, c: int, top: int = 5) -> tuple[tuple[str, float, float], ...]:
         """The base indicators with the most points still to gain, in total-scale points."""
@@ -552,15 +575,16 @@ class Report:
                 conds.append(Condition(f"{did} ({share:.0%} of {_num(p.dimension_max[k])})",
                                        need, have, bool(a.level_dims[c, n, k]),
                                        max(0.0, need - have), d))
-        for iid in level.requires:
-            i = p.index[iid]
+        for i in np.flatnonzero(p.level_requires[n]).tolist():  # inherited ones included
             ok = bool(a.met[c, i])
-            conds.append(Condition(f"{iid} met", "yes", "yes" if ok else "no", ok))
-        if level.min_bonus > 0:
+            conds.append(Condition(f"{p.indicators[i]} met", "yes", "yes" if ok else "no", ok))
+        min_bonus = float(p.level_min_bonus[n])
+        if min_bonus > 0:
             have = float(s.bonus[c])
-            conds.append(Condition("bonus", level.min_bonus, have, bool(a.level_bonus[c, n]),
-                                   max(0.0, level.min_bonus - have), d))
-        return LevelTrace(level.stars, bool(a.level_pass[c, n]), tuple(conds))
+            conds.append(Condition("bonus", min_bonus, have, bool(a.level_bonus[c, n]),
+                                   max(0.0, min_bonus - have), d))
+        return LevelTrace(level.stars, bool(a.level_pass[c, n]), tuple(conds),
+                          p.level_names[n])
 
     def _blockers(self, c: int, next_level: int) -> tuple[Condition, ...]:
         """What stops ``next_level`` besides the level's own conditions: vetoes and claims."""

@@ -80,6 +80,18 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from .migration import migrate_rubric
+
+    text = migrate_rubric(args.rubric)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out} (language 2)", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return OK
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     report = evaluate(args.rubric, args.ratings, claims=args.claims, companies=args.companies)
     if args.format == "json":
@@ -161,6 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the rubric JSON Schema",
                        description="Print the JSON Schema of rubric files (for editors).")
     p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser("migrate", help="rewrite a rubric in language version 2",
+                       description="Rewrite a version-1 rubric as language version 2 with the "
+                       "same meaning (checked by compiling both); comments are kept when only "
+                       "the `language` line is added. Prints the result unless --out is given.")
+    p.add_argument("rubric", metavar="RUBRIC",
+                   help="a rubric file, or the name of a bundled rubric")
+    p.add_argument("--out", metavar="F", help="write to this file (may be RUBRIC itself)")
+    p.set_defaults(func=_cmd_migrate)
 
     p = sub.add_parser("score", help="score a season and print the star table",
                        description="Score every company of a ratings CSV against a rubric.")

@@ -251,9 +251,11 @@ def compile_plan(rubric: Rubric) -> Plan:
             requires[n, index[iid]] = True
     min_bonus = np.array([lv.min_bonus for lv in levels], dtype=float)
     if rubric.language >= 2:  # a level's conditions hold for every level above it too
-        min_share = np.maximum.accumulate(min_share, axis=0)
-        requires = np.logical_or.accumulate(requires, axis=0)
-        min_bonus = np.maximum.accumulate(min_bonus)
+        for n in range(1, len(levels)):
+            if levels[n].inherit:
+                min_share[n] = np.maximum(min_share[n], min_share[n - 1])
+                requires[n] |= requires[n - 1]
+                min_bonus[n] = max(min_bonus[n], min_bonus[n - 1])
 
     gate_members = np.zeros((len(rubric.gates), n_i), dtype=bool)
     for g, gate in enumerate(rubric.gates):

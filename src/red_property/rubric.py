@@ -324,6 +324,10 @@ class Level(_Model):
         default_factory=list, description="check indicators that must be met for this level"
     )
     min_bonus: NonNegative = 0.0
+    inherit: bool = Field(
+        default=True, description="language 2: also require the conditions of the level below "
+        "(and so of every lower level); false: only this level's own"
+    )
 
 
 class Gate(_Model):

@@ -80,6 +80,8 @@ def _check_language(rubric: Rubric) -> list[tuple[Loc, str]]:
     for n, level in enumerate(rubric.levels):
         if level.name is not None:
             refuse(("levels", n, "name"), "a level's `name`")
+        if not level.inherit:
+            refuse(("levels", n, "inherit"), "`inherit`")
     return out
 
 

@@ -11,6 +11,9 @@ is empty``). A fixture whose correct location the loader does not report yet als
     # xfail: why (a known loader bug)
 
 and is run as a strict xfail, so fixing the bug turns it into a failure until the line goes.
+A fixture whose problems lie in the base rubric it extends names that file::
+
+    # in: ../bases/broken-base.yaml
 
 The tests at the end marked ``xfail(strict=True)`` pin bugs found while writing this file; each
 names the behaviour that should hold.
@@ -159,7 +162,16 @@ def test_broken_rubric_reports_exactly_the_expected_problems(path: Path) -> None
     assert not missing, report
     assert not unmatched, report
     assert len(problems) == len(expected)
-    assert all(p.file == str(path) for p in problems)
+    assert all(p.file == _problem_file(path) for p in problems)
+
+
+def _problem_file(path: Path) -> str:
+    """The file a fixture's problems are in: itself, or the base its `# in:` line names (a
+    fixture that extends a broken base)."""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw.startswith("# in: "):
+            return os.path.normpath(path.parent / raw.removeprefix("# in: "))
+    return str(path)
 
 
 # --------------------------------------------------------------------------- bundled rubrics

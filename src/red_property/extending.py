@@ -9,12 +9,18 @@ line and column it came from, so a problem points into the base or the override.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-__all__ = ["MAX_CHAIN", "merge", "resolve"]
+from .errors import RubricError
+
+if TYPE_CHECKING:
+    from .loading import _Positions
+
+__all__ = ["MAX_CHAIN", "extend", "folder_of", "identity", "merge", "resolve"]
 
 #: Most rubrics in one chain of ``extends`` (a district of a city of a province, ...).
 MAX_CHAIN = 8
@@ -87,3 +93,62 @@ def resolve(ref: str, folder: Path, bundled: Callable[[str], Path | None]) -> Pa
         if found is not None:
             return found
     return path
+
+
+def identity(source: str | os.PathLike[str] | bytes) -> str:
+    """What tells one rubric file from another in a chain of ``extends``."""
+    if isinstance(source, bytes) or (isinstance(source, str) and (
+            "\n" in source or source.lstrip().startswith("{"))):
+        return "<text>"
+    return str((folder_of(source) / Path(source).name).resolve())
+
+
+def folder_of(source: str | os.PathLike[str] | bytes) -> Path:
+    """The folder an ``extends:`` in ``source`` is relative to."""
+    if isinstance(source, bytes) or (isinstance(source, str) and (
+            "\n" in source or source.lstrip().startswith("{"))):
+        return Path.cwd()
+    from .loading import _bundled_dir, bundled_rubric_names
+
+    if isinstance(source, str) and source in bundled_rubric_names() and not Path(source).exists():
+        return _bundled_dir()
+    return Path(source).parent
+
+
+def extend(data: Mapping[str, Any], positions: _Positions, label: str, folder: Path,
+            chain: tuple[str, ...]) -> dict[str, Any]:
+    """``data`` merged over the rubric its ``extends`` names (itself merged over its own base),
+    without the ``extends`` key; ``positions`` become the merged data's."""
+    from .loading import _bundled_dir, _locate, _parse, _read, bundled_rubric_names
+
+    ref = data["extends"]
+
+    def refuse(message: str) -> RubricError:
+        return RubricError([_locate(("extends",), message, positions, label)], source=label)
+
+    if not isinstance(ref, str) or not ref.strip():
+        raise refuse("`extends` names the base rubric's file (relative to this one), as text")
+    path = resolve(ref, folder, lambda n: _bundled_dir() / f"{n}.yaml"
+                   if n in bundled_rubric_names() else None)
+    path = Path(os.path.normpath(path))
+    here = str(path.resolve())
+    if here in chain or len(chain) >= MAX_CHAIN:
+        why = "comes back to a rubric already in it" if here in chain else \
+            f"is more than {MAX_CHAIN} rubrics long"
+        raise refuse(f"the chain of `extends` {why} ({path})")
+    try:
+        text, base_label = _read(path, None)
+    except RubricError as exc:
+        raise refuse(f"cannot extend {ref!r}: {exc.problems[0].message}") from None
+    base, base_pos, found = _parse(text, base_label)
+    if found:
+        raise RubricError(found, source=base_label)
+    if not isinstance(base, Mapping):
+        raise refuse(f"cannot extend {ref!r}: it is not a rubric (a mapping of keys)")
+    if "extends" in base:
+        base = extend(base, base_pos, base_label, path.parent, (*chain, here))
+    over = {k: v for k, v in data.items() if k != "extends"}
+    merged = merge(base, base_pos, over, positions, base_file=base_label, over_file=label)
+    positions.values, positions.keys, positions.text = base_pos.values, base_pos.keys, \
+        base_pos.text
+    return merged

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 
 from .errors import Problem, RubricError
-from .extending import MAX_CHAIN, merge, resolve
+from .extending import extend, folder_of, identity
 from .plan import canonical_json, fingerprint
 from .rubric import Rubric
 from .rubric_checks import Loc, check_rubric
@@ -216,52 +216,8 @@ def load_rubric(source: str | os.PathLike[str] | bytes, *, name: str | None = No
     if found:
         raise RubricError(found, source=label)
     if isinstance(data, Mapping) and "extends" in data:
-        data = _extend(data, positions, label, _folder(source), (label,))
+        data = extend(data, positions, label, folder_of(source), (identity(source),))
     return _validate(data, positions, label)
-
-
-def _folder(source: str | os.PathLike[str] | bytes) -> Path:
-    """The folder an ``extends:`` in ``source`` is relative to."""
-    if isinstance(source, bytes) or (isinstance(source, str) and (
-            "\n" in source or source.lstrip().startswith("{"))):
-        return Path.cwd()
-    if isinstance(source, str) and source in bundled_rubric_names() and not Path(source).exists():
-        return _bundled_dir()
-    return Path(source).parent
-
-
-def _extend(data: Mapping[str, Any], positions: _Positions, label: str, folder: Path,
-            chain: tuple[str, ...]) -> dict[str, Any]:
-    """``data`` merged over the rubric its ``extends`` names (itself merged over its own base),
-    without the ``extends`` key; ``positions`` become the merged data's."""
-    ref = data["extends"]
-
-    def refuse(message: str) -> RubricError:
-        return RubricError([_locate(("extends",), message, positions, label)], source=label)
-
-    if not isinstance(ref, str) or not ref.strip():
-        raise refuse("`extends` names the base rubric's file (relative to this one), as text")
-    path = resolve(ref, folder, lambda n: _bundled_dir() / f"{n}.yaml"
-                   if n in bundled_rubric_names() else None)
-    if str(path) in chain or len(chain) >= MAX_CHAIN:
-        why = "extends itself" if str(path) in chain else f"more than {MAX_CHAIN} rubrics deep"
-        raise refuse(f"the chain of `extends` {why}: {' -> '.join([*chain, str(path)])}")
-    try:
-        text, base_label = _read(path, None)
-    except RubricError as exc:
-        raise refuse(f"cannot extend {ref!r}: {exc.problems[0].message}") from None
-    base, base_pos, found = _parse(text, base_label)
-    if found:
-        raise RubricError(found, source=base_label)
-    if not isinstance(base, Mapping):
-        raise refuse(f"cannot extend {ref!r}: it is not a rubric (a mapping of keys)")
-    if "extends" in base:
-        base = _extend(base, base_pos, base_label, path.parent, (*chain, str(path)))
-    over = {k: v for k, v in data.items() if k != "extends"}
-    merged = merge(base, base_pos, over, positions, base_file=base_label, over_file=label)
-    positions.values, positions.keys, positions.text = base_pos.values, base_pos.keys, \
-        base_pos.text
-    return merged
 
 
 def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
@@ -407,7 +363,7 @@ def _message(err: Mapping[str, Any], written: str | None = None) -> str:
         msg = msg[len("Value error, "):]
     if kind == "string_pattern_mismatch":
         msg = f"{value!r} is not a valid id: use lower-case letters, digits and _, " \
-              "starting with a letter"
+              "starting with a letter (parts may be joined by single dots)"
     return msg[0].lower() + msg[1:] if msg else msg
 
 

@@ -202,3 +202,16 @@ def test_named_zero_star_level_in_json_and_table() -> None:
     assert report.to_records()[0]["level"] == "Basic"
     assert "Basic" in report.table()
     assert report.explain("a").to_dict()["level"] == "Basic"
+
+
+def test_weight_sensitivity_adds_base_points_and_divides() -> None:
+    """With no spread, weight sensitivity reproduces a base-and-divisor rubric's totals and
+    stars (the draws add the base and divide, as scoring does)."""
+    from red_property.analysis.sensitivity import weight_sensitivity
+
+    folder = ROOT / "examples" / "cookbook" / "green-building"
+    report = rp.evaluate(folder / "rubric.yaml", folder / "ratings.csv")
+    result = weight_sensitivity(report, draws=20, seed=1, spread=0.0)
+    rated = report.awards.rated
+    assert np.array_equal(result.total_median[rated], report.scores.total[rated])
+    assert [r["p_stars_2"] for r in result.to_records()][:1] == [1.0]

@@ -352,6 +352,10 @@ class _Engine:
         self.w = plan.source_weight.astype(np.float64)
         self.dim_max = plan.dimension_max.astype(np.float64)
         self.m_total = float(self.dim_max.sum())
+        # granted base points (where the gates pass) and the total's divisor, as in scoring
+        self.base = sc.base.astype(np.float64)
+        self.divide_by = float(plan.divide_by)
+        self.plain = not (self.base.any() or self.divide_by != 1.0)
 
         # ---- patterns of present sources and their units
         present = sc.weight > 0
@@ -677,6 +681,9 @@ class _Engine:
             t = np.matmul(self.total_a[r0:r1], f, out=buf[: r1 - r0])
             if self.capped:
                 t += np.minimum(self.bonus_b[r0:r1] @ fb, self.cap)
+            if not self.plain:
+                t += self.base[r0:r1, None]
+                t /= self.divide_by
             if n_keep:
                 kept[r0:r1] = t[:, :n_keep]
             self.round_into(t, key[r0:r1], scratch[: r1 - r0])

@@ -13,6 +13,7 @@ import pytest
 from red_property.cli import main
 
 from .conftest import EXAMPLE, ROOT, SHANYANG
+from .test_loading import _problem_file
 
 RATINGS = str(EXAMPLE / "ratings.csv")
 CLAIMS = str(EXAMPLE / "claims.csv")
@@ -179,7 +180,8 @@ def test_validate_each_broken_rubric_exits_1(path: Path,
         if line.startswith("# expect: "):
             where, _, rest = line.removeprefix("# expect: ").partition(": ")
             dotted, _, message = rest.partition(": ")
-            head = f"{path}:{where}: {dotted}: " if dotted else f"{path}:{where}: "
+            file = _problem_file(path)  # a fixture's base file, for a broken base it extends
+            head = f"{file}:{where}: {dotted}: " if dotted else f"{file}:{where}: "
             assert any(ln.startswith(head) and message in ln for ln in err.splitlines()), line
 
 

@@ -505,13 +505,12 @@ class Report:
                     by_source[src] += pts
         if default_total:
             by_source["default"] = default_total
-        summed = float(s.dimension[c].sum() + s.bonus[c] + s.base[c])
-        adjustments = {
-            "bonus cap": float(s.bonus[c] - s.bonus_raw[c]),
-            "base points": float(s.base[c]),
-            "divided": summed / p.divide_by - summed,
-            "rounding": float(s.total[c] - s.raw_total[c]),
-        }
+        adjustments = {"bonus cap": float(s.bonus[c] - s.bonus_raw[c])}
+        if p.base_points or p.divide_by != 1:  # only where the rubric grants or divides
+            summed = float(s.dimension[c].sum() + s.bonus[c] + s.base[c])
+            adjustments["base points"] = float(s.base[c])
+            adjustments["divided"] = summed / p.divide_by - summed
+        adjustments["rounding"] = float(s.total[c] - s.raw_total[c])
         trace = tuple(self._trace(c, n) for n in range(len(rubric.levels) - 1, -1, -1))
         stars = int(a.stars[c])
         higher = [n for n, lv in enumerate(rubric.levels) if lv.stars > stars]

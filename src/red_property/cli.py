@@ -82,11 +82,11 @@ def _cmd_score(args: argparse.Namespace) -> int:
         if not args.out:
             print("red-property score: --format csv needs --out FILE", file=sys.stderr)
             return USAGE
-        report.to_csv(args.out)
+        report.to_csv(args.out, lang=args.lang)
         print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
         return OK
     else:
-        text = report.table() + "\n"
+        text = report.table(lang=args.lang) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
@@ -98,7 +98,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     report = evaluate(args.rubric, args.ratings, claims=args.claims, companies=args.companies)
     try:
-        explanation = report.explain(args.company)
+        explanation = report.explain(args.company, lang=args.lang)
     except KeyError:
         known = ", ".join(report.companies[:10].tolist())
         print(f"red-property explain: no company {args.company!r} in the ratings "
@@ -130,6 +130,12 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return OK
 
 
+def _add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("en", "zh"), default=None,
+                   help="language of the output: en or zh (simplified Chinese); "
+                   "default the rubric's `language`, else en")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs test)."""
     parser = argparse.ArgumentParser(
@@ -159,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--companies", metavar="F",
                    help="CSV with columns company, name, district: the full list of companies")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _add_lang(p)
     p.add_argument("--out", metavar="F", help="write to this file instead of stdout")
     p.set_defaults(func=_cmd_score)
 
@@ -171,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--companies", metavar="F",
                    help="CSV with columns company, name, district: the full list of companies")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_lang(p)
     p.set_defaults(func=_cmd_explain)
 
     p = sub.add_parser("diff", help="what a rubric change does to a season's stars",

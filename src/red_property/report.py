@@ -314,6 +314,22 @@ class Report:
             for row in rows:
                 w.writerow([_cell(v) for v in row])
 
+    def to_excel(self, path: str | os.PathLike[str], *, lang: str | None = None) -> None:
+        """Write an .xlsx workbook: star table, breakdown by dimension and source, dropped
+        rows, provenance (needs the ``excel`` extra); ``lang`` "en" or "zh"."""
+        from .excel import write_workbook
+
+        write_workbook(self, path, lang=lang)
+
+    def notice(self, path: str | os.PathLike[str], *, title: str | None = None,
+               period: str, contact: str, lang: str | None = None) -> None:
+        """Write the public notice of the rated companies and their stars as a self-contained
+        HTML page (``.html``) or, where Chromium is installed, a PDF (``.pdf``); see
+        :func:`red_property.notice.write_notice`."""
+        from .notice import write_notice
+
+        write_notice(self, path, title=title, period=period, contact=contact, lang=lang)
+
     # ------------------------------------------------------------------ display
 
     def table(self, *, limit: int | None = None, lang: str | None = None) -> str:

@@ -18,8 +18,8 @@ from .awarding import VERDICTS
 if TYPE_CHECKING:
     from .report import Condition, Explanation, Report
 
-__all__ = ["condition_text", "explanation_text", "flat_table", "num", "star_table", "stars_text",
-           "text_width"]
+__all__ = ["breakdown", "condition_text", "explanation_text", "flat_table", "num", "star_table",
+           "stars_text", "text_width"]
 
 
 def num(x: float, digits: int = 2) -> str:
@@ -252,3 +252,15 @@ def flat_table(report: Report, lang: Lang) -> tuple[list[str], list[list[Any]]]:
                      msg("sep.clause", lang).join(reason(x, lang, rubric)
                                                  for x in r["not_rated"])])
     return header, rows
+
+
+def breakdown(report: Report, e: Explanation) -> dict[str, dict[str, float]]:
+    """Points by dimension (base indicators) and a last row ``"bonus"`` (bonus indicators),
+    each split by source (and ``"default"``): with the adjustments they add up to the total."""
+    plan = report.plan
+    sources = [*plan.sources, "default"]
+    rows = {d: dict.fromkeys(sources, 0.0) for d in [*e.dimensions, "bonus"]}
+    for part in e.parts:
+        row = "bonus" if plan.is_bonus[plan.index[part.indicator]] else part.dimension
+        rows[row][part.source] += part.points
+    return rows

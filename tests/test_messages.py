@@ -10,7 +10,7 @@ import pytest
 
 import red_property as rp
 from red_property._messages import LANGS, MESSAGES, msg, resolve, stars_word
-from red_property.awarding import VERDICTS
+from red_property.awarding import OUTCOMES
 from red_property.checking import REASONS
 
 from .conftest import EXAMPLE, ROOT, SHANYANG
@@ -50,8 +50,8 @@ def test_every_phrase_used_in_code_exists() -> None:
 
 def test_verdicts_and_drop_reasons_are_catalogued() -> None:
     """Every claim verdict and every reason a row is dropped has a phrase."""
-    for verdict in VERDICTS:
-        assert f"verdict.{verdict}" in MESSAGES
+    for outcome in OUTCOMES:
+        assert MESSAGES[f"verdict.{outcome.value}"].en == outcome.value
     for r in REASONS:
         assert MESSAGES[f"drop.{r.short}"].en == r.short
 

@@ -142,7 +142,7 @@ def test_star_distribution_counts(season: dict[str, Any]) -> None:
 def test_rater_severity_marks_flagged_raters(season: dict[str, Any]) -> None:
     """Every rater with ratings has an interval; a flagged one is drawn in red."""
     effects = season["effects"]
-    fig = plots.rater_severity(effects, lang="en")
+    fig = plots.rater_severity(effects, report=season["report"], lang="en")
     ax = fig.axes[0]
     n = sum(1 for r in effects.raters if r.n > 0)
     assert len(ax.get_yticklabels()) == n

@@ -76,7 +76,7 @@ MESSAGES: dict[str, Phrase] = {
     "col.value": Phrase("value", "内容"),
     "yes": Phrase("yes", "是"),
     "no": Phrase("no", "否"),
-    # ---- verdicts of a claim (awarding.VERDICTS order)
+    # ---- what became of a claim (awarding.ClaimOutcome values)
     "verdict.no claim": Phrase("no claim", "未认领"),
     "verdict.confirmed": Phrase("confirmed", "认领属实"),
     "verdict.exceeded": Phrase("exceeded", "超出认领"),
@@ -90,9 +90,8 @@ MESSAGES: dict[str, Phrase] = {
     "table.summary": Phrase("{n} companies: {counts}; not rated {k}",
                             "共 {n} 家企业：{counts}；未评定 {k} 家"),
     "table.corrected": Phrase(
-        "rater-corrected values ({flags} rater flag(s)); {moved} award(s) differ from the "
-        "uncorrected ones",
-        "已按评委宽严校正（{flags} 项评委提示），{moved} 家企业的星级与未校正结果不同"),
+        "rater-corrected values; {moved} award(s) differ from the uncorrected ones",
+        "已按评委宽严校正评分，{moved} 家企业的星级与未校正结果不同"),
     "table.dropped": Phrase("{dropped} of {read} rating rows dropped ({reasons})",
                             "共读入评分 {read} 行，剔除 {dropped} 行（{reasons}）"),
     "table.more": Phrase("… {n} more companies (use to_frame() or to_records())",

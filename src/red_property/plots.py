@@ -292,7 +292,7 @@ def rank_intervals(sensitivity: WeightSensitivity, *, report: Report | None = No
 def rater_severity(effects: RaterEffects, *, report: Report | None = None,
                    source: str | None = None, lang: str | None = None) -> Figure:
     """Each rater's effect (+ lenient, − severe) with ±2 standard errors, by source; flagged
-    raters in red."""
+    raters in red. The ``report`` gives the sources' labels and the language."""
     language = _lang(lang, report)
     rows = [r for r in effects.raters if r.n > 0 and (source is None or r.source == source)]
     rows.sort(key=lambda r: (r.source, r.effect))
@@ -306,9 +306,9 @@ def rater_severity(effects: RaterEffects, *, report: Report | None = None,
     ax.hlines(y, effect - 2 * se, effect + 2 * se, color=colours, linewidth=1.5)
     ax.scatter(effect, y, color=colours, s=14, zorder=3)
     ax.axvline(0, color="black", linewidth=0.6)
-    rubric = effects.plan.rubric
-    labels = [f"{m.label(rubric.sources[r.source].label, language, r.source)} · {r.rater}"
-              for r in rows]
+    sources = report.plan.rubric.sources if report is not None else {}
+    labels = [f"{m.label(sources[r.source].label, language, r.source)} · {r.rater}"
+              if r.source in sources else f"{r.source} · {r.rater}" for r in rows]
     ax.set_yticks(y, labels, fontsize=7)
     ax.set_ylim(-0.5, len(rows) - 0.5)
     ax.set_xlabel(m.msg("plot.effect", language))

@@ -19,9 +19,9 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _messages as m
-from .awarding import REFUSED, VERDICTS, Awards
+from .awarding import OUTCOMES, REFUSED, Awards
 from .errors import Problem
-from .plan import Plan
+from .plan import AboveClaim, Plan
 from .scoring import Scores
 from .texts import condition_text, explanation_text, flat_table, num, star_table, stars_text
 
@@ -177,7 +177,6 @@ class Report:
     names: dict[str, str] = field(default_factory=dict)
     districts: dict[str, str] = field(default_factory=dict)
     uncorrected: Report | None = None  # with rater_correction: the result on the raw values
-    rater_flags: tuple[str, ...] = ()  # with rater_correction: what the rater analysis flagged
 
     # ------------------------------------------------------------------ basics
 
@@ -214,8 +213,7 @@ class Report:
                      "dropped": self.rows_dropped,
                      "dropped_by_reason": dict(sorted(self.dropped_by_reason.items()))},
             "warnings": list(self.warnings),
-            "rater_correction": {"applied": self.uncorrected is not None,
-                                 "flags": list(self.rater_flags)},
+            "rater_correction": {"applied": self.uncorrected is not None},
         }
 
     # ------------------------------------------------------------------ records
@@ -237,7 +235,7 @@ class Report:
                 "stars": int(a.stars[c]) if rated else None,
                 "earned": int(a.earned[c]),
                 "claimed": int(a.claimed[c]) if a.claimed[c] >= 0 else None,
-                "verdict": VERDICTS[int(a.verdict[c])],
+                "verdict": OUTCOMES[int(a.verdict[c])].value,
                 "rank": int(a.rank[c]) if rated else None,
                 "dimensions": {d: round(float(s.dimension[c, k]), 6)
                                for k, d in enumerate(p.dimensions)},
@@ -249,7 +247,7 @@ class Report:
                                   round(float(src_share[c, k]), 6))
                             for k, src in enumerate(p.sources)},
                 "bonus": round(float(s.bonus[c]), 6),
-                "vetoed": [v.id for k, v in enumerate(p.rubric.vetoes) if a.vetoed[c, k]],
+                "vetoed": [v for k, v in enumerate(p.veto_ids) if a.vetoed[c, k]],
                 "not_rated": list(a.reasons(c)),
                 "quorum_short": sorted({p.sources[k] for k in
                                         np.flatnonzero(s.short[c].any(axis=1))}),
@@ -441,7 +439,7 @@ class Report:
             stars=stars,
             earned=int(a.earned[c]),
             claimed=int(a.claimed[c]) if a.claimed[c] >= 0 else None,
-            verdict=VERDICTS[int(a.verdict[c])],
+            verdict=OUTCOMES[int(a.verdict[c])].value,
             rank=int(a.rank[c]) if a.rated[c] else None,
             top=rubric.top_stars,
             dimensions={d: (float(s.dimension[c, k]), float(p.dimension_max[k]))
@@ -451,7 +449,7 @@ class Report:
             by_source=by_source,
             weights=weights,
             trace=trace,
-            vetoes=tuple(v.id for k, v in enumerate(rubric.vetoes) if a.vetoed[c, k]),
+            vetoes=tuple(v for k, v in enumerate(p.veto_ids) if a.vetoed[c, k]),
             next_level=next_level,
             gap=gap,
             labels={d: m.label(rubric.dimensions[d].label, language, d) for d in p.dimensions},
@@ -503,10 +501,10 @@ class Report:
         """What stops ``next_level`` besides the level's own conditions: vetoes and claims."""
         p, a = self.plan, self.awards
         out = []
-        for k, veto in enumerate(p.rubric.vetoes):
-            if a.vetoed[c, k] and veto.limit < next_level:
-                out.append(Condition(f"veto {veto.id}", "not triggered", "triggered", False,
-                                     kind="veto", subject=veto.id))
+        for k, veto in enumerate(p.veto_ids):
+            if a.vetoed[c, k] and p.veto_limit[k] < next_level:
+                out.append(Condition(f"veto {veto}", "not triggered", "triggered", False,
+                                     kind="veto", subject=veto))
         claimed = int(a.claimed[c])
         if claimed >= 0 and a.verdict[c] == REFUSED:
             out.append(Condition("claim", f"reach the claimed {claimed}★",
@@ -514,7 +512,7 @@ class Report:
                                  kind="claim_refused", level=claimed,
                                  reached=int(a.after_veto[c])))
         if (claimed >= 0 and claimed < next_level
-                and p.rubric.claims.above_claim == "award_claim"):
+                and p.claims.above is AboveClaim.AWARD_CLAIM):
             out.append(Condition("claim", f"a claim of {next_level}★ or more", f"{claimed}★",
                                  False, kind="claim_low", level=next_level, reached=claimed))
         return tuple(out)

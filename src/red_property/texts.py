@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._messages import Lang, drop_reason, label, msg, reason, stars_word
-from .awarding import VERDICTS
+from .awarding import OUTCOMES
 
 if TYPE_CHECKING:
     from .report import Condition, Explanation, Report
@@ -45,8 +45,8 @@ def _pad(text: str, width: int) -> str:
 
 
 def verdict_text(verdict: int, lang: Lang) -> str:
-    """A claim verdict (an index into ``VERDICTS``) in ``lang``."""
-    return msg(f"verdict.{VERDICTS[verdict]}", lang)
+    """A claim outcome (its code in ``OUTCOMES``) in ``lang``."""
+    return msg(f"verdict.{OUTCOMES[verdict].value}", lang)
 
 
 # --------------------------------------------------------------------------- the star table
@@ -76,7 +76,7 @@ def star_table(report: Report, *, limit: int | None, lang: Lang) -> str:
             claim = f"{stars_word(int(a.claimed[c]), lang)} {verdict_text(int(a.verdict[c]), lang)}"
         flags = []
         if a.vetoed[c].any():
-            ids = ",".join(v.id for k, v in enumerate(plan.rubric.vetoes) if a.vetoed[c, k])
+            ids = ",".join(v for k, v in enumerate(plan.veto_ids) if a.vetoed[c, k])
             flags.append(msg("table.veto", lang, ids=ids))
         if not rated:
             flags.append(msg("sep.clause", lang).join(
@@ -98,7 +98,7 @@ def star_table(report: Report, *, limit: int | None, lang: Lang) -> str:
                      k=int((~a.rated).sum())))
     if report.uncorrected is not None:
         moved = int((report.uncorrected.awards.stars != a.stars).sum())
-        lines.append(msg("table.corrected", lang, flags=len(report.rater_flags), moved=moved))
+        lines.append(msg("table.corrected", lang, moved=moved))
     if report.rows_dropped:
         reasons = sep.join(f"{drop_reason(k, lang)} {v}"
                            for k, v in sorted(report.dropped_by_reason.items()))

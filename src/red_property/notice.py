@@ -49,7 +49,7 @@ tr { break-inside: avoid; }
 .objection { margin-top: 6mm; }
 .objection p { margin: 1mm 0; }
 footer { margin-top: 8mm; font-size: 8pt; color: #555; border-top: 0.2mm solid #999;
-         padding-top: 2mm; word-break: break-all; }
+         padding-top: 2mm; overflow-wrap: anywhere; }
 """
 
 

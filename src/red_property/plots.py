@@ -284,7 +284,7 @@ def rank_intervals(sensitivity: WeightSensitivity, *, report: Report | None = No
     ax.set_ylim(len(chosen) - 0.5, -0.5)
     ax.set_xlabel(m.msg("plot.rank", language))
     ax.set_title(m.msg("plot.ranks", language))
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
     return fig
 
 

@@ -164,3 +164,20 @@ def test_cli_lang(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", str(SHANYANG), ratings]) == 0
     assert capsys.readouterr().out.startswith("rank")
     assert main(["score", str(SHANYANG), ratings, "--lang", "fr"]) == 2
+
+
+def test_chinese_not_rated_reasons_name_sources_and_indicators() -> None:
+    """Quorum and missing-rating reasons read in Chinese with the rubric's labels."""
+    with open(EXAMPLE / "ratings.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    gone = {"six_haves", "reputation", "grid_ledger", "cross_appointment"}
+    kept = [r for r in rows if not (r["company"] == "sy-01" and r["source"] == "authority"
+                                    and r["indicator"] in gone)]
+    report = rp.evaluate(SHANYANG, rp.Ratings.from_records(kept))
+    english = str(report.explain("sy-01"))
+    assert "below quorum: authority/six_haves (0 of 1)" in english and "and 1 more" in english
+    text = str(report.explain("sy-01", lang="zh"))
+    assert text.startswith("sy-01：未评定（评委人数不足：行业主管部门对「党组织达到\"六有\"标准」"
+                           "仅 0 人评分（至少需 1 人）")
+    assert "等，另有 1 项；以下指标没有评分（且无默认分）：「党组织达到\"六有\"标准」" in text
+    assert "authority" not in text and "six_haves" not in text

@@ -104,6 +104,9 @@ MESSAGES: dict[str, Phrase] = {
     "reason.no ratings": Phrase("no ratings", "没有任何评分"),
     "reason.gate": Phrase("gate {id!r} not passed ({label})", "未满足参评条件「{label}」"),
     "reason.quorum": Phrase("below quorum: {cells}", "评委人数不足：{cells}"),
+    "reason.quorum_cell": Phrase("{source}/{indicator} ({n} of {quorum})",
+                                 "{source}对「{indicator}」仅 {n} 人评分（至少需 {quorum} 人）"),
+    "reason.more": Phrase(" and {n} more", "等，另有 {n} 项"),
     "reason.unscored": Phrase("no rating for {items} (and no default)",
                               "以下指标没有评分（且无默认分）：{items}"),
     "reason.no_claim": Phrase("no claim, and the rubric requires one",
@@ -252,13 +255,24 @@ def stars_word(n: int, lang: Lang) -> str:
 
 
 _GATE = re.compile(r"^gate '(?P<id>[^']+)' not passed \((?P<label>.*)\)$")
-_PREFIX = {"below quorum: ": "reason.quorum", "no rating for ": "reason.unscored"}
+_CELL = re.compile(r"(?P<source>[\w.-]+)/(?P<indicator>[\w.-]+) \((?P<n>\d+) of (?P<quorum>\d+)\)")
+_MORE = re.compile(r" and (?P<n>\d+) more$")
 
 
 def drop_reason(short: str, lang: Lang) -> str:
     """The short name of a drop reason (``checking.REASONS``) in ``lang``."""
     key = f"drop.{short}"
     return msg(key, lang) if key in MESSAGES else short
+
+
+def _source(rubric: Rubric, sid: str) -> Label | None:
+    src = rubric.sources.get(sid)
+    return src.label if src is not None else None
+
+
+def _indicator(rubric: Rubric, iid: str) -> Label | None:
+    found = rubric.indicators().get(iid)
+    return found[1].label if found is not None else None
 
 
 def reason(text: str, lang: Lang, rubric: Rubric) -> str:
@@ -274,10 +288,22 @@ def reason(text: str, lang: Lang, rubric: Rubric) -> str:
         gate = next((g for g in rubric.gates if g.id == hit["id"]), None)
         return msg("reason.gate", lang, id=hit["id"],
                    label=label(gate.label if gate else None, lang, hit["label"]))
-    for prefix, key in _PREFIX.items():
-        if text.startswith(prefix):
-            rest = text[len(prefix):].removesuffix(" (and no default)")
-            rest = rest.replace(" and ", " 另 ").replace(" more", " 项").replace(" of ", "/")
-            field = "cells" if key == "reason.quorum" else "items"
-            return msg(key, lang, **{field: rest})
+    if text.startswith("below quorum: "):
+        rest = text.removeprefix("below quorum: ")
+        cells = [msg("reason.quorum_cell", lang, n=hit["n"], quorum=hit["quorum"],
+                     source=label(_source(rubric, hit["source"]), lang, hit["source"]),
+                     indicator=label(_indicator(rubric, hit["indicator"]), lang,
+                                     hit["indicator"]))
+                 for hit in _CELL.finditer(rest)]
+        more = _MORE.search(rest)
+        tail = msg("reason.more", lang, n=more["n"]) if more else ""
+        return msg("reason.quorum", lang, cells=msg("sep.list", lang).join(cells) + tail)
+    if text.startswith("no rating for ") and text.endswith(" (and no default)"):
+        rest = text.removeprefix("no rating for ").removesuffix(" (and no default)")
+        more = _MORE.search(rest)
+        ids = (rest[:more.start()] if more else rest).split(", ")
+        items = msg("sep.list", lang).join(
+            f"「{label(_indicator(rubric, i), lang, i)}」" for i in ids)
+        tail = msg("reason.more", lang, n=more["n"]) if more else ""
+        return msg("reason.unscored", lang, items=items + tail)
     return text

@@ -86,6 +86,7 @@ def test_chinese_labels_use_a_font_with_chinese_glyphs(season: dict[str, Any]) -
     ax = fig.axes[0]
     texts = [ax.title, *ax.get_xticklabels()]
     assert any("组织建设" in t.get_text() for t in texts)
+    assert ax.title.get_text().endswith("距四星还差 0.6 分：总分 87.4，需达到 88")
     for t in texts:
         path = font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)
         font = FT2Font(path)

@@ -145,10 +145,17 @@ def radar(report: Report, company: str, *, lang: str | None = None) -> Figure:
     ax.set_ylim(0, 100)
     ax.set_yticks([25, 50, 75, 100], ["25%", "50%", "75%", "100%"])
     title = m.msg("plot.radar", language, company=_name(report, company))
-    if e.rated:
+    short = [c for c in e.gap if c.kind == "total"]
+    if e.rated and e.next_level is not None and short:
+        c = short[0]
+        title += "\n" + m.msg("explain.gap_total", language, n=e.next_level,
+                              word=m.stars_word(e.next_level, language),
+                              need=num(c.shortfall, c.digits), have=num(float(c.actual), c.digits),
+                              req=num(float(c.required), c.digits))
+    elif e.rated:
         total = m.msg("col.total", language)
         title += f"\n{total} {num(e.total, 6)} · {m.stars_word(e.stars, language)}"
-    ax.set_title(title)
+    ax.set_title(title, pad=22)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=3, fontsize=8,
               frameon=False)
     return fig

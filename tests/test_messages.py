@@ -39,6 +39,19 @@ def test_every_phrase_has_every_language() -> None:
         assert not TRADITIONAL & set(phrase.zh), f"{key}: traditional characters"
 
 
+class _Any(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
+
+
+def test_every_phrase_formats_in_both_languages() -> None:
+    """Each phrase is a valid format string in both languages, its braces balanced."""
+    for key, phrase in MESSAGES.items():
+        for lang in LANGS:
+            text = phrase.get(lang).format_map(_Any())
+            assert "{" not in text and "}" not in text, (key, lang, text)
+
+
 def test_every_phrase_used_in_code_exists() -> None:
     """Each literal key passed to msg() in the library is in the catalogue."""
     used: set[str] = set()

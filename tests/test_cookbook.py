@@ -142,7 +142,7 @@ def test_cookbook_uses_language_two_and_no_workaround(path: Any) -> None:
     standing in for a base score, no zero-point checks or bonus hosted in a dimension under
     shares weighting."""
     rubric = rp.load_rubric(path)
-    assert rubric.language == 2
+    assert rubric.language_version == 2
     for _, ind in rubric.indicators().values():
         assert ind.default != 1
     if rubric.weighting == "shares":

@@ -20,7 +20,7 @@ BROKEN = ROOT / "tests" / "rubrics" / "broken"
 BASES = ROOT / "tests" / "rubrics" / "bases"
 
 MINI = """\
-language: 2
+language_version: 2
 id: mini
 version: "1"
 title: {en: Mini}
@@ -49,13 +49,13 @@ def test_requirements_are_inherited_by_higher_levels() -> None:
     it does not."""
     ratings = _ratings([("a", "clean", 6), ("a", "safe", 0)])
     v2 = rp.evaluate(rp.load_rubric(MINI), ratings)
-    v1 = rp.evaluate(rp.load_rubric(MINI.replace("language: 2\n", "")), ratings)
+    v1 = rp.evaluate(rp.load_rubric(MINI.replace("language_version: 2\n", "")), ratings)
     # total 6 + 0 = 6 -> not 8 either way; raise the score so only the requirement decides
     assert v2.stars_of("a") == 0 and v1.stars_of("a") == 0
     rubric = rp.load_rubric(MINI.replace("min_total: 8", "min_total: 6"))
     assert rp.evaluate(rubric, ratings).stars_of("a") == 0  # 2 stars inherit `safe`
     v1_rubric = rp.load_rubric(MINI.replace("min_total: 8", "min_total: 6")
-                               .replace("language: 2\n", ""))
+                               .replace("language_version: 2\n", ""))
     assert rp.evaluate(v1_rubric, ratings).stars_of("a") == 2
 
 
@@ -151,7 +151,7 @@ def test_migrate_every_bundled_rubric_keeps_its_decisions(name: str) -> None:
     migrated rubric scores the example season exactly as the original."""
     text = migrate_rubric(name)
     migrated = rp.load_rubric(text)
-    assert migrated.language == 2
+    assert migrated.language_version == 2
     assert "# yaml-language-server" in text.splitlines()[0]
     original = rp.bundled_rubric(name)
     ratings = EXAMPLE / "ratings.csv"
@@ -174,7 +174,7 @@ def test_migrate_marks_a_level_that_asks_less_than_the_one_below() -> None:
 
 def test_migrate_states_the_old_trimming_default() -> None:
     """A trimmed source without min_raters gets the version-1 default written out."""
-    text = MINI.replace("language: 2\n", "").replace(
+    text = MINI.replace("language_version: 2\n", "").replace(
         "weight: 1}", "weight: 1, aggregate: {method: trimmed, trim: 1}}")
     migrated = rp.load_rubric(migrate_rubric(text))
     assert migrated.sources["panel"].aggregation().min_raters == 3
@@ -189,9 +189,9 @@ def test_migrate_command_writes_the_file(tmp_path: Path,
     """`red-property migrate RUBRIC --out F` writes language 2; without --out it prints."""
     out = tmp_path / "v2.yaml"
     assert main(["migrate", "shanyang-red-property-2019", "--out", str(out)]) == 0
-    assert rp.load_rubric(out).language == 2
+    assert rp.load_rubric(out).language_version == 2
     assert main(["migrate", "shanyang-red-property-2019"]) == 0
-    assert "language: 2" in capsys.readouterr().out
+    assert "language_version: 2" in capsys.readouterr().out
 
 
 def test_named_zero_star_level_in_json_and_table() -> None:

@@ -56,7 +56,7 @@ def _yaml_blocks() -> list[str]:
 def test_the_minimal_rubric_validates() -> None:
     """The page's first YAML block is a complete, valid rubric."""
     rubric = rp.load_rubric(_yaml_blocks()[0])
-    assert rubric.language == 2
+    assert rubric.language_version == 2
 
 
 @pytest.mark.parametrize("n", range(1, len(_yaml_blocks())))

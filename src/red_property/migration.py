@@ -6,11 +6,11 @@ Version 2 differs from version 1 in two things a version-1 file relies on implic
 * a trimmed source without ``min_raters`` trims from ``2 x trim + 3`` raters, not
   ``2 x trim + 1``.
 
-So :func:`migrate_rubric` adds ``language: 2``, states each such source's ``min_raters``, and
-marks ``inherit: false`` on a level that asks less than the one below it. The text is kept,
-comments included, when the levels are written in block style and no source needs
-``min_raters``; otherwise the rubric is written out anew. The result is loaded back and compiled
-to check it decides exactly as the original.
+So :func:`migrate_rubric` adds ``language_version: 2``, states each such source's
+``min_raters``, and marks ``inherit: false`` on a level that asks less than the one below it.
+The text is kept, comments included, when the levels are written in block style and no source
+needs ``min_raters``; otherwise the rubric is written out anew. The result is loaded back and
+compiled to check it decides exactly as the original.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def migrate_rubric(source: str | os.PathLike[str], *, name: str | None = None) -
     """
     rubric = load_rubric(source, name=name)
     text, label = _read(source, name)
-    if rubric.language >= 2:
+    if rubric.language_version >= 2:
         return text
     own = _own_levels(rubric)
     short = {sid for sid, src in rubric.sources.items()
@@ -55,7 +55,8 @@ def migrate_rubric(source: str | os.PathLike[str], *, name: str | None = None) -
             for sid, src in rubric.sources.items()}
         levels = [lv.model_copy(update={"inherit": False}) if n in own else lv
                   for n, lv in enumerate(rubric.levels)]
-        v2 = rubric.model_copy(update={"language": 2, "sources": sources, "levels": levels})
+        v2 = rubric.model_copy(update={"language_version": 2, "sources": sources,
+                                       "levels": levels})
         out = ("# Migrated to language 2 by `red-property migrate`; the original's comments "
                "were not kept.\n" + dump_rubric(v2))
     _same_decisions(rubric, load_rubric(out, name=label), label)
@@ -63,12 +64,12 @@ def migrate_rubric(source: str | os.PathLike[str], *, name: str | None = None) -
 
 
 def _insert_language(text: str) -> str:
-    """``language: 2`` before the first top-level key, after the leading comments."""
+    """``language_version: 2`` before the first top-level key, after the leading comments."""
     lines = text.splitlines(keepends=True)
     for n, line in enumerate(lines):
         if _TOP_KEY.match(line):
-            return "".join([*lines[:n], "language: 2\n", *lines[n:]])
-    return "language: 2\n" + text
+            return "".join([*lines[:n], "language_version: 2\n", *lines[n:]])
+    return "language_version: 2\n" + text
 
 
 def _own_levels(rubric: Rubric) -> list[int]:

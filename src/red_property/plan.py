@@ -250,7 +250,7 @@ def compile_plan(rubric: Rubric) -> Plan:
         for iid in [*level.requires, *rubric.prerequisites]:
             requires[n, index[iid]] = True
     min_bonus = np.array([lv.min_bonus for lv in levels], dtype=float)
-    if rubric.language >= 2:  # a level's conditions hold for every level above it too
+    if rubric.language_version >= 2:  # a level's conditions hold for every level above it too
         for n in range(1, len(levels)):
             if levels[n].inherit:
                 min_share[n] = np.maximum(min_share[n], min_share[n - 1])
@@ -274,7 +274,7 @@ def compile_plan(rubric: Rubric) -> Plan:
         peer=np.array([src.peer for src in rubric.sources.values()]),
         method=tuple(a.method for a in aggs),
         trim=np.array([a.trim if a.method == "trimmed" else 0 for a in aggs], dtype=np.int64),
-        trim_from=np.array([trim_from(a, rubric.language) if a.method == "trimmed" else 0
+        trim_from=np.array([trim_from(a, rubric.language_version) if a.method == "trimmed" else 0
                             for a in aggs], dtype=np.int64),
         dimension_of=dim_of,
         kind=tuple(ind.kind for ind in inds),

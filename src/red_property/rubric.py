@@ -305,7 +305,7 @@ class Source(_Model):
 
 
 class Level(_Model):
-    """One star level and what it takes. From ``language: 2`` on, a level's conditions
+    """One star level and what it takes. From ``language_version: 2`` on, a level's conditions
     (dimension shares, required checks, bonus) also hold for every level above it."""
 
     stars: Annotated[int, Field(ge=0, le=10)] = Field(
@@ -415,7 +415,7 @@ class Rounding(_Model):
 class Rubric(_Model):
     """A versioned star-rating standard."""
 
-    language: Literal[1, 2] = Field(
+    language_version: Literal[1, 2] = Field(
         default=1, description="version of the rubric language the file is written in"
     )
     extends: str | None = Field(
@@ -462,6 +462,12 @@ class Rubric(_Model):
     vetoes: list[Veto] = Field(default_factory=list)
     claims: ClaimPolicy = Field(default_factory=ClaimPolicy)
     input: InputPolicy = Field(default_factory=InputPolicy)
+    language: Literal["en", "zh"] | None = Field(
+        default=None,
+        description="the language of the fixed wording in tables, explanations, workbooks, "
+        "plots and notices when none is asked for ('zh': simplified Chinese); English when "
+        "omitted",
+    )
     rater_correction: bool = Field(
         default=False,
         description="score with values corrected for each rater's leniency or severity "

@@ -52,14 +52,14 @@ _RUBRIC_KEYS_2 = ("base_points", "divide_total_by", "missing", "bonus", "prerequ
 
 
 def _check_language(rubric: Rubric) -> list[tuple[Loc, str]]:
-    """Keys of ``language: 2`` in a file that says (or defaults to) version 1."""
-    if rubric.language >= 2:
+    """Keys of ``language_version: 2`` in a file that says (or defaults to) version 1."""
+    if rubric.language_version >= 2:
         return []
     out: list[tuple[Loc, str]] = []
 
     def refuse(loc: Loc, what: str) -> None:
-        out.append((loc, f"{what} needs `language: 2`; add it at the top of the rubric (or run "
-                    "`red-property migrate`)"))
+        out.append((loc, f"{what} needs `language_version: 2`; add it at the top of the rubric "
+                    "(or run `red-property migrate`)"))
 
     for key in _RUBRIC_KEYS_2:
         if getattr(rubric, key) != Rubric.model_fields[key].get_default(call_default_factory=True):

@@ -139,8 +139,8 @@ def test_shanyang_language_two_decides_as_the_bundled_rubric() -> None:
 @pytest.mark.parametrize("path", sorted(COOKBOOK.glob("*/*.yaml")), ids=lambda p: p.stem)
 def test_cookbook_uses_language_two_and_no_workaround(path: Any) -> None:
     """Every cookbook rubric states language 2 and avoids the old workarounds: no `default: 1`
-    standing in for a base score, no zero-point checks or bonus hosted in a dimension under
-    shares weighting."""
+    standing in for a base score, no bonus hosted in a dimension under shares weighting, no
+    level condition restated from the level below."""
     rubric = rp.load_rubric(path)
     assert rubric.language_version == 2
     for _, ind in rubric.indicators().values():
@@ -148,3 +148,8 @@ def test_cookbook_uses_language_two_and_no_workaround(path: Any) -> None:
     if rubric.weighting == "shares":
         for dim in rubric.dimensions.values():
             assert all(i.kind != "bonus" for i in dim.indicators.values())
+    for below, level in zip(rubric.levels, rubric.levels[1:], strict=False):
+        # conditions are inherited: no level restates one of the level below
+        assert not set(below.requires) & set(level.requires)
+        assert level.min_dimension_share is None or level.min_dimension_share != \
+            below.min_dimension_share

@@ -215,3 +215,13 @@ def test_weight_sensitivity_adds_base_points_and_divides() -> None:
     rated = report.awards.rated
     assert np.array_equal(result.total_median[rated], report.scores.total[rated])
     assert [r["p_stars_2"] for r in result.to_records()][:1] == [1.0]
+
+
+def test_merged_rubric_dumps_to_one_standalone_file() -> None:
+    """A rubric loaded through `extends` dumps without `extends` and loads back equal, with
+    the same fingerprint."""
+    district = rp.load_rubric(ROOT / "examples" / "cookbook" / "city-district" / "district.yaml")
+    text = rp.dump_rubric(district)
+    assert "extends" not in text
+    again = rp.load_rubric(text)
+    assert again == district and rp.fingerprint(again) == rp.fingerprint(district)

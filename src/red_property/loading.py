@@ -66,6 +66,8 @@ class _Positions:
             problems.append((loc, f"unreadable value {node.value!r}: "
                              f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
             return None
+        finally:  # the constructor remembers each node it saw: keep no node alive
+            self.constructor.constructed_objects.clear()
 
     def find(self, loc: Loc, *, key: bool = False) -> tuple[Loc, _Mark]:
         """The deepest known prefix of ``loc`` and its mark (pydantic adds union tags to paths,

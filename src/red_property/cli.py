@@ -35,7 +35,7 @@ def _github(p: Problem) -> str:
         where.append(f"line={p.row}")
     text = f"{p.path}: {p.message}" if p.path else p.message
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::error {','.join(where)}::{text}"
+    return f"::error {','.join(where)}::{text}" if where else f"::error::{text}"
 
 
 def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
@@ -216,7 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc.problems, getattr(args, "format", "text"))
         return INVALID
     except (EvaluationError, RedPropertyError) as exc:
-        print(f"red-property: {exc}", file=sys.stderr)
+        if getattr(args, "format", "text") == "github":
+            print(_github(Problem(str(exc))))
+        else:
+            print(f"red-property: {exc}", file=sys.stderr)
         return INVALID
     except OSError as exc:  # writing --out: a folder, a missing directory, no permission
         where = f"{exc.filename}: " if exc.filename else ""

@@ -12,7 +12,6 @@ Only this module knows YAML. It
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -28,6 +27,7 @@ from yaml.constructor import SafeConstructor
 from .errors import Problem, RubricError
 from .rubric import Rubric
 from .rubric_checks import Loc, check_rubric
+from .rubric_messages import pydantic_message
 
 __all__ = ["MAX_BYTES", "bundled_rubric", "canonical_json", "dump_rubric", "fingerprint",
            "load_rubric"]
@@ -333,43 +333,8 @@ def _from_pydantic(err: Mapping[str, Any], positions: _Positions, label: str) ->
         shown.append(loc[-1])
     elif kind == "union_tag_invalid" and (*known, "kind") in positions.values:
         shown.append("kind")  # point at the kind itself
-    message = _message(err, positions.text.get(tuple(known)))
+    message = pydantic_message(err, positions.text.get(tuple(known)))
     return _locate(tuple(shown), message, positions, label, key=at_key)
-
-
-def _message(err: Mapping[str, Any], written: str | None = None) -> str:
-    kind = err["type"]
-    value = err.get("input")
-    if kind == "extra_forbidden":
-        return "unknown key; remove it or check its spelling"
-    if kind == "missing":
-        return "required key is missing"
-    if kind in ("dict_type", "model_type", "model_attributes_type") and not isinstance(
-            value, Mapping):
-        shown = written if written is not None else repr(value)
-        return (f"expected a mapping of keys, got {shown} (YAML reads it as "
-                f"{type(value).__name__})")
-    if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)):
-        return (f"expected text, got {value!r} (YAML reads it as {type(value).__name__}); "
-                f"quote it: '{written if written is not None else _yaml_text(value)}'")
-    if kind == "union_tag_invalid":
-        ctx = err.get("ctx", {})
-        return f"unknown kind {ctx.get('tag')!r}; use one of {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        return "missing `kind` (check, options, score, measure, deduction or bonus)"
-    msg = str(err["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if kind == "string_pattern_mismatch":
-        msg = f"{value!r} is not a valid id: use lower-case letters, digits and _, " \
-              "starting with a letter"
-    return msg[0].lower() + msg[1:] if msg else msg
-
-
-def _yaml_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 # --------------------------------------------------------------------------- writing

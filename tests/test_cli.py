@@ -203,12 +203,18 @@ def test_github_annotations_go_to_stdout(tmp_path: Path,
     new = tmp_path / "new.yaml"
     new.write_text(SHANYANG.read_text(encoding="utf-8").replace("min_total: 80", "min_total: 78"),
                    encoding="utf-8")
+    refusing = tmp_path / "refusing.yaml"
+    refusing.write_text(SHANYANG.read_text(encoding="utf-8").replace(
+        "when_short: renormalise", "when_short: fail"), encoding="utf-8")
     for argv in (["diff", str(SHANYANG), str(SHANYANG), str(bad), "--format", "github"],
-                 ["diff", str(SHANYANG), str(new), RATINGS, "--format", "github"]):
+                 ["diff", str(SHANYANG), str(new), RATINGS, "--format", "github"],
+                 ["diff", str(SHANYANG), str(refusing), RATINGS, "--format", "github"]):
         assert main(argv) in (0, 1)
         captured = capsys.readouterr()
         assert captured.err == ""
         annotations = [x for x in captured.out.splitlines() if x.startswith("::")]
         assert annotations
-        assert all(re.match(r"::(error|warning) file=[^,:]+(,line=\d+)?(,col=\d+)?::", x)
+        assert all(re.match(r"::(error|warning)( file=[^,:]+(,line=\d+)?(,col=\d+)?)?::", x)
                    for x in annotations)
+    assert annotations[0].startswith(f"::error::refused by the new rubric shanyang-red-property"
+                                     f"@2019.1 ({refusing}): source 'peer' has ")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -77,3 +79,18 @@ def test_wheel_carries_the_licence(wheel: Path) -> None:
     text = archive.read(metadata).decode()
     assert "License-Expression: MIT" in text
     assert "License-File: LICENSE" in text
+
+
+def test_declared_ranges_are_tested_and_tools_pinned() -> None:
+    """Lint and type tools are pinned exactly; every other dependency has a lower bound that
+    the suite's own script installs and tests (run by CI through scripts/test.sh)."""
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = meta["project"]
+    test_extra = project["optional-dependencies"]["test"]
+    pinned = {r.split("==")[0] for r in test_extra if re.fullmatch(r"[\w.-]+==[\w.]+", r)}
+    assert {"ruff", "mypy", "types-PyYAML"} <= pinned
+    ranged = [*meta["build-system"]["requires"], *project["dependencies"],
+              *project["optional-dependencies"]["pandas"], *test_extra]
+    assert all(re.fullmatch(r"[\w.-]+(>=|==)[0-9][\w.]*", r) for r in ranged), ranged
+    assert "bash scripts/test-lowest.sh" in (ROOT / "scripts" / "test.sh").read_text("utf-8")
+    assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ def _github(p: Problem) -> str:
         where.append(f"line={p.row}")
     text = f"{p.path}: {p.message}" if p.path else p.message
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::error {','.join(where)}::{text}"
+    return f"::error {','.join(where)}::{text}" if where else f"::error::{text}"
 
 
 def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
@@ -86,7 +86,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     text = migrate_rubric(args.rubric)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"wrote {args.out} (language 2)", file=sys.stderr)
+        print(f"wrote {args.out} (language version 2)", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return OK
@@ -96,17 +96,18 @@ def _cmd_score(args: argparse.Namespace) -> int:
     report = evaluate(args.rubric, args.ratings, claims=args.claims, companies=args.companies)
     if args.format == "json":
         text = report.to_json() + "\n"
-    elif args.format in ("csv", "xlsx"):
-        if args.out:
-            if args.format == "csv":
-                report.to_csv(args.out, lang=args.lang)
-            else:
-                report.to_excel(args.out, lang=args.lang)
-            print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
-            return OK
-        if args.format == "xlsx":
+    elif args.format == "xlsx":
+        if not args.out:
             print("red-property score: --format xlsx needs --out FILE", file=sys.stderr)
             return USAGE
+        report.to_excel(args.out, lang=args.lang)
+        print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+        return OK
+    elif args.format == "csv":
+        if args.out:
+            report.to_csv(args.out, lang=args.lang)
+            print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+            return OK
         with tempfile.TemporaryDirectory() as tmp:
             report.to_csv(Path(tmp) / "report.csv", lang=args.lang)
             with open(Path(tmp) / "report.csv", encoding="utf-8-sig", newline="") as fh:
@@ -197,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("migrate", help="rewrite a rubric in language version 2",
                        description="Rewrite a version-1 rubric as language version 2 with the "
                        "same meaning (checked by compiling both); comments are kept when only "
-                       "the `language` line is added. Prints the result unless --out is given.")
+                       "the `language_version` line is added. Prints the result unless --out is "
+                       "given.")
     p.add_argument("rubric", metavar="RUBRIC",
                    help="a rubric file, or the name of a bundled rubric")
     p.add_argument("--out", metavar="F", help="write to this file (may be RUBRIC itself)")
@@ -278,7 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc.problems, getattr(args, "format", "text"))
         return INVALID
     except (EvaluationError, RedPropertyError) as exc:
-        print(f"red-property: {exc}", file=sys.stderr)
+        if getattr(args, "format", "text") == "github":
+            print(_github(Problem(str(exc))))
+        else:
+            print(f"red-property: {exc}", file=sys.stderr)
         return INVALID
     except OSError as exc:  # writing --out: a folder, a missing directory, no permission
         where = f"{exc.filename}: " if exc.filename else ""

@@ -12,7 +12,6 @@ Only this module knows YAML. It
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from .extending import extend, folder_of, identity
 from .plan import canonical_json, fingerprint
 from .rubric import Rubric
 from .rubric_checks import Loc, check_rubric
+from .rubric_messages import pydantic_message
 
 __all__ = ["MAX_BYTES", "bundled_rubric", "canonical_json", "dump_rubric", "fingerprint",
            "load_rubric"]
@@ -67,6 +67,8 @@ class _Positions:
             problems.append((loc, f"unreadable value {node.value!r}: "
                              f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
             return None
+        finally:  # the constructor remembers each node it saw: keep no node alive
+            self.constructor.constructed_objects.clear()
 
     def find(self, loc: Loc, *, key: bool = False) -> tuple[Loc, _Mark]:
         """The deepest known prefix of ``loc`` and its mark (pydantic adds union tags to paths,
@@ -334,43 +336,8 @@ def _from_pydantic(err: Mapping[str, Any], positions: _Positions, label: str) ->
         shown.append(loc[-1])
     elif kind == "union_tag_invalid" and (*known, "kind") in positions.values:
         shown.append("kind")  # point at the kind itself
-    message = _message(err, positions.text.get(tuple(known)))
+    message = pydantic_message(err, positions.text.get(tuple(known)))
     return _locate(tuple(shown), message, positions, label, key=at_key)
-
-
-def _message(err: Mapping[str, Any], written: str | None = None) -> str:
-    kind = err["type"]
-    value = err.get("input")
-    if kind == "extra_forbidden":
-        return "unknown key; remove it or check its spelling"
-    if kind == "missing":
-        return "required key is missing"
-    if kind in ("dict_type", "model_type", "model_attributes_type") and not isinstance(
-            value, Mapping):
-        shown = written if written is not None else repr(value)
-        return (f"expected a mapping of keys, got {shown} (YAML reads it as "
-                f"{type(value).__name__})")
-    if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)):
-        return (f"expected text, got {value!r} (YAML reads it as {type(value).__name__}); "
-                f"quote it: '{written if written is not None else _yaml_text(value)}'")
-    if kind == "union_tag_invalid":
-        ctx = err.get("ctx", {})
-        return f"unknown kind {ctx.get('tag')!r}; use one of {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        return "missing `kind` (check, options, score, measure, deduction or bonus)"
-    msg = str(err["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if kind == "string_pattern_mismatch":
-        msg = f"{value!r} is not a valid id: use lower-case letters, digits and _, " \
-              "starting with a letter (parts may be joined by single dots)"
-    return msg[0].lower() + msg[1:] if msg else msg
-
-
-def _yaml_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 # --------------------------------------------------------------------------- writing

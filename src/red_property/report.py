@@ -24,13 +24,13 @@ from .errors import Problem
 from .plan import AboveClaim, Plan
 from .scoring import Scores
 from .texts import (
+    claim_and_flags,
     condition_text,
     explanation_text,
     flat_table,
     num,
     star_table,
     stars_text,
-    verdict_text,
 )
 
 __all__ = ["Condition", "Explanation", "LevelTrace", "Part", "Report"]
@@ -364,7 +364,9 @@ class Report:
         return self.to_html()
 
     def to_html(self, *, lang: str | None = None) -> str:
-        """The star table as an HTML fragment (what Jupyter shows); ``lang`` "en" or "zh"."""
+        """The star table as an HTML fragment (what Jupyter shows): what :meth:`table` shows
+        (rank, total, stars, claim and its outcome, vetoes, why a company is not rated, the
+        summary lines), plus the dimension scores of rated companies; ``lang`` "en" or "zh"."""
         lang_ = m.resolve(lang, self.plan.rubric)
         top = self.plan.rubric.top_stars
         shown = self._order()[:HTML_ROWS]
@@ -374,55 +376,33 @@ class Report:
                        for d in p.dimensions)
         rows = []
         for c in shown.tolist():
-            rated = bool(a.rated[c])
-            dims = "".join(f"<td>{s.dimension[c, k]:.1f}</td>" if rated else "<td>-</td>"
-                           for k in range(len(p.dimensions)))
-            notes = self._html_notes(c, lang_)
-            if not rated:
-                notes.append(m.msg("sep.clause", lang_).join(m.reason(x, lang_, p.rubric)
-                                                             for x in a.reasons(c)))
-            claim = ""
-            if a.claimed[c] >= 0:
-                claim = (f"{m.stars_word(int(a.claimed[c]), lang_)} "
-                         f"{verdict_text(int(a.verdict[c]), lang_)}")
-            rows.append(
-                f"<tr><td>{a.rank[c] if rated else '-'}</td>"
-                f"<td>{e(self._label(str(self.companies[c])))}</td>"
-                f"<td>{f'{s.total[c]:.{p.digits}f}' if rated else '-'}</td>"
-                f"<td>{e(stars_text(int(a.stars[c]), top, rated=rated, lang=lang_))}</td>{dims}"
-                f"<td>{e(claim)}</td><td>{e(' | '.join(notes))}</td></tr>"
-            )
+            label = self._label(str(self.companies[c]))
+            if a.rated[c]:
+                cells = [str(a.rank[c]), label, f"{s.total[c]:.{p.digits}f}",
+                         stars_text(int(a.stars[c]), top, lang=lang_),
+                         *(f"{s.dimension[c, k]:.1f}" for k in range(len(p.dimensions)))]
+            else:  # no rank, total or scores: only why it is not rated
+                cells = ["-", label, "-", stars_text(0, top, rated=False, lang=lang_),
+                         *(["-"] * len(p.dimensions))]
+            claim, flags = claim_and_flags(self, c, lang_)
+            cells += [claim, " | ".join(flags)]
+            rows.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in cells) + "</tr>")
         more = (f"<p>{e(m.msg('table.more', lang_, n=len(self) - len(shown)))}</p>"
                 if len(self) > len(shown) else "")
-        summary = "".join(f"<p>{e(line)}</p>"
-                          for line in self.table(limit=0, lang=lang_).splitlines()[1:])
+        summary = "".join(f"<p>{e(line)}</p>" for line in
+                          star_table(self, limit=0, lang=lang_).splitlines()[1:])
         r = p.rubric
         counts = m.msg("table.rows_used", lang_, n=len(self), used=self.rows_used,
                        read=self.rows_read)
         cols = "".join(f"<th>{e(m.msg(f'col.{k}', lang_))}</th>"
                        for k in ("rank", "company", "total", "stars"))
+        tail = "".join(f"<th>{e(m.msg(f'col.{k}', lang_))}</th>" for k in ("claim", "note"))
         return (
             f"<div><p><b>{e(m.label(r.title, lang_))}</b> {e(r.id)}@{e(r.version)} — "
             f"{e(counts)}</p>"
-            f"<table><thead><tr>{cols}{head}<th>{e(m.msg('col.claim', lang_))}</th>"
-            f"<th>{e(m.msg('col.note', lang_))}</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+            f"<table><thead><tr>{cols}{head}{tail}</tr></thead><tbody>{''.join(rows)}</tbody>"
             f"</table>{more}{summary}</div>"
         )
-
-    def _html_notes(self, c: int, lang: m.Lang) -> list[str]:
-        """The vetoes and the uncorrected result of company ``c``, as the text table says."""
-        a, s, p = self.awards, self.scores, self.plan
-        notes = []
-        if a.vetoed[c].any():
-            ids = ",".join(v for k, v in enumerate(p.veto_ids) if a.vetoed[c, k])
-            notes.append(m.msg("table.veto", lang, ids=ids))
-        raw = self.uncorrected
-        if raw is not None and a.rated[c] and (raw.scores.total[c] != s.total[c]
-                                               or raw.awards.stars[c] != a.stars[c]):
-            notes.append(m.msg("table.uncorrected", lang,
-                               total=f"{raw.scores.total[c]:.{p.digits}f}",
-                               stars=int(raw.awards.stars[c])))
-        return notes
 
     # ------------------------------------------------------------------ explain
 

@@ -229,7 +229,7 @@ def _evaluate(which: str, rubric: Rubric, ratings: Ratings, claims: Claims | Non
     except RatingsError as exc:
         raise RatingsError(_grouped(exc.problems, which), source=exc.source) from None
     except EvaluationError as exc:
-        raise EvaluationError(f"{which}: {exc}") from None
+        raise EvaluationError(f"refused by {which}: {exc}") from None
 
 
 def _grouped(problems: Iterable[Problem], which: str) -> list[Problem]:

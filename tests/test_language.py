@@ -3,10 +3,13 @@ divisor, named levels; each pinned on small rubrics."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import red_property as rp
 from red_property.cli import main
@@ -225,3 +228,22 @@ def test_merged_rubric_dumps_to_one_standalone_file() -> None:
     assert "extends" not in text
     again = rp.load_rubric(text)
     assert again == district and rp.fingerprint(again) == rp.fingerprint(district)
+
+
+@settings(max_examples=40, deadline=None)
+@given(kept=st.sets(st.sampled_from(["indoor.daylight", "indoor.low_emitting"])))
+def test_a_missing_credit_never_counts_as_met(kept: set[str]) -> None:
+    """Dropping any of a building's indoor credits (policy not_met) leaves those checks not met
+    and never raises its total or stars above the fully rated building's."""
+    folder = ROOT / "examples" / "cookbook" / "certification"
+    with open(folder / "ratings.csv", encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["company"] == "b1"]
+    some = [r for r in rows if not r["indicator"].startswith("indoor.") or r["indicator"] in kept]
+    rubric = rp.load_rubric(folder / "rubric.yaml")
+    whole = rp.evaluate(rubric, rp.Ratings.from_records(rows))
+    part = rp.evaluate(rubric, rp.Ratings.from_records(some))
+    plan = part.plan
+    for iid in ("indoor.daylight", "indoor.low_emitting"):
+        assert bool(part.awards.met[0, plan.index[iid]]) == (iid in kept)
+    assert part.scores.total[0] == whole.scores.total[0] - 10 * (2 - len(kept))
+    assert (part.stars_of("b1") or 0) <= (whole.stars_of("b1") or 0)

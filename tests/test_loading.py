@@ -32,7 +32,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from red_property.errors import Problem, RubricError
-from red_property.loading import MAX_BYTES, dump_rubric, fingerprint, load_rubric, rubric_data
+from red_property.loading import MAX_BYTES, dump_rubric, load_rubric, rubric_data
+from red_property.plan import fingerprint
 from red_property.rubric import Rubric
 from red_property.rubric_checks import check_rubric, total_maxima
 

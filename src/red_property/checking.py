@@ -18,8 +18,6 @@ from .errors import Problem, RatingsError
 from .plan import VALUE_LIMIT, Plan, label_codes
 from .ratings import Ratings
 
-__all__ = ["MAX_LISTED", "Checked", "check_ratings"]
-
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 

@@ -19,14 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = [
-    "EvaluationError",
-    "Problem",
-    "RatingsError",
-    "RedPropertyError",
-    "RubricError",
-]
-
 
 @dataclass(frozen=True, slots=True)
 class Problem:

@@ -24,12 +24,8 @@ from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 
 from .errors import Problem, RubricError
-from .plan import canonical_json, fingerprint
 from .rubric import Rubric
 from .rubric_checks import Loc, check_rubric
-
-__all__ = ["MAX_BYTES", "bundled_rubric", "canonical_json", "dump_rubric", "fingerprint",
-           "load_rubric"]
 
 #: Largest rubric file accepted, in bytes. Real rubrics are a few kilobytes.
 MAX_BYTES = 1_000_000

@@ -23,9 +23,6 @@ import numpy.typing as npt
 
 from .errors import Problem, RatingsError
 
-__all__ = ["Claims", "Companies", "Ratings", "as_ratings", "factorize", "read_claims",
-           "read_companies"]
-
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 StrArray = npt.NDArray[np.str_]

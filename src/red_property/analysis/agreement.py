@@ -86,19 +86,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 import numpy.typing as npt
 
-__all__ = [
-    "ICCResult",
-    "ICCRow",
-    "Ratings",
-    "f_cdf",
-    "f_isf",
-    "f_ppf",
-    "f_sf",
-    "icc",
-    "krippendorff_alpha",
-    "regularized_incomplete_beta",
-]
-
 FloatArray = npt.NDArray[np.float64]
 Ratings = npt.ArrayLike | Sequence[Sequence[float | None]]
 """A units x raters table: an array or nested sequences; NaN or None marks a missing rating."""

@@ -20,12 +20,8 @@ import numpy as np
 import pytest
 
 import red_property as rp
-from red_property.analysis.effects import (
-    Flag,
-    RaterEffects,
-    compare_corrected,
-    rater_effects,
-)
+from red_property.analysis import RaterEffects, compare_corrected, rater_effects
+from red_property.analysis.peers import Flag
 
 from .conftest import EXAMPLE, SHANYANG
 

@@ -20,8 +20,9 @@ replicate or draw produced).
 """
 
 from .agreement import ICCResult, icc, krippendorff_alpha
+from .comparison import CorrectedComparison, compare_corrected
 from .diff import RubricDiff, diff
-from .effects import CorrectedComparison, RaterEffects, compare_corrected, rater_effects
+from .effects import RaterEffects, rater_effects
 from .panels import PanelAgreement, rater_agreement
 from .sensitivity import WeightSensitivity, weight_sensitivity
 from .uncertainty import Uncertainty, bootstrap

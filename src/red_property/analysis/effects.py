@@ -105,12 +105,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._values import ValueEquality, frozen_mapping, html_rows
+from .._values import ValueEquality, frozen_mapping
 from ..correction import RaterFit, corrected_ratings, fit_raters
-from ..evaluation import evaluate_as_rated
-from ..plan import label_codes
 from ..ratings import Ratings
 from ..report import Report
+from .peers import Flag, PairRow, colluding, robust
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -143,41 +142,6 @@ class RaterRow:
     z: float  # robust z of the effect within the source (NaN when n == 0)
     mean_abs_residual: float
     fit_z: float  # robust z of mean_abs_residual within the source
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PairRow:
-    """Two peer companies that rated each other: the mean residual each way, pooled, z."""
-
-    source: str
-    company_a: str
-    company_b: str
-    n_ab: int  # ratings by a's raters of b
-    n_ba: int
-    mean_ab: float  # mean residual of a's raters on b
-    mean_ba: float
-    mean: float  # both directions pooled
-    z: float  # robust z of ``mean`` across the reciprocal pairs of the source
-    z_ab: float  # robust z of ``mean_ab`` across the directions of reciprocal pairs
-    z_ba: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Flag:
-    """A finding: ``kind`` (lenient, severe, harsh on rivals, outlier, colluding pair), ``who``
-    (a rater, or the two companies of a pair), the source, the evidence and a sentence."""
-
-    kind: str
-    who: str | tuple[str, str]
-    source: str
-    evidence: Mapping[str, Any]
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The flag as plain data (a pair's ``who`` becomes a list)."""
-        who: str | list[str] = self.who if isinstance(self.who, str) else list(self.who)
-        return {"kind": self.kind, "who": who, "source": self.source,
-                "evidence": dict(self.evidence), "message": self.message}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
@@ -280,16 +244,6 @@ class RaterEffects(ValueEquality):
 # --------------------------------------------------------------------------- the fit
 
 
-def _robust(x: FloatArray, panel: BoolArray, floor: float) -> tuple[float, float]:
-    """Median and scale ``max(1.4826 * MAD, floor)`` of ``x[panel]``."""
-    ref = x[panel & np.isfinite(x)]
-    if ref.size == 0:
-        return 0.0, floor
-    med = float(np.median(ref))
-    mad = float(np.median(np.abs(ref - med)))
-    return med, max(MAD_SCALE * mad, floor)
-
-
 def _rater_companies(ratings: Ratings) -> IntArray:
     """For each rater code, the company code it names most often in ``rater_company`` or -1."""
     out = np.full(len(ratings.rater_labels), -1, dtype=np.int64)
@@ -342,7 +296,7 @@ def rater_effects(
                             floor=float(floor), iterations=0, converged=True, fit=fit)
     sp = _spread(fit)
     rc_of_code = _rater_companies(ratings)
-    pairs, flags, in_pair = _colluding(fit, sp, rc_of_code, threshold=threshold,
+    pairs, flags, in_pair = colluding(fit, sp.sigma, rc_of_code, threshold=threshold,
                                        min_ratings=min_ratings, floor=floor)
     z, fit_z, rater_flags = _judge_raters(fit, sp, in_pair, threshold=threshold,
                                           min_ratings=min_ratings, floor=floor)
@@ -397,36 +351,6 @@ def _spread(fit: RaterFit) -> _Spread:
                        mar_se=np.where(n > 0, _ABS_SD * own / np.sqrt(n), np.inf))
 
 
-def _colluding(fit: RaterFit, sp: _Spread, rc_of_code: IntArray, *, threshold: float,
-               min_ratings: int, floor: float) -> tuple[list[PairRow], list[Flag], BoolArray]:
-    """Reciprocal peer pairs, the colluding ones, and the rows inside a flagged pair (judged
-    there, not again for leniency)."""
-    plan, checked = fit.plan, fit.checked
-    company, source = fit.company, fit.source
-    n_c = len(checked.companies)
-    company_pos = {str(c): k for k, c in enumerate(checked.companies.tolist())}
-    to_checked = label_codes(fit.ratings.company_labels, tuple(company_pos))
-    rc_checked = np.where(rc_of_code >= 0, to_checked[np.maximum(rc_of_code, 0)], -1)
-    rc_row = rc_checked[checked.rater[fit.keep]]
-    pairs: list[PairRow] = []
-    flags: list[Flag] = []
-    in_pair = np.zeros(fit.y.size, dtype=bool)
-    resid_out = _leave_company_out(fit.resid, fit.effect, fit.rater, company, fit.informative,
-                                   n_c)
-    for s in np.flatnonzero(plan.peer).tolist():
-        pairs_s, flags_s = _pairs(plan.sources[s], source == s, fit.informative, rc_row,
-                                  company, resid_out, n_c, checked.companies,
-                                  float(sp.sigma[s]), threshold=threshold,
-                                  min_ratings=min_ratings, floor=floor)
-        pairs += pairs_s
-        flags += flags_s
-        for f in flags_s:
-            a, c = (company_pos[w] for w in f.who)
-            in_pair |= (source == s) & (((rc_row == a) & (company == c))
-                                       | ((rc_row == c) & (company == a)))
-    return pairs, flags, in_pair
-
-
 def _judge_raters(fit: RaterFit, sp: _Spread, in_pair: BoolArray, *, threshold: float,
                   min_ratings: int, floor: float) -> tuple[FloatArray, FloatArray, list[Flag]]:
     """Robust z of every rater's effect and fit within its source, and the flags raised; each
@@ -451,9 +375,9 @@ def _judge_raters(fit: RaterFit, sp: _Spread, in_pair: BoolArray, *, threshold: 
         panel = members & (n >= min_ratings)
         if np.count_nonzero(panel) < 2:
             panel = members
-        med, scale = _robust(b, panel, floor)
+        med, scale = robust(b, panel, floor)
         z[members] = (b[members] - med) / np.hypot(scale, sp.se[members])
-        mmed, mscale = _robust(sp.mar, panel, floor)
+        mmed, mscale = robust(sp.mar, panel, floor)
         fit_z[members] = (sp.mar[members] - mmed) / np.hypot(mscale, sp.mar_se[members])
         for r in np.flatnonzero(members & (n_j >= min_ratings)).tolist():
             whole = n_j[r] == n[r]
@@ -499,173 +423,3 @@ def _flags_of(*, name: str, src: str, peer: bool, outside: str, eff: float, coun
                      f"|residual| {mar:.2f} of the range (panel median {mmed:.2f}, "
                      f"z = {mz:+.1f}, {count} ratings)")))
     return out
-
-
-def _leave_company_out(resid: FloatArray, b: FloatArray, rater: IntArray, company: IntArray,
-                       informative: BoolArray, n_c: int) -> FloatArray:
-    """Residuals with each rater's effect estimated without its ratings of the rated company.
-
-    A rater who favours one company shows part of that favour in its own effect ``b``; taking
-    ``b`` from its other ratings keeps the favour where it belongs, in the residual.
-    """
-    w = informative.astype(float)
-    dev = (resid + b[rater]) * w  # y - u - a on informative rows
-    keys, inv = np.unique(rater * n_c + company, return_inverse=True)
-    inv = inv.ravel()
-    s_rc = np.bincount(inv, weights=dev)
-    n_rc = np.bincount(inv, weights=w)
-    t_r = np.bincount(rater, weights=dev, minlength=b.shape[0])
-    n_r = np.bincount(rater, weights=w, minlength=b.shape[0])
-    r_of = keys // n_c
-    rest = n_r[r_of] - n_rc
-    with np.errstate(divide="ignore", invalid="ignore"):
-        b_out: FloatArray = np.where(rest > 0, (t_r[r_of] - s_rc) / rest, b[r_of])
-    out: FloatArray = resid + b[rater] - b_out[inv]
-    return out
-
-
-def _pairs(src: str, in_source: BoolArray, informative: BoolArray, rc_row: IntArray,
-           company: IntArray, resid: FloatArray, n_c: int, companies: npt.NDArray[np.str_],
-           sigma: float, *, threshold: float, min_ratings: int, floor: float
-           ) -> tuple[list[PairRow], list[Flag]]:
-    """Reciprocal peer pairs of one source, and the colluding ones."""
-    use = in_source & informative & (rc_row >= 0)
-    if not use.any():
-        return [], []
-    keys, inverse = np.unique(rc_row[use] * n_c + company[use], return_inverse=True)
-    sums = np.bincount(inverse.ravel(), weights=resid[use])
-    counts = np.bincount(inverse.ravel()).astype(float)
-    frm, to = keys // n_c, keys % n_c
-    reverse = to * n_c + frm
-    pos = np.minimum(np.searchsorted(keys, reverse), keys.shape[0] - 1)
-    has_rev = keys[pos] == reverse
-    ab = np.flatnonzero(has_rev & (frm < to))
-    if ab.size == 0:
-        return [], []
-    ba = pos[ab]
-    n_ab, n_ba = counts[ab], counts[ba]
-    d_ab, d_ba = sums[ab] / n_ab, sums[ba] / n_ba
-    mean = (sums[ab] + sums[ba]) / (n_ab + n_ba)
-    every_pair = np.ones(ab.size, dtype=bool)
-    med, spread = _robust(mean, every_pair, floor)
-    scale = np.hypot(spread, sigma / np.sqrt(n_ab + n_ba))
-    dirs = np.concatenate([d_ab, d_ba])
-    dmed, dspread = _robust(dirs, np.ones(dirs.size, dtype=bool), floor)
-    z = (mean - med) / scale
-    z_ab = (d_ab - dmed) / np.hypot(dspread, sigma / np.sqrt(n_ab))
-    z_ba = (d_ba - dmed) / np.hypot(dspread, sigma / np.sqrt(n_ba))
-    rows: list[PairRow] = []
-    flags: list[Flag] = []
-    each = threshold / math.sqrt(2.0)
-    for k in range(ab.size):
-        a, b = str(companies[frm[ab[k]]]), str(companies[to[ab[k]]])
-        row = PairRow(source=src, company_a=a, company_b=b, n_ab=int(n_ab[k]),
-                      n_ba=int(n_ba[k]), mean_ab=float(d_ab[k]), mean_ba=float(d_ba[k]),
-                      mean=float(mean[k]), z=float(z[k]), z_ab=float(z_ab[k]),
-                      z_ba=float(z_ba[k]))
-        rows.append(row)
-        if (z[k] > threshold and min(z_ab[k], z_ba[k]) > each
-                and n_ab[k] + n_ba[k] >= min_ratings):
-            flags.append(Flag(
-                kind="colluding pair", who=(a, b), source=src,
-                evidence=frozen_mapping({
-                    "mean": row.mean, "z": row.z, "mean_ab": row.mean_ab,
-                    "mean_ba": row.mean_ba, "z_ab": row.z_ab, "z_ba": row.z_ba,
-                    "n": row.n_ab + row.n_ba, "n_ab": row.n_ab, "n_ba": row.n_ba,
-                    "source_median": med, "scale": float(scale[k])}),
-                message=f"{src} companies {a!r} and {b!r} rate each other high: {a}'s raters "
-                f"{row.mean_ab:+.2f} on {b}, {b}'s raters {row.mean_ba:+.2f} on {a} of the range "
-                f"above the consensus (pair z = {row.z:+.1f} against a median of {med:+.2f}, "
-                f"{row.n_ab + row.n_ba} ratings)"))
-    return rows, flags
-
-
-# --------------------------------------------------------------------------- comparison
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
-class CorrectedComparison(ValueEquality):
-    """Raw and rater-corrected results of every company, side by side. Axes: C companies, in
-    report order. Not rated is ``*_rated`` False, with stars 0 in the arrays and None in
-    :meth:`to_records`."""
-
-    companies: tuple[str, ...]
-    raw_rated: BoolArray
-    raw_total: FloatArray
-    raw_stars: IntArray
-    corrected_rated: BoolArray
-    corrected_total: FloatArray
-    corrected_stars: IntArray
-
-    def __len__(self) -> int:
-        return len(self.companies)
-
-    @property
-    def total_change(self) -> FloatArray:
-        """(C,) corrected minus raw total."""
-        return np.asarray(self.corrected_total - self.raw_total, dtype=np.float64)
-
-    @property
-    def stars_changed(self) -> BoolArray:
-        """(C,) the award (rated, stars) differs."""
-        return np.asarray((self.raw_rated != self.corrected_rated)
-                          | (self.raw_stars != self.corrected_stars))
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One dict per company: ``company, rated, raw_total, raw_stars, corrected_total,
-        corrected_stars, total_change, stars_change`` (stars None where not rated)."""
-        out = []
-        for c, name in enumerate(self.companies):
-            raw = int(self.raw_stars[c]) if self.raw_rated[c] else None
-            cor = int(self.corrected_stars[c]) if self.corrected_rated[c] else None
-            out.append({
-                "company": name,
-                "rated": bool(self.raw_rated[c] and self.corrected_rated[c]),
-                "raw_total": float(self.raw_total[c]),
-                "raw_stars": raw,
-                "corrected_total": float(self.corrected_total[c]),
-                "corrected_stars": cor,
-                "total_change": float(self.total_change[c]),
-                "stars_change": cor - raw if raw is not None and cor is not None else None,
-            })
-        return out
-
-    def __repr__(self) -> str:
-        return (f"<CorrectedComparison {len(self)} companies: "
-                f"{int(self.stars_changed.sum())} awards change>")
-
-    def _repr_html_(self) -> str:
-        rows = [[r["company"], _stars(r["raw_stars"]), f"{r['raw_total']:g}",
-                 _stars(r["corrected_stars"]), f"{r['corrected_total']:g}",
-                 f"{r['total_change']:+g}"] for r in self.to_records()]
-        return (f"<div><p>{html.escape(repr(self))}</p>"
-                + html_rows(rows, ["company", "raw", "raw total", "corrected",
-                                   "corrected total", "change"], what="companies") + "</div>")
-
-
-def _stars(stars: int | None) -> str:
-    return "not rated" if stars is None else f"{stars}★"
-
-
-def compare_corrected(report: Report) -> CorrectedComparison:
-    """Raw and rater-corrected totals and stars of every company of ``report``, side by side:
-    the report's own two results when its rubric corrects, else the report beside its season
-    scored on rater-corrected values (:mod:`red_property.correction`)."""
-    if report.uncorrected is not None:
-        raw, cor = report.uncorrected, report
-    else:
-        raw = report
-        fixed = corrected_ratings(fit_raters(report.plan, report.ratings))
-        cor = evaluate_as_rated(report.plan, fixed, claims=report.claims,
-                                companies=report.company_table)
-    index = {str(c): k for k, c in enumerate(cor.companies.tolist())}
-    at = np.array([index[str(c)] for c in raw.companies.tolist()], dtype=np.int64)
-    return CorrectedComparison(
-        companies=tuple(str(c) for c in raw.companies.tolist()),
-        raw_rated=raw.awards.rated.copy(),
-        raw_total=raw.scores.total.astype(np.float64),
-        raw_stars=raw.awards.stars.astype(np.int64),
-        corrected_rated=cor.awards.rated[at],
-        corrected_total=cor.scores.total[at].astype(np.float64),
-        corrected_stars=cor.awards.stars[at].astype(np.int64),
-    )

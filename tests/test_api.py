@@ -43,7 +43,7 @@ ANALYSIS = [
 SIGNATURES = {
     rp.evaluate: "(rubric, ratings, *, claims=None, companies=None)",
     rp.compile_plan: "(rubric)",
-    rp.load_rubric: "(source, *, name=None)",
+    rp.load_rubric: "(file, *, name=None)",
     analysis.bootstrap: "(report, *, replicates=500, seed=0, confidence=0.9, chunk=50, "
                         "client=None)",
     analysis.weight_sensitivity: "(report, *, draws=1000, spread=0.2, source_spread=None, "

@@ -155,7 +155,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     errors = [p for p, r in problems
               if (policy.self_ratings if r == SELF_RATING else policy.invalid_rows) == "error"]
     if errors:
-        raise RatingsError(errors, source=ratings.origin)
+        raise RatingsError(errors, file=ratings.origin)
     if companies is None:
         # every company named, even if all its rows were dropped
         rated = np.flatnonzero(np.bincount(ratings.company,

@@ -146,5 +146,5 @@ def _claims(plan: Plan, claims: Claims, companies: np.ndarray, out: np.ndarray) 
         else:
             out[index[company]] = stars
     if problems:
-        raise RatingsError(problems, source=claims.origin)
+        raise RatingsError(problems, file=claims.origin)
     return out

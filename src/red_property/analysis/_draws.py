@@ -7,18 +7,14 @@ for what is computed and how). Stars are decided by awarding's own
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from .._tolerance import TOLERANCE, at_least
-from ..awarding import decide, rank
+from ..awarding import decide
 from ..report import Report
-from ..scoring import half_up_codes, round_values
-from ._resample import positions, run_chunks, spans
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -35,15 +31,6 @@ _BLAS_ONE_THREAD = 1 << 17
 
 
 # --------------------------------------------------------------------------------- the engine
-
-
-@dataclass(slots=True)
-class _Chunk:
-    """What one chunk of draws contributes (integer counts: order of chunks is irrelevant)."""
-
-    joint: IntArray  # (J, Lj) draws whose nested varying conditions hold, per joint level
-    generic: IntArray  # (G, n_cat) outcome counts of the generic rows
-    kept: dict[str, AnyArray] | None
 
 
 class Engine:
@@ -287,7 +274,7 @@ class Engine:
         # table of outcomes of the fast rows: by the number m of nested varying levels met
         m = np.arange(n_l + 1)[None, :]
         rows = self.f_rows
-        self.table = self._decide(
+        self.table = self.decide(
             rows, np.stack([np.broadcast_to(m > lv, (rows.size, n_l + 1))
                             for lv in range(n_l)], axis=-1),
             np.broadcast_to(self.met_static[rows][:, None, :], (rows.size, n_l + 1, n_i)))
@@ -350,65 +337,6 @@ class Engine:
             off += size
         return x[: self.slot_size[0]]
 
-    # ----------------------------------------------------------------- per-draw quantities
-
-    def omega(self, sf: FloatArray) -> FloatArray:
-        """(U, n) renormalised source weights of each unit in each draw."""
-        n = sf.shape[0]
-        wf = sf * self.w[None, :]
-        om = np.empty((self.n_u, n))
-        om[0] = 1.0
-        for members, us in self.patterns:
-            part = wf[:, members]
-            om[us] = (part / part.sum(axis=1)[:, None]).T
-        return om
-
-    def gprime(self, df: FloatArray) -> FloatArray:
-        """(D + 1, n) renormalised dimension factors; the last row (bonus) is 1."""
-        n = df.shape[0]
-        out = np.ones((self.n_d + 1, n))
-        if self.m_total > 0:
-            den = (df * self.dim_max[None, :]).sum(axis=1)
-            out[: self.n_d] = (df * (self.m_total / den)[:, None]).T
-        return out
-
-    def totals_into(self, om: FloatArray, gp: FloatArray, key: AnyArray,
-                    n_keep: int) -> FloatArray:
-        """Write each draw's rounded totals (keys) into ``key`` (C, n); return the raw totals
-        of the first ``n_keep`` draws. Row blocks keep the work in cache (and small products
-        on one BLAS thread, which is faster when the cores are shared)."""
-        n_c, n = key.shape
-        f = om[self.col_u] * gp[self.col_d]  # (Q, n)
-        fb = om[self.bonus_u]
-        kept = np.empty((n_c, n_keep))
-        rb = max(1, min(16384 // max(1, n), _BLAS_ONE_THREAD // max(1, n * f.shape[0])))
-        buf = np.empty((min(rb, n_c), n))
-        scratch = np.empty_like(buf)
-        for r0 in range(0, n_c, rb):
-            r1 = min(n_c, r0 + rb)
-            t = np.matmul(self.total_a[r0:r1], f, out=buf[: r1 - r0])
-            if self.capped:
-                t += np.minimum(self.bonus_b[r0:r1] @ fb, self.cap)
-            if n_keep:
-                kept[r0:r1] = t[:, :n_keep]
-            self.round_into(t, key[r0:r1], scratch[: r1 - r0])
-        return kept
-
-    def round_into(self, total: FloatArray, out: AnyArray, scratch: FloatArray) -> None:
-        """Write the keys of ``total`` into ``out``: the codes of the totals rounded as scoring
-        rounds them, or the raw totals when the rubric does not round. ``total`` and
-        ``scratch`` (same shape) are overwritten."""
-        if self.rounding == "none":
-            out[...] = total
-            return
-        if self.fast_half_up:
-            t = half_up_codes(np.multiply(total, self.f, out=total), scratch)
-        else:
-            t = round_values(total, self.digits, self.rounding)
-            t *= self.f
-            np.rint(t, out=t)
-        out[...] = t
-
     def totals_of(self, keys: AnyArray) -> FloatArray:
         """The totals that keys stand for."""
         if self.rounding == "none":
@@ -423,48 +351,7 @@ class Engine:
             q += 1
         return q  # key_cap + 1 when no total reaches t
 
-    def joint_ok(self, om: FloatArray) -> dict[int, BoolArray]:
-        """Per joint level, (J, n): the per-dimension minimums and the bonus minimum hold."""
-        n = om.shape[1]
-        out: dict[int, BoolArray] = {}
-        if not self.joint_levels:
-            return out
-        dims: dict[int, BoolArray] = {}
-        if self.n_pairs:
-            r = _matmul(self.pairs_a, om)  # (P, n)
-            if self.uniform:
-                rmin = self._slot_reduce(r, np.minimum)
-                for lv in self.share_levels:
-                    dims[lv] = rmin >= self.uniform_thr[lv]
-            else:
-                for lv in self.share_levels:
-                    ok = r >= self.pair_thr[lv][:, None]
-                    dims[lv] = self._slot_reduce(ok, np.logical_and)
-        bonus: FloatArray | None = None
-        if self.cb_rows.size and self.bonus_levels:
-            bonus_raw = _matmul(self.bonus_rows_b, om)
-            bonus = np.minimum(bonus_raw, self.cap)
-        same_rows = self.j_rows.size == self.cu_rows.size
-        for lv in self.joint_levels:
-            if lv in dims and same_rows and not (bonus is not None and lv in self.bonus_levels):
-                out[lv] = dims[lv]
-                continue
-            ok = np.ones((self.j_rows.size, n), dtype=bool)
-            if lv in dims:
-                ok[self.j_pos[self.cu_rows]] = dims[lv]
-            if bonus is not None and lv in self.bonus_levels:
-                ok[self.j_pos[self.cb_rows]] &= at_least(bonus, float(self.mb[lv]))
-            out[lv] = ok
-        return out
-
-    def cells_met(self, om: FloatArray) -> BoolArray:
-        """(cells, n): the disputed checks met in each draw."""
-        cv = _matmul(self.cell_v, om)
-        return np.asarray(cv >= self.cell_thr[:, None])
-
-    # ----------------------------------------------------------------- decisions
-
-    def _decide(self, rows: IntArray, passing: BoolArray,
+    def decide(self, rows: IntArray, passing: BoolArray,
                 met: BoolArray) -> npt.NDArray[np.int8]:
         """Outcome codes (stars, or ``top + 1`` for not rated) of ``rows`` (rows, n), given per
         level whether its weight-dependent conditions hold (rows, n, L) and the checks met
@@ -474,233 +361,3 @@ class Engine:
                    met=np.moveaxis(met, 1, 0), claimed=self.claimed[rows],
                    eligible=self.eligible[rows])
         return np.where(d.rated, d.stars, self.not_rated).T.astype(np.int8)
-
-    def _met_rows(self, rows: IntArray, cells: BoolArray, cols: slice) -> BoolArray:
-        """(rows, n, I): the checks met by ``rows`` over the chunk's columns ``cols``."""
-        n = cells[:, cols].shape[1]
-        met = np.repeat(self.met_static[rows][:, None, :], n, axis=1)
-        if self.cell_c.size:
-            pos = np.full(self.n_c, -1, dtype=np.int64)
-            pos[rows] = np.arange(rows.size)
-            inside = np.flatnonzero(pos[self.cell_c] >= 0)
-            met[pos[self.cell_c[inside]], :, self.cell_i[inside]] = cells[inside, cols]
-        return met
-
-    def _passing(self, rows: IntArray, key: AnyArray, joint: dict[int, BoolArray],
-                 cols: slice) -> BoolArray:
-        """(rows, n, L): the nested weight-dependent conditions hold."""
-        out = []
-        jp = self.j_pos[rows]
-        has = jp >= 0
-        for lv in range(self.n_l):
-            ok = np.asarray(key >= self.key_thr_k[lv])
-            if lv in joint and has.any():
-                ok[has] &= joint[lv][jp[has]][:, cols]
-            out.append(ok)
-        return np.stack(out, axis=-1)
-
-    # ----------------------------------------------------------------- the run
-
-    def chunk(self, sf: FloatArray, df: FloatArray, j0: int, keep: int,
-              store_key: AnyArray, store_rank: AnyArray, store_g_rated: BoolArray) -> _Chunk:
-        """Evaluate draws ``j0 .. j0 + n``; write their keys and ranks into the stores."""
-        n = sf.shape[0]
-        j1 = j0 + n
-        om = self.omega(sf)
-        n_keep = max(0, min(n, keep - j0))
-        key = np.empty((self.n_c, n), dtype=self.key_dtype)
-        raw_kept = self.totals_into(om, self.gprime(df), key, n_keep)
-        store_key[:, j0:j1] = key
-        joint = self.joint_ok(om)
-        cells = self.cells_met(om)
-        thr = self.key_thr_k
-
-        # fast rows in J: counts of draws meeting each joint level's nested conditions
-        counts = np.zeros((self.j_rows.size, len(self.joint_levels)), dtype=np.int64)
-        if self.j_rows.size:
-            kj = key[self.j_rows]
-            for k, lv in enumerate(self.joint_levels):
-                ok = kj >= thr[lv]
-                ok &= joint[lv]
-                counts[:, k] = np.count_nonzero(ok, axis=1)
-
-        # generic rows: draw by draw
-        g = self.g_rows
-        g_counts = np.zeros((g.size, self.n_cat), dtype=np.int64)
-        g_rated: BoolArray | None = None
-        if g.size:
-            out = self._decide(g, self._passing(g, key[g], joint, slice(0, n)),
-                               self._met_rows(g, cells, slice(0, n)))
-            for v in range(self.n_cat):
-                g_counts[:, v] = np.count_nonzero(out == v, axis=1)
-            g_rated = np.asarray(out != self.not_rated)
-            store_g_rated[:, j0:j1] = g_rated
-        rank = self._ranks(key, g_rated)
-        store_rank[:, j0:j1] = rank
-
-        kept = None
-        if n_keep:
-            cols = slice(0, n_keep)
-            rows = np.arange(self.n_c)
-            out = self._decide(rows, self._passing(rows, key[:, cols], joint, cols),
-                               self._met_rows(rows, cells, cols))
-            rated_k = out != self.not_rated
-            kept = {
-                "raw": raw_kept.T.copy(),
-                "key": np.asarray(key[:, cols]).T.astype(np.float64),
-                "stars": np.where(rated_k, out, 0).T.astype(np.int64),
-                "rated": rated_k.T.copy(),
-                "rank": np.asarray(rank[:, cols]).T.astype(np.int64),
-            }
-        return _Chunk(joint=counts, generic=g_counts, kept=kept)
-
-    def _ranks(self, key: AnyArray, g_rated: BoolArray | None) -> AnyArray:
-        """(C, n) competition ranks on the key among rated companies (0 when not rated), by
-        awarding's own :func:`~red_property.awarding.rank`: rated as at the stated weights,
-        and the generic rows as decided in each draw."""
-        rated: BoolArray = self.stated_rated[:, None]
-        if g_rated is not None and not g_rated.all():
-            rated = np.repeat(rated, key.shape[1], axis=1)
-            rated[self.g_rows] = g_rated
-        return np.asarray(rank(key, rated, axis=0), dtype=self.rank_dtype)
-
-    def run(self, sf: FloatArray, df: FloatArray, *, chunk: int, keep: int,
-            workers: int, client: Any = None) -> dict[str, Any]:
-        """All draws (here on ``workers`` threads, or as tasks on a Dask cluster), then the
-        per-company summaries."""
-        draws = sf.shape[0]
-        n_c, n_l = self.n_c, self.n_l
-        store_key = np.empty((n_c, draws), dtype=self.key_dtype)
-        store_rank = np.empty((n_c, draws), dtype=self.rank_dtype)
-        store_g_rated = np.empty((self.g_rows.size, draws), dtype=bool)
-        starts = list(range(0, draws, chunk))
-        parts: list[tuple[int, _Chunk]]
-        if client is not None:
-            done = run_chunks(_remote_span, (self, sf, df, keep), spans(draws, chunk), client)
-            parts = []
-            for (j0, j1), (part, key, rank, g_rated) in zip(spans(draws, chunk), done,
-                                                            strict=True):
-                store_key[:, j0:j1] = key
-                store_rank[:, j0:j1] = rank
-                store_g_rated[:, j0:j1] = g_rated
-                parts.append((j0, part))
-        else:
-            def one(j0: int) -> tuple[int, _Chunk]:
-                j1 = min(draws, j0 + chunk)
-                return j0, self.chunk(sf[j0:j1], df[j0:j1], j0, keep, store_key, store_rank,
-                                      store_g_rated)
-
-            parts = _map(one, starts, workers)
-        joint = np.zeros((self.j_rows.size, len(self.joint_levels)), dtype=np.int64)
-        g_counts = np.zeros((self.g_rows.size, self.n_cat), dtype=np.int64)
-        kept_parts: list[tuple[int, dict[str, AnyArray]]] = []
-        for j0, part in parts:
-            joint += part.joint
-            g_counts += part.generic
-            if part.kept is not None:
-                kept_parts.append((j0, part.kept))
-        kept_parts.sort(key=lambda x: x[0])
-
-        # per company: quantiles of keys and ranks, and the fast rows' counts per level
-        level_counts = np.zeros((n_c, n_l), dtype=np.int64)
-        key_q = np.zeros((n_c, 3))
-        rank_q = np.full((n_c, 3), np.nan)
-        qs = np.array([0.5, LOW, HIGH])
-        pos = positions(qs, np.array([draws]))[0]
-        if self.rounding == "none":
-            thr_key: AnyArray = self.key_thr_k
-        else:
-            thr_key = self.key_thr_k.astype(self.key_dtype)
-        maybe_unrated = ~self.stated_rated
-        maybe_unrated[self.g_rows] = True
-        block = max(1, min(n_c, (1 << 22) // max(1, draws)))
-
-        def summarise(c0: int) -> None:
-            c1 = min(n_c, c0 + block)
-            keys = np.sort(store_key[c0:c1], axis=1, kind="stable")
-            key_q[c0:c1] = keys[:, pos]
-            for r in range(c1 - c0):
-                level_counts[c0 + r] = draws - np.searchsorted(keys[r], thr_key, side="left")
-            del keys
-            ranks = np.sort(store_rank[c0:c1], axis=1, kind="stable")
-            zeros = np.zeros(c1 - c0, dtype=np.int64)
-            for r in np.flatnonzero(maybe_unrated[c0:c1]).tolist():
-                zeros[r] = np.searchsorted(ranks[r], self.rank_dtype(1), side="left")
-            m = draws - zeros
-            at = zeros[:, None] + positions(qs, m)
-            got = np.take_along_axis(ranks, np.minimum(at, draws - 1), axis=1)
-            rank_q[c0:c1] = np.where(m[:, None] > 0, got, np.nan)
-
-        _map(summarise, list(range(0, n_c, block)), workers)
-
-        # outcome counts: generic rows counted draw by draw; fast rows through their table
-        outcome = np.zeros((n_c, self.n_cat), dtype=np.int64)
-        outcome[self.g_rows] = g_counts
-        if self.f_rows.size:
-            lc = level_counts[self.f_rows]
-            fj = self.j_pos[self.f_rows]
-            in_j = fj >= 0
-            for k, lv in enumerate(self.joint_levels):
-                lc[in_j, lv] = joint[fj[in_j], k]
-            ge = np.concatenate([np.full((lc.shape[0], 1), draws), lc,
-                                 np.zeros((lc.shape[0], 1), dtype=np.int64)], axis=1)
-            per_m = ge[:, :-1] - ge[:, 1:]  # (F, L + 1): draws meeting exactly m levels
-            rows = np.repeat(self.f_rows, n_l + 1)
-            np.add.at(outcome, (rows, self.table.ravel().astype(np.int64)), per_m.ravel())
-
-        stated = np.where(self.stated_rated, self.stated_stars, self.not_rated)
-        same = outcome[np.arange(n_c), stated]
-        p = outcome / draws
-        p_stars = p[:, : self.top + 1].copy()
-
-        def kept(k: str, dtype: Any) -> AnyArray:
-            if not kept_parts:
-                return np.zeros((0, n_c), dtype=dtype)
-            return np.concatenate([x[k] for _, x in kept_parts], axis=0).astype(dtype)
-
-        return {
-            "p_stars": p_stars,
-            "p_not_rated": p[:, self.not_rated].copy(),
-            "p_differs": (draws - same) / draws,
-            "rank_median": rank_q[:, 0].copy(),
-            "rank_low": rank_q[:, 1].copy(),
-            "rank_high": rank_q[:, 2].copy(),
-            "total_median": self.totals_of(key_q[:, 0]),
-            "total_low": self.totals_of(key_q[:, 1]),
-            "total_high": self.totals_of(key_q[:, 2]),
-            "kept_raw_total": kept("raw", np.float64),
-            "kept_total": self.totals_of(kept("key", np.float64)),
-            "kept_stars": kept("stars", np.int64),
-            "kept_rated": kept("rated", np.bool_),
-            "kept_rank": kept("rank", np.int64),
-        }
-
-
-def _matmul(a: FloatArray, b: FloatArray) -> FloatArray:
-    """``a @ b`` in row blocks small enough for BLAS to stay on one thread."""
-    k, n = b.shape
-    out = np.empty((a.shape[0], n))
-    rb = max(1, _BLAS_ONE_THREAD // max(1, n * k))
-    for r0 in range(0, a.shape[0], rb):
-        np.matmul(a[r0:r0 + rb], b, out=out[r0:r0 + rb])
-    return out
-
-
-def _map(fn: Any, items: list[int], workers: int) -> list[Any]:
-    """``[fn(x) for x in items]``, on up to ``workers`` threads (numpy releases the GIL)."""
-    if workers > 1 and len(items) > 1:
-        with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
-            return list(pool.map(fn, items))
-    return [fn(x) for x in items]
-
-
-def _remote_span(job: tuple[Engine, FloatArray, FloatArray, int], j0: int, j1: int
-                 ) -> tuple[_Chunk, AnyArray, AnyArray, BoolArray]:
-    """Draws ``j0 .. j1`` on a worker: what the chunk contributes, and its stores."""
-    engine, sf, df, keep = job
-    n = j1 - j0
-    key = np.empty((engine.n_c, n), dtype=engine.key_dtype)
-    rank = np.empty((engine.n_c, n), dtype=engine.rank_dtype)
-    g_rated = np.empty((engine.g_rows.size, n), dtype=bool)
-    part = engine.chunk(sf[j0:j1], df[j0:j1], 0, max(0, keep - j0), key, rank, g_rated)
-    return part, key, rank, g_rated

@@ -57,7 +57,8 @@ def run_chunks(fn: Callable[[Any, int, int], T], inputs: Any, parts: list[tuple[
     if not isinstance(client, distributed.Client):
         raise TypeError(f"client must be a distributed.Client, not {type(client).__name__}")
     dask: Any = client  # distributed ships no type hints for these calls
-    shared = dask.scatter(inputs, broadcast=True)
+    # a fresh key per call: a key shared with an earlier call can be released under this one
+    shared = dask.scatter(inputs, broadcast=True, hash=False)
     futures = [dask.submit(fn, shared, a, b, pure=False) for a, b in parts]
     out: list[T] = dask.gather(futures)
     return out

@@ -78,6 +78,7 @@ import numpy.typing as npt
 
 from .._values import ValueEquality, frozen_mapping
 from ..report import Report
+from ._draw_run import run
 from ._draws import Engine
 from ._resample import require_distributed
 
@@ -271,7 +272,7 @@ def weight_sensitivity(
         raise ValueError(f"chunk must be a positive integer, not {chunk!r}")
     if workers is None:
         workers = min(4, os.cpu_count() or 1)
-    result = engine.run(sf, df, chunk=chunk, keep=keep, workers=max(1, int(workers)),
+    result = run(engine, sf, df, chunk=chunk, keep=keep, workers=max(1, int(workers)),
                         client=client)
     return WeightSensitivity(
         companies=tuple(str(c) for c in report.companies.tolist()),

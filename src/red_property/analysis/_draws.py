@@ -12,9 +12,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._tolerance import TOLERANCE, at_least
-from ..awarding import decide
+from .._tolerance import TOLERANCE, at_least, slack
+from ..awarding import Awards, decide
+from ..plan import Plan
 from ..report import Report
+from ..scoring import Scores
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -42,7 +44,7 @@ class Engine:
                  *, generic: bool = False) -> None:
         plan, sc, aw = report.plan, report.scores, report.awards
         rubric = plan.rubric
-        n_c, n_s, n_i = sc.weight.shape
+        n_c, n_i = sc.weight.shape[0], sc.weight.shape[2]
         n_d, n_l = len(plan.dimensions), len(plan.level_stars)
         self.n_c, self.n_d, self.n_l = n_c, n_d, n_l
         self.top = int(rubric.top_stars)
@@ -52,52 +54,14 @@ class Engine:
         self.dim_max = plan.dimension_max.astype(np.float64)
         self.m_total = float(self.dim_max.sum())
 
-        # ---- patterns of present sources and their units
         present = sc.weight > 0
-        bits = (present.astype(np.int64) << np.arange(n_s, dtype=np.int64)[None, :, None]).sum(
-            axis=1)  # (C, I)
-        self.patterns: list[tuple[list[int], list[int]]] = []  # (sources, units)
-        unit_of: dict[tuple[int, int], int] = {}
-        pattern_ids = np.unique(bits[bits > 0]).tolist()
-        for k in pattern_ids:
-            members = [s for s in range(n_s) if k >> s & 1]
-            us = list(range(len(unit_of) + 1, len(unit_of) + 1 + len(members)))
-            unit_of.update(zip(((k, s) for s in members), us, strict=True))
-            self.patterns.append((members, us))
-        n_u = len(unit_of) + 1
-        self.n_u = n_u
-
-        # ---- points per unit and dimension (base) and per unit (bonus)
-        is_bonus = plan.is_bonus
-        base = ~is_bonus
-        member = np.zeros((n_i, n_d))
-        member[np.flatnonzero(base), plan.dimension_of[base]] = 1.0
-        pts = np.nan_to_num(sc.source_points) * plan.scale[None, None, :]  # (C, S, I)
-        dpts = np.where(sc.defaulted, sc.points, 0.0)  # (C, I) defaults, in total points
-        a = np.zeros((n_c, n_u, n_d))
-        b = np.zeros((n_c, n_u))
-        a[:, 0, :] = dpts @ member
-        b[:, 0] = dpts[:, is_bonus].sum(axis=1)
-        for k in pattern_ids:
-            mask = bits == k
-            for s in range(n_s):
-                if k >> s & 1:
-                    v = np.where(mask, pts[:, s, :], 0.0)
-                    a[:, unit_of[(k, s)], :] = v @ member
-                    b[:, unit_of[(k, s)]] = v[:, is_bonus].sum(axis=1)
-
-        # bounds of each unit's renormalised weight over the spreads (for cheap certainties)
-        self.omega_lo = np.ones(n_u)
-        for members, us in self.patterns:
-            lo_w = self.w[members] * (1.0 - src_sp[members])
-            hi_w = self.w[members] * (1.0 + src_sp[members])
-            for j, u in enumerate(us):
-                self.omega_lo[u] = lo_w[j] / (lo_w[j] + hi_w.sum() - hi_w[j])
+        bits, unit_of, a, b = self._units(plan, sc, present, src_sp)
+        n_u = self.n_u
 
         # ---- the total: base columns (unit, dimension), then bonus columns (unit)
         cap = plan.bonus_cap
         b_lo, b_hi = self._bounds(b[:, :, None])
-        self.capped = bool(np.isfinite(cap) and (b_hi[:, 0] > cap * (1.0 + 1e-9)).any())
+        self.capped = bool(np.isfinite(cap) and (b_hi[:, 0] > cap + float(slack(cap))).any())
         flat = a.reshape(n_c, n_u * n_d)
         cols = np.flatnonzero(np.any(flat != 0.0, axis=0))
         col_u, col_d = cols // n_d, cols % n_d
@@ -145,6 +109,178 @@ class Engine:
         # ---- static level conditions: the report's where nothing can vary
         static_ok = np.ones((n_c, n_l), dtype=bool)
 
+        nested &= self._share_conditions(plan, aw, a, static_ok)
+        self.cu_rows = self.pairs_c[: self.slot_size[0]] if self.n_pairs else self.pairs_c
+
+        # bonus minimums: re-decided where the sources disagree about the bonus
+        mb = plan.level_min_bonus
+        self.bonus_levels: list[int] = [int(x) for x in np.flatnonzero(mb > 0)]
+        varying_bonus = (b_hi - b_lo)[:, 0] > _MARGIN * np.maximum(1.0, np.abs(b_hi[:, 0]))
+        if self.bonus_levels:
+            static_ok &= np.where(varying_bonus[:, None], True, aw.level_bonus)
+            self.cb_rows = np.flatnonzero(varying_bonus)
+            self.bonus_rows_b = np.ascontiguousarray(b[self.cb_rows])
+            self.mb = mb
+            nested &= bool(np.all(np.diff(mb) >= 0)) or self.cb_rows.size == 0
+        else:
+            self.cb_rows = np.zeros(0, dtype=np.int64)
+            self.bonus_rows_b = np.zeros((0, n_u))
+            self.mb = mb
+        self.static_ok = static_ok
+
+        # rows whose nested varying conditions are more than the total: J = Cu | Cb
+        self.j_rows = np.concatenate([self.cu_rows, np.setdiff1d(self.cb_rows, self.cu_rows)]
+                                     ).astype(np.int64)
+        self.joint_levels = sorted(set(self.share_levels) | set(self.bonus_levels))
+
+        # ---- checks read by gates, requirements and vetoes, when sources disagree about them
+        self.plan = plan
+        self.met_static = aw.met
+        self._disputed_checks(plan, sc, present, bits, unit_of, src_sp)
+
+        # ---- what weights cannot move: the report's own decisions
+        self.claimed = aw.claimed.astype(np.int64)
+        self.eligible = aw.eligible
+        self.stated_rated = aw.rated
+        self.stated_stars = aw.stars.astype(np.int64)
+
+        # ---- generic rows: decided draw by draw; the others through a table of outcomes
+        g_mask = np.zeros(n_c, dtype=bool)
+        g_mask[self.cell_c] = True
+        if not nested:
+            g_mask[self.j_rows] = True
+        if generic or not np.all(np.diff(t) > 0):
+            g_mask[:] = True
+        self.g_rows = np.flatnonzero(g_mask)
+        self.f_rows = np.flatnonzero(~g_mask)
+        self.j_pos = np.full(n_c, -1, dtype=np.int64)
+        self.j_pos[self.j_rows] = np.arange(self.j_rows.size)
+
+        # table of outcomes of the fast rows: by the number m of nested varying levels met
+        m = np.arange(n_l + 1)[None, :]
+        rows = self.f_rows
+        self.table = self.decide(
+            rows, np.stack([np.broadcast_to(m > lv, (rows.size, n_l + 1))
+                            for lv in range(n_l)], axis=-1),
+            np.broadcast_to(self.met_static[rows][:, None, :], (rows.size, n_l + 1, n_i)))
+
+        # ---- storage of keys (rounded totals) and ranks
+        if self.rounding == "none":
+            self.key_dtype: Any = np.float64
+        else:
+            self.key_dtype = (np.uint16 if float(self.total_a.min(initial=0.0)) >= 0
+                              and float(self.bonus_b.min(initial=0.0)) >= 0
+                              and self.key_cap < 65000 else np.int64)
+        self.rank_dtype: Any = np.uint16 if n_c < 65000 else np.uint32
+        if self.rounding == "none":
+            self.key_thr_k: AnyArray = self.key_thr
+        else:
+            info = np.iinfo(self.key_dtype)
+            self.key_thr_k = np.clip(self.key_thr, info.min, info.max).astype(self.key_dtype)
+
+    # ----------------------------------------------------------------- precomputation helpers
+
+    def _units(self, plan: Plan, sc: Scores, present: BoolArray, src_sp: FloatArray
+               ) -> tuple[IntArray, dict[tuple[int, int], int], FloatArray, FloatArray]:
+        """Patterns of present sources and their units; each company's points per unit and
+        dimension (base, ``a``) and per unit (bonus, ``b``); bounds of each unit's
+        renormalised weight over the spreads."""
+        n_c, n_s, n_i = sc.weight.shape
+        n_d = self.n_d
+        # ---- patterns of present sources and their units
+        bits = (present.astype(np.int64) << np.arange(n_s, dtype=np.int64)[None, :, None]).sum(
+            axis=1)  # (C, I)
+        self.patterns: list[tuple[list[int], list[int]]] = []  # (sources, units)
+        unit_of: dict[tuple[int, int], int] = {}
+        pattern_ids = np.unique(bits[bits > 0]).tolist()
+        for k in pattern_ids:
+            members = [s for s in range(n_s) if k >> s & 1]
+            us = list(range(len(unit_of) + 1, len(unit_of) + 1 + len(members)))
+            unit_of.update(zip(((k, s) for s in members), us, strict=True))
+            self.patterns.append((members, us))
+        n_u = len(unit_of) + 1
+        self.n_u = n_u
+
+        # ---- points per unit and dimension (base) and per unit (bonus)
+        is_bonus = plan.is_bonus
+        base = ~is_bonus
+        member = np.zeros((n_i, n_d))
+        member[np.flatnonzero(base), plan.dimension_of[base]] = 1.0
+        pts = np.nan_to_num(sc.source_points) * plan.scale[None, None, :]  # (C, S, I)
+        dpts = np.where(sc.defaulted, sc.points, 0.0)  # (C, I) defaults, in total points
+        a = np.zeros((n_c, n_u, n_d))
+        b = np.zeros((n_c, n_u))
+        a[:, 0, :] = dpts @ member
+        b[:, 0] = dpts[:, is_bonus].sum(axis=1)
+        for k in pattern_ids:
+            mask = bits == k
+            for s in range(n_s):
+                if k >> s & 1:
+                    v = np.where(mask, pts[:, s, :], 0.0)
+                    a[:, unit_of[(k, s)], :] = v @ member
+                    b[:, unit_of[(k, s)]] = v[:, is_bonus].sum(axis=1)
+
+        # bounds of each unit's renormalised weight over the spreads (for cheap certainties)
+        self.omega_lo = np.ones(n_u)
+        for members, us in self.patterns:
+            lo_w = self.w[members] * (1.0 - src_sp[members])
+            hi_w = self.w[members] * (1.0 + src_sp[members])
+            for j, u in enumerate(us):
+                self.omega_lo[u] = lo_w[j] / (lo_w[j] + hi_w.sum() - hi_w[j])
+
+        return bits, unit_of, a, b
+
+    def _disputed_checks(self, plan: Plan, sc: Scores, present: BoolArray, bits: IntArray,
+                         unit_of: dict[tuple[int, int], int], src_sp: FloatArray) -> None:
+        """The checks read by gates, requirements and vetoes on which the sources present
+        disagree (so the weights decide them): their cells and per-unit values."""
+        n_s, n_i, n_u = sc.weight.shape[1], sc.weight.shape[2], self.n_u
+        referenced = np.flatnonzero(plan.level_requires.any(axis=0)
+                                    | plan.gate_members.any(axis=0)
+                                    | np.isin(np.arange(n_i), plan.veto_when)).tolist()
+        pm = np.nan_to_num(plan.pass_mark, nan=2.0)
+        pm_thr = pm - slack(pm)
+        cell_c: list[IntArray] = []
+        cell_i: list[IntArray] = []
+        cell_v: list[FloatArray] = []
+        moving = src_sp > 0
+        for i in referenced:
+            val = np.where(present[:, :, i], np.nan_to_num(sc.value[:, :, i]), np.nan)
+            n_present = present[:, :, i].sum(axis=1)
+            yes = (val >= pm_thr[i]).any(axis=1)
+            no = (val < pm_thr[i]).any(axis=1)
+            moves = (present[:, :, i] & moving[None, :]).any(axis=1)
+            cs = np.flatnonzero((n_present >= 2) & yes & no & moves)
+            if cs.size:
+                cell_c.append(cs)
+                cell_i.append(np.full(cs.size, i, dtype=np.int64))
+                cell_v.append(val[cs])
+        if cell_c:
+            self.cell_c = np.concatenate(cell_c)
+            self.cell_i = np.concatenate(cell_i)
+            vals = np.concatenate(cell_v)  # (cells, S)
+            v_mat = np.zeros((self.cell_c.size, n_u))
+            k_of = bits[self.cell_c, self.cell_i]
+            for s in range(n_s):
+                on = (k_of >> s & 1).astype(bool)
+                units = np.array([unit_of.get((int(k), s), 0) for k in k_of[on].tolist()],
+                                 dtype=np.int64)
+                v_mat[np.flatnonzero(on), units] = vals[on, s]
+            self.cell_v = v_mat
+            self.cell_thr = pm_thr[self.cell_i]
+        else:
+            self.cell_c = np.zeros(0, dtype=np.int64)
+            self.cell_i = np.zeros(0, dtype=np.int64)
+            self.cell_v = np.zeros((0, n_u))
+            self.cell_thr = np.zeros(0)
+
+
+    def _share_conditions(self, plan: Plan, aw: Awards, a: FloatArray,
+                          static_ok: BoolArray) -> bool:
+        """Per-dimension minimum shares, in share-of-maximum space: decided once where the
+        spreads cannot move them across a threshold (into ``static_ok``), else kept as open
+        (company, dimension) pairs. Returns whether the shares rise with the levels."""
+        nested = True
         # per-dimension minimum shares, in share-of-maximum space
         share = plan.level_min_share  # (L, D)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -188,112 +324,7 @@ class Engine:
         else:
             self.uniform = False
             self.uniform_thr = {}
-        self.cu_rows = self.pairs_c[: self.slot_size[0]] if self.n_pairs else self.pairs_c
-
-        # bonus minimums: re-decided where the sources disagree about the bonus
-        mb = plan.level_min_bonus
-        self.bonus_levels: list[int] = [int(x) for x in np.flatnonzero(mb > 0)]
-        varying_bonus = (b_hi - b_lo)[:, 0] > _MARGIN * np.maximum(1.0, np.abs(b_hi[:, 0]))
-        if self.bonus_levels:
-            static_ok &= np.where(varying_bonus[:, None], True, aw.level_bonus)
-            self.cb_rows = np.flatnonzero(varying_bonus)
-            self.bonus_rows_b = np.ascontiguousarray(b[self.cb_rows])
-            self.mb = mb
-            nested &= bool(np.all(np.diff(mb) >= 0)) or self.cb_rows.size == 0
-        else:
-            self.cb_rows = np.zeros(0, dtype=np.int64)
-            self.bonus_rows_b = np.zeros((0, n_u))
-            self.mb = mb
-        self.static_ok = static_ok
-
-        # rows whose nested varying conditions are more than the total: J = Cu | Cb
-        self.j_rows = np.concatenate([self.cu_rows, np.setdiff1d(self.cb_rows, self.cu_rows)]
-                                     ).astype(np.int64)
-        self.joint_levels = sorted(set(self.share_levels) | set(self.bonus_levels))
-
-        # ---- checks read by gates, requirements and vetoes, when sources disagree about them
-        self.plan = plan
-        self.met_static = aw.met
-        referenced = np.flatnonzero(plan.level_requires.any(axis=0)
-                                    | plan.gate_members.any(axis=0)
-                                    | np.isin(np.arange(n_i), plan.veto_when)).tolist()
-        pm = np.nan_to_num(plan.pass_mark, nan=2.0)
-        pm_thr = pm - TOLERANCE * np.maximum(1.0, np.abs(pm))
-        cell_c: list[IntArray] = []
-        cell_i: list[IntArray] = []
-        cell_v: list[FloatArray] = []
-        moving = src_sp > 0
-        for i in referenced:
-            val = np.where(present[:, :, i], np.nan_to_num(sc.value[:, :, i]), np.nan)
-            n_present = present[:, :, i].sum(axis=1)
-            yes = (val >= pm_thr[i]).any(axis=1)
-            no = (val < pm_thr[i]).any(axis=1)
-            moves = (present[:, :, i] & moving[None, :]).any(axis=1)
-            cs = np.flatnonzero((n_present >= 2) & yes & no & moves)
-            if cs.size:
-                cell_c.append(cs)
-                cell_i.append(np.full(cs.size, i, dtype=np.int64))
-                cell_v.append(val[cs])
-        if cell_c:
-            self.cell_c = np.concatenate(cell_c)
-            self.cell_i = np.concatenate(cell_i)
-            vals = np.concatenate(cell_v)  # (cells, S)
-            v_mat = np.zeros((self.cell_c.size, n_u))
-            k_of = bits[self.cell_c, self.cell_i]
-            for s in range(n_s):
-                on = (k_of >> s & 1).astype(bool)
-                units = np.array([unit_of.get((int(k), s), 0) for k in k_of[on].tolist()],
-                                 dtype=np.int64)
-                v_mat[np.flatnonzero(on), units] = vals[on, s]
-            self.cell_v = v_mat
-            self.cell_thr = pm_thr[self.cell_i]
-        else:
-            self.cell_c = np.zeros(0, dtype=np.int64)
-            self.cell_i = np.zeros(0, dtype=np.int64)
-            self.cell_v = np.zeros((0, n_u))
-            self.cell_thr = np.zeros(0)
-
-        # ---- what weights cannot move: the report's own decisions
-        self.claimed = aw.claimed.astype(np.int64)
-        self.eligible = aw.eligible
-        self.stated_rated = aw.rated
-        self.stated_stars = aw.stars.astype(np.int64)
-
-        # ---- generic rows: decided draw by draw; the others through a table of outcomes
-        g_mask = np.zeros(n_c, dtype=bool)
-        g_mask[self.cell_c] = True
-        if not nested:
-            g_mask[self.j_rows] = True
-        if generic or not np.all(np.diff(t) > 0):
-            g_mask[:] = True
-        self.g_rows = np.flatnonzero(g_mask)
-        self.f_rows = np.flatnonzero(~g_mask)
-        self.j_pos = np.full(n_c, -1, dtype=np.int64)
-        self.j_pos[self.j_rows] = np.arange(self.j_rows.size)
-
-        # table of outcomes of the fast rows: by the number m of nested varying levels met
-        m = np.arange(n_l + 1)[None, :]
-        rows = self.f_rows
-        self.table = self.decide(
-            rows, np.stack([np.broadcast_to(m > lv, (rows.size, n_l + 1))
-                            for lv in range(n_l)], axis=-1),
-            np.broadcast_to(self.met_static[rows][:, None, :], (rows.size, n_l + 1, n_i)))
-
-        # ---- storage of keys (rounded totals) and ranks
-        if self.rounding == "none":
-            self.key_dtype: Any = np.float64
-        else:
-            self.key_dtype = (np.uint16 if float(self.total_a.min(initial=0.0)) >= 0
-                              and float(self.bonus_b.min(initial=0.0)) >= 0
-                              and self.key_cap < 65000 else np.int64)
-        self.rank_dtype: Any = np.uint16 if n_c < 65000 else np.uint32
-        if self.rounding == "none":
-            self.key_thr_k: AnyArray = self.key_thr
-        else:
-            info = np.iinfo(self.key_dtype)
-            self.key_thr_k = np.clip(self.key_thr, info.min, info.max).astype(self.key_dtype)
-
-    # ----------------------------------------------------------------- precomputation helpers
+        return nested
 
     def _bounds(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Lower and upper bounds over the spreads of ``sum_u x[:, u, :] * omega_u`` (C, U, K):

@@ -19,10 +19,11 @@ replicate or draw produced).
 :func:`bootstrap` and :func:`weight_sensitivity` run on a Dask cluster with ``client=``.
 """
 
-from .agreement import ICCResult, icc, krippendorff_alpha
+from .agreement import krippendorff_alpha
 from .comparison import CorrectedComparison, compare_corrected
 from .diff import RubricDiff, diff
 from .effects import RaterEffects, rater_effects
+from .icc import ICCResult, icc
 from .panels import PanelAgreement, rater_agreement
 from .sensitivity import WeightSensitivity, weight_sensitivity
 from .uncertainty import Uncertainty, bootstrap

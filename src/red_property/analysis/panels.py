@@ -21,7 +21,8 @@ import numpy as np
 from .._values import frozen_mapping
 from ..checking import check_ratings
 from ..report import Report
-from .agreement import icc, krippendorff_alpha
+from .agreement import krippendorff_alpha
+from .icc import icc
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)

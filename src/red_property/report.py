@@ -58,6 +58,16 @@ class CompanyResult:
         return (f"<CompanyResult {self.company}: {self.stars}★ total {self.total:g} "
                 f"rank {self.rank}>")
 
+    def _repr_html_(self) -> str:
+        e = html.escape
+        who = f"{self.company} {self.name}" if self.name else self.company
+        if not self.rated:
+            what = "not rated: " + "; ".join(self.reasons)
+        else:
+            what = f"{self.stars}★, total {self.total:g}, rank {self.rank}"
+        claim = "" if self.claimed is None else f"; claimed {self.claimed}★: {self.claim.value}"
+        return f"<p><b>{e(who)}</b> {e(what + claim)}</p>"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Report(ValueEquality):

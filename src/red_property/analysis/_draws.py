@@ -178,7 +178,7 @@ class Engine:
             info = np.iinfo(self.key_dtype)
             self.key_thr_k = np.clip(self.key_thr, info.min, info.max).astype(self.key_dtype)
 
-    # ----------------------------------------------------------------- precomputation helpers
+    # ----------------------------------------------------------------- precomputation
 
     def _units(self, plan: Plan, sc: Scores, present: BoolArray, src_sp: FloatArray
                ) -> tuple[IntArray, dict[tuple[int, int], int], FloatArray, FloatArray]:

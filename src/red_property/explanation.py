@@ -8,24 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import _messages as m
 from .awarding import OUTCOMES, REFUSED
 from .plan import AboveClaim
+from .texts import condition_text, explanation_text, num
 
 if TYPE_CHECKING:
     from .report import Report
 
 
-def stars_text(stars: int, top: int, *, rated: bool = True) -> str:
-    """★★★☆☆ for 3 of 5; "not rated" when not rated."""
-    if not rated:
-        return "not rated"
-    return "★" * stars + "☆" * (top - stars)
-
-
-def _num(x: float, digits: int = 2) -> str:
-    """A score for people: at most ``digits`` decimals, no trailing zeros."""
-    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+_num = num
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +40,17 @@ class Condition:
     passed: bool
     shortfall: float = 0.0
     digits: int = 2  # decimals shown: at least the rubric's rounding digits
+    # what the condition is about, for wording it in another language:
+    # kind total | dimension | requires | bonus | veto | claim_refused | claim_low
+    kind: str = ""
+    subject: str = ""  # dimension, indicator or veto id
+    share: float = 0.0  # kind dimension: the share of ``maximum`` needed
+    maximum: float = 0.0
+    level: int = 0  # kind claim_*: the level claimed or needed
+    reached: int = 0  # kind claim_*: the level reached or claimed
 
     def __str__(self) -> str:
-        mark = "✓" if self.passed else "✗"
-        if isinstance(self.required, str) or isinstance(self.actual, str):
-            return f"{mark} {self.what}: needs {self.required}, has {self.actual}"
-        d = self.digits
-        gap = "" if self.passed else f" (−{_num(self.shortfall, d)})"
-        return f"{mark} {self.what} ≥ {_num(self.required, d)}: has {_num(self.actual, d)}{gap}"
+        return condition_text(self, "en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +89,10 @@ class Explanation:
     labels: dict[str, str] = field(default_factory=dict)
     name: str | None = None  # from the companies table
     headroom: tuple[tuple[str, float, float], ...] = ()  # (indicator, points, most), most room
+    lang: str = "en"  # the language of str(): "en" or "zh"
+    indicator_labels: dict[str, str] = field(default_factory=dict)
+    source_labels: dict[str, str] = field(default_factory=dict)
+    veto_labels: dict[str, str] = field(default_factory=dict)
 
     def parts_sum(self) -> float:
         """Sum of every part and adjustment: equals ``total``."""
@@ -133,37 +132,7 @@ class Explanation:
         }
 
     def __str__(self) -> str:
-        head = f"{self.company} {self.name}: " if self.name else f"{self.company}: "
-        if not self.rated:
-            return head + "not rated — " + "; ".join(self.not_rated_reasons)
-        claim = ""
-        if self.claimed is not None:
-            claim = f"; claimed {self.claimed}★: {self.verdict}"
-        lines = [
-            f"{head}{stars_text(self.stars, self.top)} {self.stars}★ (earned {self.earned}★"
-            f"{claim}), total {_num(self.total, 6)}, rank {self.rank}",
-            "",
-            "Dimensions:",
-        ]
-        for did, (pts, mx) in self.dimensions.items():
-            share = f"{pts / mx:.0%}" if mx else "-"
-            lines.append(f"  {self.labels.get(did, did):<40} {pts:8.2f} / {_num(mx):<5} {share:>5}")
-        lines.append("By source: " + ", ".join(f"{s} {v:.2f}" for s, v in self.by_source.items())
-                     + "".join(f", {k} {v:+.2f}" for k, v in self.adjustments.items() if v))
-        if self.vetoes:
-            lines.append("Vetoes: " + ", ".join(self.vetoes))
-        lines += ["", "Star decision (from the top):"]
-        for t in self.trace:
-            lines.append(f"  {t.stars}★ {'passed' if t.passed else 'not reached'}")
-            lines += [f"     {c}" for c in t.conditions]
-        if self.next_level is not None:
-            lines += ["", f"To reach {self.next_level}★:"]
-            lines += [f"  {c}" for c in self.gap] or ["  (all conditions met)"]
-            if self.headroom:
-                room = ", ".join(f"{i} {_num(pts)}/{_num(most)} (+{_num(most - pts)})"
-                                 for i, pts, most in self.headroom)
-                lines.append(f"  most points still open: {room}")
-        return "\n".join(lines)
+        return explanation_text(self)
 
     def __repr__(self) -> str:
         state = f"{self.stars}★ total {_num(self.total)}" if self.rated else "not rated"
@@ -178,10 +147,11 @@ def _cond_dict(c: Condition) -> dict[str, Any]:
             "shortfall": c.shortfall}
 
 
-
-def explain(report: Report, c: int) -> Explanation:
+def explain(report: Report, c: int, *, lang: str | None = None) -> Explanation:
     """Why company ``c`` (an index) got its stars: parts, weights, level trace and the gap
-    upward."""
+    upward; ``str()`` of it reads in ``lang`` ("en" or "zh"; default the rubric's, else
+    English)."""
+    language = m.resolve(lang, report.plan.rubric)
     p, s, a = report.plan, report.scores, report.awards
     rubric = p.rubric
     parts: list[Part] = []
@@ -219,7 +189,7 @@ def explain(report: Report, c: int) -> Explanation:
     return Explanation(
         company=str(report.companies[c]),
         rated=bool(a.rated[c]),
-        not_rated_reasons=a.reasons(c),
+        not_rated_reasons=tuple(m.reason(r, language, rubric) for r in a.reasons(c)),
         total=float(s.total[c]),
         raw_total=float(s.raw_total[c]),
         stars=stars,
@@ -238,9 +208,14 @@ def explain(report: Report, c: int) -> Explanation:
         vetoes=tuple(v for k, v in enumerate(p.veto_ids) if a.vetoed[c, k]),
         next_level=next_level,
         gap=gap,
-        labels={d: rubric.dimensions[d].label.short() for d in p.dimensions},
+        labels={d: m.label(rubric.dimensions[d].label, language, d) for d in p.dimensions},
         name=report.names.get(str(report.companies[c])),
         headroom=_headroom(report, c),
+        lang=language,
+        indicator_labels={i: m.label(ind.label, language, i)
+                          for i, (_, ind) in rubric.indicators().items()},
+        source_labels={k: m.label(v.label, language, k) for k, v in rubric.sources.items()},
+        veto_labels={v.id: m.label(v.label, language, v.id) for v in rubric.vetoes},
     )
 
 def _headroom(report: Report, c: int, top: int = 5) -> tuple[tuple[str, float, float], ...]:
@@ -256,7 +231,7 @@ def _trace(report: Report, c: int, n: int) -> LevelTrace:
     level = p.rubric.levels[n]
     d = max(2, p.digits)
     conds = [Condition("total", level.min_total, float(s.total[c]), bool(a.level_total[c, n]),
-                       max(0.0, level.min_total - float(s.total[c])), d)]
+                       max(0.0, level.min_total - float(s.total[c])), d, kind="total")]
     for k, did in enumerate(p.dimensions):
         share = p.level_min_share[n, k]
         if share > 0:
@@ -264,15 +239,18 @@ def _trace(report: Report, c: int, n: int) -> LevelTrace:
             have = float(s.dimension[c, k])
             conds.append(Condition(f"{did} ({share:.0%} of {_num(p.dimension_max[k])})",
                                    need, have, bool(a.level_dims[c, n, k]),
-                                   max(0.0, need - have), d))
+                                   max(0.0, need - have), d, kind="dimension",
+                                   subject=did, share=float(share),
+                                   maximum=float(p.dimension_max[k])))
     for iid in level.requires:
         i = p.index[iid]
         ok = bool(a.met[c, i])
-        conds.append(Condition(f"{iid} met", "yes", "yes" if ok else "no", ok))
+        conds.append(Condition(f"{iid} met", "yes", "yes" if ok else "no", ok,
+                               kind="requires", subject=iid))
     if level.min_bonus > 0:
         have = float(s.bonus[c])
         conds.append(Condition("bonus", level.min_bonus, have, bool(a.level_bonus[c, n]),
-                               max(0.0, level.min_bonus - have), d))
+                               max(0.0, level.min_bonus - have), d, kind="bonus"))
     return LevelTrace(level.stars, bool(a.level_pass[c, n]), tuple(conds))
 
 def _blockers(report: Report, c: int, next_level: int) -> tuple[Condition, ...]:
@@ -281,13 +259,16 @@ def _blockers(report: Report, c: int, next_level: int) -> tuple[Condition, ...]:
     out = []
     for k, veto in enumerate(p.veto_ids):
         if a.vetoed[c, k] and p.veto_limit[k] < next_level:
-            out.append(Condition(f"veto {veto}", "not triggered", "triggered", False))
+            out.append(Condition(f"veto {veto}", "not triggered", "triggered", False,
+                                 kind="veto", subject=veto))
     claimed = int(a.claimed[c])
     if claimed >= 0 and a.verdict[c] == REFUSED:
         out.append(Condition("claim", f"reach the claimed {claimed}★",
-                             f"{int(a.after_veto[c])}★ reached", False))
+                             f"{int(a.after_veto[c])}★ reached", False,
+                             kind="claim_refused", level=claimed,
+                             reached=int(a.after_veto[c])))
     if (claimed >= 0 and claimed < next_level
             and p.claims.above is AboveClaim.AWARD_CLAIM):
         out.append(Condition("claim", f"a claim of {next_level}★ or more", f"{claimed}★",
-                             False))
+                             False, kind="claim_low", level=next_level, reached=claimed))
     return tuple(out)

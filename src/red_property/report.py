@@ -12,7 +12,6 @@ import csv
 import html
 import json
 import os
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,13 +19,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import _messages as m
 from ._values import ValueEquality, frozen_mapping
 from .awarding import OUTCOMES, Awards, ClaimOutcome
 from .errors import Problem
-from .explanation import Explanation, explain, stars_text
+from .explanation import Explanation, explain
 from .plan import Plan
 from .ratings import Claims, Companies, Ratings
 from .scoring import Scores
+from .texts import flat_table, star_table, stars_text
 
 HTML_ROWS = 60
 
@@ -253,73 +254,40 @@ class Report(ValueEquality):
             return pd.DataFrame(columns=["company"]).set_index("company")
         return pd.DataFrame(rows).set_index("company")
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
+    def to_csv(self, path: str | os.PathLike[str], *, lang: str | None = None) -> None:
         """Write one row per company; text cells that a spreadsheet would run as a formula
-        (starting with = + - @, tab or CR) are prefixed with ' so they stay text."""
-        recs = self.to_records()
-        p = self.plan
-        header = ["company", "name", "district", "rated", "total", "stars", "earned", "claimed",
-                  "verdict", "rank", *[f"dim.{d}" for d in p.dimensions],
-                  *[f"source.{s}" for s in p.sources],
-                  "bonus", "vetoed", "not_rated"]
+        (starting with = + - @, tab or CR) are prefixed with ' so they stay text. ``lang``
+        "zh" writes Chinese headers and labels (default: the rubric's, else English)."""
+        header, rows = flat_table(self, m.resolve(lang, self.plan.rubric))
         # utf-8-sig: spreadsheet programs read Chinese names right only with the BOM
         with open(path, "w", newline="", encoding="utf-8-sig") as fh:
             w = csv.writer(fh)
             w.writerow(header)
-            for r in recs:
-                row = [r["company"], r["name"] or "", r["district"] or "", r["rated"],
-                       r["total"], r["stars"], r["earned"], r["claimed"], r["verdict"], r["rank"],
-                       *r["dimensions"].values(), *r["sources"].values(), r["bonus"],
-                       ",".join(r["vetoed"]), "; ".join(r["not_rated"])]
+            for row in rows:
                 w.writerow([_cell(v) for v in row])
+
+    def to_excel(self, path: str | os.PathLike[str], *, lang: str | None = None) -> None:
+        """Write an .xlsx workbook: star table, breakdown by dimension and source, dropped
+        rows, provenance (needs the ``excel`` extra); ``lang`` "en" or "zh"."""
+        from .excel import write_workbook
+
+        write_workbook(self, path, lang=lang)
+
+    def notice(self, path: str | os.PathLike[str], *, title: str | None = None,
+               period: str, contact: str, lang: str | None = None) -> None:
+        """Write the public notice of the rated companies and their stars as a self-contained
+        HTML page (``.html``) or, where Chromium is installed, a PDF (``.pdf``); see
+        :func:`red_property.notice.write_notice`."""
+        from .notice import write_notice
+
+        write_notice(self, path, title=title, period=period, contact=contact, lang=lang)
 
     # ------------------------------------------------------------------ display
 
-    def table(self, *, limit: int | None = None) -> str:
-        """The star table as text, best first (equal totals in company order)."""
-        top = self.plan.rubric.top_stars
-        order = self._order()
-        if limit is not None:
-            order = order[:limit]
-        labels = [self._label(str(c)) for c in self.companies]
-        width = max([len("company"), *(_width(labels[c]) for c in order.tolist())])
-        lines = [f"{'rank':>4}  {'company':<{width}}  {'total':>7}  {'stars':<{top + 2}}  claim"]
-        a, s = self.awards, self.scores
-        for c in order.tolist():
-            rated = bool(a.rated[c])
-            rank = str(a.rank[c]) if rated else "-"
-            total = f"{s.total[c]:7.{self.plan.digits}f}" if rated else f"{'-':>7}"
-            claim = ""
-            if a.claimed[c] >= 0:
-                claim = f"{a.claimed[c]}★ {OUTCOMES[int(a.verdict[c])].value}"
-            flags = []
-            if a.vetoed[c].any():
-                flags.append("veto: " + ",".join(v for k, v in enumerate(self.plan.veto_ids)
-                                                 if a.vetoed[c, k]))
-            if not rated:
-                flags.append("; ".join(a.reasons(c)))
-            raw = self.uncorrected
-            if raw is not None and rated and (raw.scores.total[c] != s.total[c]
-                                              or raw.awards.stars[c] != a.stars[c]):
-                flags.append(f"uncorrected {raw.scores.total[c]:.{self.plan.digits}f} "
-                             f"{raw.awards.stars[c]}★")
-            extra = ("  " + " | ".join(flags)) if flags else ""
-            pad = " " * (width - _width(labels[c]))
-            lines.append(f"{rank:>4}  {labels[c]}{pad}  {total}  "
-                         f"{stars_text(int(a.stars[c]), top, rated=rated):<{top + 2}}  "
-                         f"{claim}{extra}".rstrip())
-        counts = np.bincount(a.stars[a.rated], minlength=top + 1)
-        summary = ", ".join(f"{k}★ {int(counts[k])}" for k in range(top, -1, -1))
-        lines.append(f"{len(self)} companies: {summary}; not rated {int((~a.rated).sum())}")
-        if self.uncorrected is not None:
-            moved = int((self.uncorrected.awards.stars != a.stars).sum())
-            lines.append(f"rater-corrected values; {moved} award(s) differ from the "
-                         "uncorrected ones")
-        if self.rows_dropped:
-            reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped_by_reason.items()))
-            lines.append(f"{self.rows_dropped} of {self.rows_read} rating rows dropped "
-                         f"({reasons})")
-        return "\n".join(lines)
+    def table(self, *, limit: int | None = None, lang: str | None = None) -> str:
+        """The star table as text, best first (equal totals in company order); ``lang``
+        "en" or "zh" (default: the rubric's ``language``, else English)."""
+        return star_table(self, limit=limit, lang=m.resolve(lang, self.plan.rubric))
 
     def _label(self, company: str) -> str:
         """The company id, with its name when the companies table gave one."""
@@ -335,46 +303,52 @@ class Report(ValueEquality):
         return self.table()
 
     def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, *, lang: str | None = None) -> str:
+        """The star table as an HTML fragment (what Jupyter shows); ``lang`` "en" or "zh"."""
+        lang_ = m.resolve(lang, self.plan.rubric)
         top = self.plan.rubric.top_stars
         order = self._order()
         shown = order[:HTML_ROWS]
         a, s, p = self.awards, self.scores, self.plan
         e = html.escape
-        head = "".join(f"<th>{e(p.rubric.dimensions[d].label.short())}</th>"
+        head = "".join(f"<th>{e(m.label(p.rubric.dimensions[d].label, lang_, d))}</th>"
                        for d in p.dimensions)
         rows = []
         for c in shown.tolist():
             rated = bool(a.rated[c])
             dims = "".join(f"<td>{s.dimension[c, k]:.1f}</td>" for k in range(len(p.dimensions)))
-            note = "; ".join(a.reasons(c))
+            note = m.msg("sep.clause", lang_).join(m.reason(x, lang_, p.rubric)
+                                                   for x in a.reasons(c))
             rows.append(
                 f"<tr><td>{a.rank[c] if rated else '-'}</td>"
                 f"<td>{e(self._label(str(self.companies[c])))}</td>"
                 f"<td>{s.total[c]:.{p.digits}f}</td>"
-                f"<td>{e(stars_text(int(a.stars[c]), top, rated=rated))}</td>{dims}"
+                f"<td>{e(stars_text(int(a.stars[c]), top, rated=rated, lang=lang_))}</td>{dims}"
                 f"<td>{e(note)}</td></tr>"
             )
-        more = (f"<p>… {len(self) - len(shown)} more companies (use to_frame() or to_records())"
-                "</p>") if len(self) > len(shown) else ""
+        more = (f"<p>{e(m.msg('table.more', lang_, n=len(self) - len(shown)))}</p>"
+                if len(self) > len(shown) else "")
         r = p.rubric
+        counts = m.msg("table.rows_used", lang_, n=len(self), used=self.rows_used,
+                       read=self.rows_read)
+        cols = "".join(f"<th>{e(m.msg(f'col.{k}', lang_))}</th>"
+                       for k in ("rank", "company", "total", "stars"))
         return (
-            f"<div><p><b>{e(r.title.short())}</b> {e(r.id)}@{e(r.version)} — {len(self)} "
-            f"companies, {self.rows_used} of {self.rows_read} rows used</p>"
-            f"<table><thead><tr><th>rank</th><th>company</th><th>total</th><th>stars</th>{head}"
-            f"<th>note</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</div>"
+            f"<div><p><b>{e(m.label(r.title, lang_))}</b> {e(r.id)}@{e(r.version)} — "
+            f"{e(counts)}</p>"
+            f"<table><thead><tr>{cols}{head}"
+            f"<th>{e(m.msg('col.note', lang_))}</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+            f"</table>{more}</div>"
         )
 
     # ------------------------------------------------------------------ explain
 
-    def explain(self, company: str) -> Explanation:
-        """Why ``company`` got its stars: parts, weights, level trace and the gap upward."""
-        return explain(self, self._index(company))
-
-
-
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    def explain(self, company: str, *, lang: str | None = None) -> Explanation:
+        """Why ``company`` got its stars: parts, weights, level trace and the gap upward;
+        ``str()`` of it reads in ``lang`` ("en" or "zh"; default the rubric's, else English)."""
+        return explain(self, self._index(company), lang=lang)
 
 
 def _cell(value: Any) -> Any:

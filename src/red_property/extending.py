@@ -20,7 +20,6 @@ from .errors import RubricError
 if TYPE_CHECKING:
     from .loading import _Positions
 
-__all__ = ["MAX_CHAIN", "extend", "folder_of", "identity", "merge", "resolve"]
 
 #: Most rubrics in one chain of ``extends`` (a district of a city of a province, ...).
 MAX_CHAIN = 8
@@ -124,7 +123,7 @@ def extend(data: Mapping[str, Any], positions: _Positions, label: str, folder: P
     ref = data["extends"]
 
     def refuse(message: str) -> RubricError:
-        return RubricError([_locate(("extends",), message, positions, label)], source=label)
+        return RubricError([_locate(("extends",), message, positions, label)], file=label)
 
     if not isinstance(ref, str) or not ref.strip():
         raise refuse("`extends` names the base rubric's file (relative to this one), as text")
@@ -142,7 +141,7 @@ def extend(data: Mapping[str, Any], positions: _Positions, label: str, folder: P
         raise refuse(f"cannot extend {ref!r}: {exc.problems[0].message}") from None
     base, base_pos, found = _parse(text, base_label)
     if found:
-        raise RubricError(found, source=base_label)
+        raise RubricError(found, file=base_label)
     if not isinstance(base, Mapping):
         raise refuse(f"cannot extend {ref!r}: it is not a rubric (a mapping of keys)")
     if "extends" in base:

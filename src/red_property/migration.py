@@ -25,21 +25,19 @@ from .loading import _read, dump_rubric, load_rubric
 from .plan import compile_plan
 from .rubric import Aggregate, Rubric
 
-__all__ = ["migrate_rubric"]
-
 _TOP_KEY = re.compile(r"^[A-Za-z_\"']")
 _LEVEL = re.compile(r"^(\s*)- stars: (\d+)\s*(#.*)?$")
 
 
-def migrate_rubric(source: str | os.PathLike[str], *, name: str | None = None) -> str:
-    """The text of the rubric ``source`` (a file, a bundled rubric's name or YAML text) in
+def migrate_rubric(file: str | os.PathLike[str], *, name: str | None = None) -> str:
+    """The text of the rubric ``file`` (a file, a bundled rubric's name or YAML text) in
     language version 2, meaning the same; a version-2 rubric comes back unchanged.
 
     Raises :class:`~red_property.errors.RubricError` when the rubric is invalid or its levels
     cannot keep their meaning under version 2.
     """
-    rubric = load_rubric(source, name=name)
-    text, label = _read(source, name)
+    rubric = load_rubric(file, name=name)
+    text, label = _read(file, name)
     if rubric.language_version >= 2:
         return text
     own = _own_levels(rubric)
@@ -113,4 +111,4 @@ def _same_decisions(old: Rubric, new: Rubric, label: str) -> None:
                   "level_min_total", "default", "max_points", "scale"):
         if not np.array_equal(getattr(a, field), getattr(b, field), equal_nan=True):
             raise RubricError([Problem(f"migrating would change `{field}`; the rubric was left "
-                                       "as it is", file=label)], source=label)
+                                       "as it is", file=label)], file=label)

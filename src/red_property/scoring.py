@@ -15,8 +15,9 @@ Flow, vectorised over all companies at once:
 5. points are scaled to the dimension's weight, summed per dimension, the bonus pool is capped,
    and the total is rounded as the rubric says (never above the most that can be scored).
 
-Within-source means are computed with a compensating second pass, so they do not depend on the
-order of the rows (a plain running sum differs in the last bits with the order).
+Within-source means do not depend on the order of the rows (a plain running sum differs in the
+last bits with the order): values written with a few decimals are summed exactly, others in
+ascending order with a compensating second pass.
 
 "Weighted sum of the source aggregates" is the combination used: each source first reaches its
 own view of the company (within-source aggregation), then the views are weighted. It differs
@@ -71,13 +72,21 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
     size = n_companies * n_s * n_i
     cell = (checked.company * n_s + checked.source) * n_i + checked.indicator
     counts = np.bincount(cell, minlength=size)
-    sums = np.bincount(cell, weights=checked.value, minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = sums / counts
-        # A second, compensating pass: the residuals' mean corrects the first pass's rounding,
-        # so the mean is the float nearest the exact one whatever the order of the rows.
-        residual = np.bincount(cell, weights=checked.value - value[cell], minlength=size)
-        value = value + residual / counts
+        scale = _decimal_scale(checked.value)
+        if scale is not None:
+            # decimals as written (7.5, 8.25): summed exactly as whole numbers of their last
+            # digit, one division gives the float nearest the exact mean, in any row order
+            sums = np.bincount(cell, weights=np.round(checked.value * scale), minlength=size)
+            value = sums / (counts * scale)
+        else:
+            # other floats: summed in ascending order of value, which no row order changes,
+            # then corrected by a compensating second pass
+            by_value = np.argsort(checked.value, kind="stable")
+            vals, cells = checked.value[by_value], cell[by_value]
+            value = np.bincount(cells, weights=vals, minlength=size) / counts
+            residual = np.bincount(cells, weights=vals - value[cells], minlength=size)
+            value = value + residual / counts
     for s, method in enumerate(plan.method):
         if method == "mean":
             continue
@@ -104,6 +113,17 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
             value[c[starts]] = tsum[c[starts]] / tcnt[c[starts]]
     shape = (n_companies, n_s, n_i)
     return value.reshape(shape), counts.reshape(shape).astype(np.int64)
+
+
+def _decimal_scale(values: FloatArray) -> float | None:
+    """``10**k`` for the fewest decimals ``k`` (at most 6) that write every value exactly, when
+    the values so scaled are whole numbers whose sums stay exact in a float; else None."""
+    for digits in range(7):
+        scale = 10.0**digits
+        scaled = np.round(values * scale)
+        if np.array_equal(scaled / scale, values):
+            return scale if float(np.abs(scaled).sum()) < 2.0**53 else None
+    return None
 
 
 def half_up_codes(a: FloatArray, out: FloatArray | None = None) -> FloatArray:

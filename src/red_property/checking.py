@@ -241,6 +241,8 @@ def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntA
     for code, count in zip(codes.tolist(), tally.tolist(), strict=True):
         counts[code] = count
         rows = np.flatnonzero(reason == code)
+        # the first rows of the input are listed, in whatever order the rows came
+        rows = rows[np.argsort(ratings.row[rows], kind="stable")]
         for k in rows[:MAX_LISTED].tolist():
             problems.append((_problem(plan, ratings, code, k, s, i, value), code))
         if count > MAX_LISTED:

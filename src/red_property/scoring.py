@@ -82,7 +82,7 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
         else:
             # other floats: summed in ascending order of value, which no row order changes,
             # then corrected by a compensating second pass
-            by_value = np.argsort(checked.value, kind="stable")
+            by_value = np.argsort(checked.value)  # ties are equal values: any order
             vals, cells = checked.value[by_value], cell[by_value]
             value = np.bincount(cells, weights=vals, minlength=size) / counts
             residual = np.bincount(cells, weights=vals - value[cells], minlength=size)
@@ -118,12 +118,18 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
 def _decimal_scale(values: FloatArray) -> float | None:
     """``10**k`` for the fewest decimals ``k`` (at most 6) that write every value exactly, when
     the values so scaled are whole numbers whose sums stay exact in a float; else None."""
+    head = values[:1024]  # a cheap look first: most columns show their decimals early
     for digits in range(7):
         scale = 10.0**digits
-        scaled = np.round(values * scale)
-        if np.array_equal(scaled / scale, values):
-            return scale if float(np.abs(scaled).sum()) < 2.0**53 else None
+        if not _written_with(head, scale) or not _written_with(values, scale):
+            continue
+        return scale if float(np.abs(values).sum()) * scale < 2.0**52 else None
     return None
+
+
+def _written_with(values: FloatArray, scale: float) -> bool:
+    """Every value is a whole number of ``1 / scale``."""
+    return bool(np.array_equal(np.round(values * scale) / scale, values))
 
 
 def half_up_codes(a: FloatArray, out: FloatArray | None = None) -> FloatArray:

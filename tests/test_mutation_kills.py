@@ -260,3 +260,57 @@ def test_mean_of_long_binary_fractions_does_not_depend_on_the_row_order() -> Non
         totals.add(run(rubric, rows).to_records()[0]["total"])
     (total,) = totals
     assert abs(total - exact) <= np.spacing(exact)
+
+
+# --------------------------------------------------------------------------- awarding edges
+
+
+def test_not_rated_reasons_are_shortened_with_a_count() -> None:
+    """Below-quorum cells beyond the third and missing indicators beyond the fifth are counted,
+    not listed."""
+    inds = "".join(f"      i{k}: {{label: {{en: I{k}}}, kind: score, points: 1}}\n"
+                   for k in range(8))
+    rubric = load(
+        "sources:\n"
+        "  authority: {label: {en: A}, weight: 1, quorum: 2, when_short: not_rated}\n"
+        "  association: {label: {en: B}, weight: 1}\n"
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n" + inds +
+        "levels:\n  - {stars: 1, min_total: 1}\n")
+    rows = [rec("a", "authority", "r1", f"i{k}", 1) for k in range(5)]
+    rows.append(rec("b", "association", "s1", "i0", 1))
+    recs = records(run(rubric, rows))
+    assert recs["a"]["not_rated"] == [
+        "below quorum: authority/i0 (1 of 2), authority/i1 (1 of 2), authority/i2 (1 of 2) "
+        "and 5 more",
+        "no rating for i0, i1, i2, i3, i4 and 3 more (and no default)"]
+    assert recs["b"]["not_rated"] == [
+        "below quorum: authority/i0 (0 of 2), authority/i1 (0 of 2), authority/i2 (0 of 2) "
+        "and 5 more",
+        "no rating for i1, i2, i3, i4, i5 and 2 more (and no default)"]
+
+
+@pytest.mark.parametrize(("value", "stars"), [(999.9999995, 1), (999.999998, 0), (1000.0, 1)])
+def test_threshold_tolerance_is_relative_to_the_threshold(value: float, stars: int) -> None:
+    """At a threshold of 1000 a total within 1e-9 x 1000 earns the level; 2e-6 below does not."""
+    rubric = load(ONE_SOURCE, """
+        rounding: {mode: none}
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              s: {label: {en: S}, kind: score, points: 2000}
+        levels:
+          - {stars: 1, min_total: 1000}
+        """)
+    assert run(rubric, rows_of({"a": {"s": value}})).stars_of("a") == stars
+
+
+def test_evaluation_error_names_the_first_short_cell_and_counts_them_all() -> None:
+    """Under `fail`, the error names source, raters, indicator, company and quorum, and how many
+    cells are short in all."""
+    rows = [*_panel_rows(1), rec("b", "authority", "a1", "s", 1)]
+    with pytest.raises(rp.EvaluationError) as info:
+        run(_panel_rubric("fail"), rows)
+    assert str(info.value) == (
+        "source 'authority' has 1 rater(s) on indicator 'x' for company 'a', fewer than its "
+        "quorum of 2; its policy `when_short: fail` refuses to evaluate (2 such cells in all)")

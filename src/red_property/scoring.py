@@ -32,17 +32,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ._tolerance import TOLERANCE
 from .checking import Checked
 from .errors import EvaluationError
-from .plan import Plan, indicator_points
+from .plan import Plan, WhenShort, indicator_points
 
 __all__ = ["Scores", "aggregate", "half_up_codes", "round_half_up", "round_values", "score"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-EPS = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +136,7 @@ def half_up_codes(a: FloatArray, out: FloatArray | None = None) -> FloatArray:
     of half-up rounding. In place: ``a`` is overwritten, the result goes to ``out``."""
     t = np.add(a, 0.5, out=out)
     nudge = np.maximum(a, 1.0, out=a)
-    nudge *= EPS
+    nudge *= TOLERANCE
     t += nudge
     return np.floor(t, out=t)
 
@@ -159,7 +158,7 @@ def round_half_even(x: FloatArray, digits: int) -> FloatArray:
     a = x * f
     low = np.floor(a)
     frac = a - low
-    tie = np.abs(frac - 0.5) <= EPS * np.maximum(1.0, np.abs(a))
+    tie = np.abs(frac - 0.5) <= TOLERANCE * np.maximum(1.0, np.abs(a))
     even = np.where(np.mod(low, 2) == 0, low, low + 1)
     return np.where(tie, even, np.round(a)) / f
 
@@ -186,8 +185,8 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     # indicators no rating means the default (e.g. no accident recorded)
     short &= ~((raters == 0) & has_default[None, None, :])
 
-    policy = plan.when_short
-    fail = short & (policy == 2)[None, :, None]
+    policy = np.array([w.value for w in plan.when_short], dtype=object)
+    fail = short & (policy == WhenShort.FAIL.value)[None, :, None]
     if fail.any():
         c, s, i = (int(x[0]) for x in np.nonzero(fail))
         raise EvaluationError(
@@ -196,7 +195,8 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
             f"quorum of {plan.quorum[s]}; its policy `when_short: fail` refuses to evaluate "
             f"({int(fail.sum())} such cells in all)"
         )
-    not_rated_quorum = (short & (policy == 1)[None, :, None]).any(axis=(1, 2))
+    not_rated_quorum = (short & (policy == WhenShort.NOT_RATED.value)[None, :, None]).any(
+        axis=(1, 2))
 
     value = np.where(present, value, np.nan)
     w = np.where(present, plan.source_weight[None, :, None], 0.0)

@@ -403,3 +403,27 @@ def _rows_with(ratings: rp.Ratings, why: str) -> np.ndarray:
     if why == "self-rating":
         return np.flatnonzero(source == "peer")
     return np.flatnonzero((source == "authority") & (indicator == "s") & (ratings.value > 10))
+
+
+@pytest.mark.parametrize("lead", LEADING)
+def test_excel_stores_every_formula_looking_text_as_text(tmp_path: Path, lead: str) -> None:
+    """Every text cell of every sheet that starts like a formula (company, name, district,
+    rubric version, a dropped row's file) is stored as quoted text and reads back as written."""
+    openpyxl = pytest.importorskip("openpyxl")
+    evil = f"{lead}SUM(A1:A9)"
+    rubric = rp.load_rubric(f'id: t\nversion: "{lead.encode("unicode_escape").decode()}1"\n'
+                            "title: {en: T}\ninput: {invalid_rows: drop}\n" + ONE_SOURCE + RUBRIC)
+    table = {"ok": evil, evil: "plain"}
+    ratings = rp.Ratings.from_records(
+        [rec("ok", "authority", "r", "s", 6), rec("ok", "authority", "r", "nope", 1)],
+        origin=evil)
+    report = rp.evaluate(rubric, ratings, companies=table)
+    report.to_excel(tmp_path / "r.xlsx")
+    workbook = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    # XML reads a carriage return back as a line feed: still text, never a formula
+    read_lead = "\n" if lead == "\r" else lead
+    risky = [cell for ws in workbook.worksheets for row in ws.iter_rows() for cell in row
+             if isinstance(cell.value, str) and cell.value[:1] in (*LEADING, "\n")]
+    values = {cell.value for cell in risky}
+    assert {f"{read_lead}SUM(A1:A9)", f"{read_lead}1"} <= values
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in risky)

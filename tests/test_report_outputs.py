@@ -93,15 +93,15 @@ def _rounded(obj: Any) -> Any:
 def test_table_text(report: rp.Report) -> None:
     """The star table: ranks, names, totals, stars, claims, vetoes, reasons and the summary."""
     assert report.table() == "\n".join([
-        "rank  company     total  stars  claim",
-        "   1  a 甲物業     64.8  ★★☆    2★ confirmed",
+        "rank  company     total  stars      claim",
+        "   1  a 甲物業     64.8  ★★☆        2★ confirmed",
         "   2  b 乙         60.0  ★★☆",
-        "   3  c 丙         36.4  ★☆☆    1★ confirmed  veto: safety",
+        "   3  c 丙         36.4  ★☆☆        1★ confirmed  veto: safety",
         "   -  d 丁            -  not rated    no ratings",
         "4 companies: 3★ 0, 2★ 2, 1★ 1, 0★ 0; not rated 1",
     ])
     assert report.table(limit=2).splitlines()[1:3] == [
-        "   1  a 甲物業     64.8  ★★☆    2★ confirmed", "   2  b 乙         60.0  ★★☆"]
+        "   1  a 甲物業     64.8  ★★☆        2★ confirmed", "   2  b 乙         60.0  ★★☆"]
     assert len(report.table(limit=2).splitlines()) == 4
     assert str(report) == report.table()
 
@@ -114,7 +114,7 @@ def test_explanation_text_of_a_company_short_of_the_next_star(report: rp.Report)
         "",
         "Dimensions:",
         "  Organisation                                28.00 / 30      93%",
-        "  服務質量                                        33.80 / 40      84%",
+        "  服務質量                                    33.80 / 40      84%",
         "By source: authority 56.20, peer 9.60, bonus cap -1.00",
         "",
         "Star decision (from the top):",
@@ -297,7 +297,7 @@ def test_json_and_provenance(report: rp.Report) -> None:
         "library": {"name": "red-property", "version": rp.__version__},
         "rows": {"read": 20, "used": 20, "dropped": 0, "dropped_by_reason": {}},
         "warnings": [],
-        "rater_correction": {"applied": False, "flags": []}}
+        "rater_correction": {"applied": False}}
     assert doc["companies"] == json.loads(json.dumps(report.to_records()))
     assert doc["dropped"] == []
     assert list(doc) == ["companies", "dropped", "provenance"]
@@ -389,10 +389,10 @@ def test_table_with_two_vetoes_a_zero_claim_and_several_reasons(second: rp.Repor
     """Vetoes and reasons are joined in the table; a claim of 0★ is shown; totals carry the
     rubric's 3 digits."""
     assert second.table() == "\n".join([
-        "rank  company    total  stars  claim",
-        "   1  a          9.000  ☆☆      veto: fire,fraud",
+        "rank  company    total  stars      claim",
+        "   1  a          9.000  ☆☆           veto: fire,fraud",
         "   2  b          7.990  ★☆",
-        "   3  z          3.000  ☆☆    0★ confirmed",
+        "   3  z          3.000  ☆☆         0★ confirmed",
         f"   -  n              -  not rated    {REASONS_N}",
         "4 companies: 2★ 0, 1★ 1, 0★ 2; not rated 1",
     ])

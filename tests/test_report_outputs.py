@@ -180,7 +180,8 @@ def test_explanation_of_a_default_and_of_a_company_not_rated(report: rp.Report) 
     assert str(d) == "d 丁: not rated — no ratings"
     assert repr(d) == "<Explanation d: not rated>"
     assert d.to_dict()["stars"] is None
-    assert report.explain("c")._repr_html_().startswith("<pre>c 丙: ★☆☆")
+    html = report.explain("c")._repr_html_()
+    assert html.startswith("<pre>c 丙: ★☆☆") and html.endswith("(+6)</pre>")
 
 
 def test_explanation_as_plain_data(report: rp.Report) -> None:
@@ -331,7 +332,22 @@ def test_frame(report: rp.Report) -> None:
     assert frame.loc["c", "source.authority"] == pytest.approx(0.514286)
     assert frame.loc["c", "vetoed"] == "safety"
     assert frame.loc["d", "not_rated"] == "no ratings"
-    assert "dimensions" not in frame.columns and "quorum_short" not in frame.columns
+    assert list(frame.columns) == [
+        "name", "district", "rated", "total", "stars", "earned", "claimed", "verdict", "rank",
+        "bonus", "dim.org", "dim.service", "source.authority", "source.peer", "vetoed",
+        "not_rated"]
+
+
+def test_frame_without_pandas_names_the_extra(report: rp.Report,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pandas, to_frame() says exactly what to install."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError) as info:
+        report.to_frame()
+    assert str(info.value) == ("Report.to_frame() needs pandas: pip install "
+                               "'red-property[pandas]'")
 
 
 def test_stars_of_and_length(report: rp.Report) -> None:

@@ -311,15 +311,15 @@ def test_html(report: rp.Report) -> None:
     """_repr_html_(): the rubric's title and counts, a header with the dimension labels, and one
     escaped row per company, best first."""
     html = report._repr_html_()
+    assert html == report.to_html()
     assert html.startswith("<div><p><b>T</b> t@1 — 4 companies, 20 of 20 rows used</p>"
                            "<table><thead><tr><th>rank</th><th>company</th><th>total</th>"
-                           "<th>stars</th><th>Organisation</th><th>服務質量</th><th>note</th>"
-                           "</tr></thead><tbody>")
-    assert ("<tr><td>1</td><td>a 甲物業</td><td>64.8</td><td>★★☆</td><td>28.0</td>"
-            "<td>33.8</td><td></td></tr>") in html
-    assert "<td>-</td><td>d 丁</td>" in html
-    assert "<td>not rated</td>" in html and "<td>no ratings</td></tr>" in html
-    assert html.endswith("</tbody></table></div>")
+                           "<th>stars</th><th>Organisation</th><th>服務質量</th>")
+    assert "<tr><td>1</td><td>a 甲物業</td><td>64.8</td><td>★★☆</td><td>28.0</td>" in html
+    assert "<tr><td>3</td><td>c 丙</td><td>36.4</td><td>★☆☆</td><td>12.0</td>" in html
+    assert "<td>-</td><td>d 丁</td>" in html and "<td>not rated</td>" in html
+    assert "no ratings" in html
+    assert html.count("<tr>") == 5 and html.endswith("</div>")
     assert html.index("a 甲物業") < html.index("b 乙") < html.index("c 丙") < html.index("d 丁")
 
 

@@ -429,3 +429,13 @@ def test_gap_shows_the_rubric_digits(second: rp.Report) -> None:
     """A threshold of 7.995 against 7.99 shows all three digits, and the shortfall."""
     assert [str(c) for c in second.explain("b").gap] == ["✗ total ≥ 7.995: has 7.99 (−0.005)"]
     assert str(second.explain("n")) == f"n: not rated — {REASONS_N}"
+
+
+def test_frame_and_html_join_vetoes_and_reasons(second: rp.Report) -> None:
+    """The frame joins vetoes with commas and reasons with '; ', as the notebook table does."""
+    import html
+
+    pytest.importorskip("pandas")
+    frame = second.to_frame()
+    assert (frame.loc["a", "vetoed"], frame.loc["n", "not_rated"]) == ("fire,fraud", REASONS_N)
+    assert html.escape(REASONS_N) in second.to_html()

@@ -170,6 +170,7 @@ def test_explanation_of_a_default_and_of_a_company_not_rated(report: rp.Report) 
     """b's complaints come from the default (a part of its own); d explains why it is not
     rated, with no next level."""
     b = report.explain("b")
+    assert str(b).splitlines()[0] == "b 乙: ★★☆ 2★ (earned 2★), total 60, rank 2"
     assert b.by_source == pytest.approx({"authority": 42.0, "peer": 8.0, "default": 10.0})
     assert [p for p in b.parts if p.source == "default"] == [
         rp.report.Part("service", "complaints", "default", 10.0)]
@@ -429,6 +430,7 @@ def test_gap_shows_the_rubric_digits(second: rp.Report) -> None:
     """A threshold of 7.995 against 7.99 shows all three digits, and the shortfall."""
     assert [str(c) for c in second.explain("b").gap] == ["✗ total ≥ 7.995: has 7.99 (−0.005)"]
     assert str(second.explain("n")) == f"n: not rated — {REASONS_N}"
+    assert "\nVetoes: fire, fraud\n" in str(second.explain("a"))
 
 
 def test_frame_and_html_join_vetoes_and_reasons(second: rp.Report) -> None:

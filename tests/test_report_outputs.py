@@ -423,6 +423,7 @@ def test_csv_joins_vetoes_and_reasons(second: rp.Report, tmp_path: Path) -> None
     assert (rows["a"]["vetoed"], rows["a"]["stars"], rows["a"]["earned"]) == ("fire,fraud", "0",
                                                                              "2")
     assert rows["n"]["not_rated"] == REASONS_N
+    assert (rows["b"]["name"], rows["b"]["district"], rows["b"]["vetoed"]) == ("", "", "")
     assert (rows["z"]["claimed"], rows["z"]["verdict"]) == ("0", "confirmed")
 
 

@@ -442,3 +442,41 @@ def test_frame_and_html_join_vetoes_and_reasons(second: rp.Report) -> None:
     frame = second.to_frame()
     assert (frame.loc["a", "vetoed"], frame.loc["n", "not_rated"]) == ("fire,fraud", REASONS_N)
     assert html.escape(REASONS_N) in second.to_html()
+
+
+def test_table_of_rater_corrected_values() -> None:
+    """With `rater_correction: true` the table flags each company whose total or stars moved
+    (with its uncorrected total and stars) and counts the awards that differ."""
+    rubric = load("""
+        rater_correction: true
+        sources:
+          authority: {label: {en: A}, weight: 1}
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              s: {label: {en: S}, kind: score, points: 10}
+              t: {label: {en: T}, kind: score, points: 10}
+        levels:
+          - {stars: 1, min_total: 10}
+          - {stars: 2, min_total: 14}
+        """)
+    rows = []
+    # r3 gives 2 points more than the others on every company it rates
+    for c, quality in {"a": 7, "b": 6, "c": 5, "d": 8, "e": 4, "f": 6}.items():
+        for rater, bias in (("r1", 0), ("r2", 0), ("r3", 2)):
+            if (c in "ab" and rater == "r3") or (c in "ef" and rater == "r1"):
+                continue
+            rows += [rec(c, "authority", rater, i, quality + bias) for i in ("s", "t")]
+    report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
+    assert report.table() == "\n".join([
+        "rank  company    total  stars      claim",
+        "   1  d           16.0  ★★           uncorrected 17.3 2★",
+        "   2  a           14.0  ★★",
+        "   3  b           12.0  ★☆",
+        "   3  f           12.0  ★☆           uncorrected 14.0 2★",
+        "   5  c           10.0  ★☆           uncorrected 11.3 1★",
+        "   6  e            8.0  ☆☆           uncorrected 10.0 1★",
+        "6 companies: 2★ 2, 1★ 3, 0★ 1; not rated 0",
+        "rater-corrected values; 2 award(s) differ from the uncorrected ones",
+    ])

@@ -23,7 +23,7 @@ import pytest
 
 import red_property as rp
 
-from .fixtures import load, rec
+from .fixtures import ONE_SOURCE, load, rec
 
 RICH = """
 bonus_cap: 3
@@ -480,3 +480,32 @@ def test_table_of_rater_corrected_values() -> None:
         "6 companies: 2★ 2, 1★ 3, 0★ 1; not rated 0",
         "rater-corrected values; 2 award(s) differ from the uncorrected ones",
     ])
+
+
+def test_explanation_of_a_zero_point_dimension_and_two_adjustments() -> None:
+    """A dimension worth 0 points shows "-" for its share; a capped bonus and rounding both show
+    as adjustments after the sources: 6.4 + bonus 2 capped at 1 = 7.4, rounded to 7."""
+    rubric = load(ONE_SOURCE, """
+        bonus_cap: 1
+        rounding: {digits: 0}
+        dimensions:
+          pre:
+            label: {en: Prerequisites}
+            indicators:
+              party: {label: {en: Party}, kind: check}
+          d:
+            label: {en: D}
+            indicators:
+              s: {label: {en: S}, kind: score, points: 10}
+              extra: {label: {en: Extra}, kind: bonus, per: 2, cap: 4}
+        levels:
+          - {stars: 1, min_total: 5, requires: [party]}
+        """)
+    rows = [rec("a", "authority", "r", "party", 1), rec("a", "authority", "r", "s", 6.4),
+            rec("a", "authority", "r", "extra", 1)]
+    lines = str(rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a")).splitlines()
+    assert lines[0] == "a: ★ 1★ (earned 1★), total 7, rank 1"
+    assert lines[3:6] == [
+        "  Prerequisites                                0.00 / 0         -",
+        "  D                                            6.40 / 10      64%",
+        "By source: authority 8.40, bonus cap -1.00, rounding -0.40"]

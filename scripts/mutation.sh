@@ -10,7 +10,7 @@
 # decided for unchanged code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CORE=(loading plan checking scoring awarding report ratings texts)
+CORE=(loading plan checking scoring awarding report ratings texts explanation)
 if [ "$#" -eq 0 ]; then set -- "${CORE[@]}"; fi
 for module in "$@"; do
     case " ${CORE[*]} " in

@@ -16,7 +16,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ("loading", "plan", "checking", "scoring", "awarding", "report", "ratings", "texts")
+CORE = ("loading", "plan", "checking", "scoring", "awarding", "report", "ratings", "texts",
+        "explanation")
 KILLED = {1, 3, 24, -24, 36, 37, 152, 255}  # test failed, pytest error, timeouts, type check
 SURVIVED = {0, 5, 33}  # no test failed, or no test covers the mutant
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import red_property as rp
+from red_property.explanation import Part
 
 from .fixtures import ONE_SOURCE, load, rec, records, rows_of, run
 
@@ -52,7 +53,7 @@ def test_default_replaces_a_missing_rating_under_every_policy(when_short: str) -
     assert r["quorum_short"] == []
     # s: 0.5 x 8 + 0.5 x 6 = 7; x: default 4
     assert r["total"] == 11.0
-    assert report.explain("a").parts[-1] == rp.report.Part("d", "x", "default", 4.0)
+    assert report.explain("a").parts[-1] == Part("d", "x", "default", 4.0)
 
 
 def test_default_never_excuses_a_short_panel_under_not_rated() -> None:
@@ -302,7 +303,7 @@ def test_threshold_tolerance_is_relative_to_the_threshold(value: float, stars: i
         levels:
           - {stars: 1, min_total: 1000}
         """)
-    assert run(rubric, rows_of({"a": {"s": value}})).stars_of("a") == stars
+    assert run(rubric, rows_of({"a": {"s": value}})).stars["a"] == stars
 
 
 def test_evaluation_error_names_the_first_short_cell_and_counts_them_all() -> None:

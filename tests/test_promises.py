@@ -298,7 +298,7 @@ def test_summary_line_counts_not_rated_companies_apart() -> None:
     report = run(load(SUMMARY_RUBRIC), rows, companies=["a", "b", "c", "d", "e", "f"])
     summary = report.table().splitlines()[-1]
     assert summary == "6 companies: 2★ 1, 1★ 1, 0★ 1; not rated 3"
-    assert [report.stars_of(c) for c in "abcdef"] == [2, 1, 0, None, None, None]
+    assert [report.stars[c] for c in "abcdef"] == [2, 1, 0, None, None, None]
 
 
 # --------------------------------------------------------------------------- encodings

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 import red_property as rp
+from red_property.explanation import Part
 
 from .fixtures import ONE_SOURCE, load, rec
 
@@ -173,7 +174,7 @@ def test_explanation_of_a_default_and_of_a_company_not_rated(report: rp.Report) 
     assert str(b).splitlines()[0] == "b 乙: ★★☆ 2★ (earned 2★), total 60, rank 2"
     assert b.by_source == pytest.approx({"authority": 42.0, "peer": 8.0, "default": 10.0})
     assert [p for p in b.parts if p.source == "default"] == [
-        rp.report.Part("service", "complaints", "default", 10.0)]
+        Part("service", "complaints", "default", 10.0)]
     assert b.parts_sum() == pytest.approx(60.0)
     assert "complaints" not in b.weights
     d = report.explain("d")
@@ -351,9 +352,9 @@ def test_frame_without_pandas_names_the_extra(report: rp.Report,
                                "'red-property[pandas]'")
 
 
-def test_stars_of_and_length(report: rp.Report) -> None:
-    """stars_of() gives stars, None when not rated; len() counts the companies."""
-    assert [report.stars_of(c) for c in "abcd"] == [2, 2, 1, None]
+def test_stars_and_length(report: rp.Report) -> None:
+    """stars maps companies to stars, None when not rated; len() counts the companies."""
+    assert [report.stars[c] for c in "abcd"] == [2, 2, 1, None]
     assert len(report) == 4
     assert report.rows_dropped == 0
 

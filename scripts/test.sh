@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test,pandas]'
+.venv/bin/python -m pip install -q -e '.[test,pandas,fast,excel]'
 .venv/bin/python -m pytest "$@"

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._factorize import id_codes, numbers
 from .errors import Problem, RatingsError
 
 __all__ = ["Claims", "Companies", "Ratings", "as_ratings", "factorize", "read_claims",
@@ -289,17 +290,17 @@ class Ratings:
         rows = np.arange(1, n + 1, dtype=np.int64) if row is None else np.asarray(row, np.int64)
         coded: dict[str, tuple[IntArray, StrArray]] = {}
         for name in ("company", "source", "rater", "indicator"):
-            codes, labels = _stripped(*factorize(as_ids(cols[name])))
+            codes, labels = _stripped(*id_codes(cols[name]))
             if labels.size and labels[0] == "":
                 for r in rows[codes == 0][:20].tolist():
                     problems.append(Problem("empty; every rating names its " + name, path=name,
                                             row=int(r), file=origin))
             coded[name] = (codes, labels)
-        values, text = _to_float(value)
+        values, text = numbers(value)
         company_codes, company_labels = coded["company"]
         rc = np.full(n, -1, dtype=np.int64)
         if rater_company is not None:
-            rc_codes, rc_labels = _stripped(*factorize(as_ids(rater_company)))
+            rc_codes, rc_labels = _stripped(*id_codes(rater_company))
             blank = rc_labels == ""
             all_labels = np.union1d(company_labels, rc_labels[~blank])
             company_codes = np.searchsorted(all_labels, company_labels)[company_codes]
@@ -380,28 +381,18 @@ class Ratings:
 
     @classmethod
     def from_frame(cls, frame: Any, *, origin: str = "<frame>") -> Ratings:
-        """Ratings from a pandas DataFrame with the columns of the long format."""
-        try:
-            import pandas  # noqa: F401  (only to give a clear message when it is missing)
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "Ratings.from_frame() needs pandas: pip install 'red-property[pandas]'"
-            ) from None
-        missing = [c for c in REQUIRED if c not in frame.columns]
-        if missing:
-            raise RatingsError([Problem(f"missing column {c!r}", path=c, file=origin)
-                                for c in missing], source=origin)
-        unknown = [str(c) for c in frame.columns if c not in REQUIRED + OPTIONAL]
-        if unknown:
-            raise RatingsError([Problem(f"unknown column {c!r}; columns are "
-                                        f"{', '.join(REQUIRED + OPTIONAL)}", path=c, file=origin)
-                                for c in unknown], source=origin)
-        get = {c: frame[c].to_numpy() for c in frame.columns}
-        value = frame["value"].to_numpy(dtype=object, na_value=np.nan)
+        """Ratings from a data frame with the columns of the long format: pandas (object,
+        string, categorical or Arrow-backed columns), polars, a pyarrow Table, or any object
+        with the Arrow stream interface (``__arrow_c_stream__``). Categorical and dictionary
+        columns keep their codes."""
+        from ._frames import frame_columns
+
+        get, n = frame_columns(frame, REQUIRED, OPTIONAL, origin)
         return cls.from_columns(
             company=get["company"], source=get["source"], rater=get["rater"],
-            indicator=get["indicator"], value=value, rater_company=get.get("rater_company"),
-            note=get.get("note"), row=np.arange(1, len(frame) + 1), origin=origin,
+            indicator=get["indicator"], value=get["value"],
+            rater_company=get.get("rater_company"), note=get.get("note"),
+            row=np.arange(1, n + 1), origin=origin,
         )
 
 
@@ -467,9 +458,11 @@ def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
         return ratings
     if isinstance(ratings, (str, os.PathLike)):
         return Ratings.from_csv(ratings)
-    if hasattr(ratings, "columns") and hasattr(ratings, "to_numpy"):
+    from ._frames import is_frame
+
+    if is_frame(ratings):
         return Ratings.from_frame(ratings)
-    raise TypeError(f"ratings must be Ratings, a CSV path or a DataFrame, not "
+    raise TypeError(f"ratings must be Ratings, a file path or a data frame, not "
                     f"{type(ratings).__name__}")
 
 

@@ -361,22 +361,27 @@ class Ratings:
         )
 
     @classmethod
-    def from_csv(cls, path: str | os.PathLike[str], *, encoding: str | None = None) -> Ratings:
-        """Ratings from a CSV file with a header row naming the columns.
+    def from_csv(cls, path: str | os.PathLike[str], *, encoding: str | None = None,
+                 delimiter: str | None = None, sheet: str | int | None = None) -> Ratings:
+        """Ratings from a CSV file with a header row naming the columns, as spreadsheets export
+        it, or from an Excel workbook (the first sheet, or ``sheet``; needs the ``excel``
+        extra).
 
-        The encoding is UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK,
-        as Chinese spreadsheets export); pass ``encoding`` to force one. Row numbers in messages
-        are the file's line numbers.
+        The encoding is UTF-8 (with or without BOM), UTF-16 with BOM or, failing those, GB18030
+        (a superset of GBK, as Chinese spreadsheets export); pass ``encoding`` to force one. The
+        delimiter (``,``, ``;`` or tab) is found from the header or Excel's ``sep=`` line; pass
+        ``delimiter`` to force one. Row numbers in messages are the file's line numbers. With
+        the ``fast`` extra (pyarrow) the file is parsed by Arrow's columnar reader.
         """
-        name = str(path)
-        header, body, lines = _read_table(path, REQUIRED, OPTIONAL, encoding=encoding)
-        cols = list(zip(*body, strict=True)) if body else [() for _ in header]
-        col = {h: np.array(c, dtype=str) for h, c in zip(header, cols, strict=True)}
+        from ._tabular import read_columns
+
+        col, lines, name = read_columns(path, REQUIRED, OPTIONAL, encoding=encoding,
+                                        delimiter=delimiter, sheet=sheet)
         return cls.from_columns(
             company=col["company"], source=col["source"], rater=col["rater"],
             indicator=col["indicator"], value=col["value"],
             rater_company=col.get("rater_company"), note=col.get("note"),
-            row=np.asarray(lines, dtype=np.int64), origin=name,
+            row=lines, origin=name,
         )
 
     @classmethod
@@ -399,57 +404,12 @@ class Ratings:
 def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
                 optional: tuple[str, ...], *, encoding: str | None = None
                 ) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, rows and line numbers of a CSV file, its columns checked: every problem (a missing,
-    unknown or repeated column; a row with too many or too few fields) reported at once. Blank
-    lines are skipped."""
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
-                           source=name) from None
-    reader = csv.reader(io.StringIO(_decode(data, name, encoding), newline=""))
-    first = next(_records(reader, name), None)
-    if first is None:
-        raise RatingsError([Problem("the file is empty; it needs a header row", file=name)],
-                           source=name)
-    header = [h.strip().lstrip("\ufeff") for h in first]
-    known = required + optional
-    problems = [Problem(f"missing column {c!r}; the header needs {', '.join(required)}",
-                        file=name, row=1, path=c) for c in required if c not in header]
-    problems += [Problem(f"unknown column {c!r}; columns are {', '.join(known)}", file=name,
-                         row=1, path=c) for c in header if c not in known]
-    problems += [Problem(f"column {c!r} appears {header.count(c)} times; keep one", file=name,
-                         row=1, path=c) for c in sorted(set(header)) if header.count(c) > 1]
-    if problems:
-        raise RatingsError(problems, source=name)
-    body: list[list[str]] = []
-    lines: list[int] = []
-    for record in _records(reader, name):
-        if not record or all(not c.strip() for c in record):
-            continue
-        if len(record) != len(header):
-            problems.append(Problem(f"{len(record)} fields, the header has {len(header)}",
-                                    file=name, row=reader.line_num))
-            continue
-        body.append(record)
-        lines.append(reader.line_num)
-    if problems:
-        raise RatingsError(problems, source=name)
-    return header, body, lines
+    """Header, rows and line numbers of a table file, every problem reported at once (see
+    :func:`red_property._tabular.read_table`)."""
+    from ._tabular import read_table
 
-
-def _records(reader: Any, name: str) -> Iterator[list[str]]:
-    """The rows of a csv reader, its parse errors turned into located RatingsErrors."""
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise RatingsError([Problem(f"not readable as CSV: {exc}", file=name,
-                                        row=reader.line_num)], source=name) from None
-        yield record
+    header, body, lines = read_table(path, required, optional, encoding=encoding)
+    return header, [[str(c) for c in r] for r in body], lines
 
 
 def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:

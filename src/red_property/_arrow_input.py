@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._factorize import arrow
+from ._factorize import arrow, int_codes
 from ._tabular import decode, find_layout, header_problems
 
 __all__ = ["read_csv_arrow"]
@@ -41,8 +41,8 @@ def read_csv_arrow(data: bytes, name: str, required: tuple[str, ...],
         data = decode(data, name, encoding).encode("utf-8")
     result = _read(pa, data, name, required, optional, delimiter)
     if result == "not utf-8" and encoding is None:
-        return _read(pa, decode(data, name, None).encode("utf-8"), name, required, optional,
-                     delimiter)
+        result = _read(pa, decode(data, name, None).encode("utf-8"), name, required, optional,
+                       delimiter)
     return None if isinstance(result, str) else result
 
 
@@ -119,7 +119,7 @@ def _longest(pa: Any, col: Any) -> int:
 
 
 def _texts(pa: Any, col: Any) -> tuple[npt.NDArray[np.int64], list[str]]:
-    codes = np.asarray(col.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    codes = int_codes(col.indices, pa)
     return codes, col.dictionary.to_pylist()
 
 

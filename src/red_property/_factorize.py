@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["arrow", "id_codes", "numbers"]
+__all__ = ["arrow", "id_codes", "int_codes", "numbers"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -44,7 +44,8 @@ def arrow() -> ModuleType | None:
         import pyarrow
     except ImportError:
         return None
-    return pyarrow
+    module: ModuleType = pyarrow
+    return module
 
 
 def _module(values: Any) -> str:
@@ -87,15 +88,24 @@ def numbers(values: Any) -> tuple[FloatArray, ObjArray | None]:
         pa = arrow() or _import_arrow()
         if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
             return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64), None
-        values = _arrow_text(values, pa)
+        codes, words = _arrow_words(values, pa)
+        return _spread(np.array(words, dtype=str), codes)
     arr = np.asarray(values) if not isinstance(values, np.ndarray) else values
     if arr.dtype.kind in "fiub":
         return arr.astype(np.float64, copy=False), None
     codes, labels = _raw_codes(arr)
+    return _spread(labels, codes)
+
+
+def _spread(labels: npt.NDArray[Any], codes: IntArray) -> tuple[FloatArray, ObjArray | None]:
+    """Each distinct text read once, by the library's one number grammar, then spread to the
+    rows; no text column when every entry is a number."""
     from .ratings import _to_float
 
     distinct, text = _to_float(labels)
-    return distinct[codes], (None if text is None else text[codes])
+    if text is None or not (text != "").any():
+        return distinct[codes], None
+    return distinct[codes], text[codes]
 
 
 def _raw_codes(arr: npt.NDArray[Any]) -> tuple[IntArray, npt.NDArray[Any]]:
@@ -162,21 +172,40 @@ def _numeric_codes(arr: npt.NDArray[Any]) -> tuple[IntArray, StrArray]:
     return _relabel(inverse.reshape(-1).astype(np.int64), as_ids(keys).tolist())
 
 
+def int_codes(indices: Any, pa: ModuleType) -> IntArray:
+    """An Arrow integer array as int64 codes, nulls as -1, read from its buffer (pyarrow's own
+    conversion would import pandas)."""
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    width = indices.type.bit_width
+    kind = "i" if pa.types.is_signed_integer(indices.type) else "u"
+    data = indices.buffers()[1]
+    if data is None or len(indices) == 0:
+        return np.zeros(0, dtype=np.int64)
+    raw = np.frombuffer(data, dtype=np.dtype(f"{kind}{width // 8}"), count=len(indices),
+                        offset=indices.offset * (width // 8))
+    return raw.astype(np.int64)
+
+
 def _import_arrow() -> ModuleType:
     import pyarrow
 
-    return pyarrow
+    module: ModuleType = pyarrow
+    return module
 
 
-def _arrow_text(values: Any, pa: ModuleType) -> ObjArray:
-    """An Arrow column as an object array of its entries (text stays text, null is None)."""
+def _arrow_words(values: Any, pa: ModuleType) -> tuple[IntArray, list[str]]:
+    """Codes and distinct texts of an Arrow column of text (a null is an empty cell)."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks() if values.num_chunks else pa.array([], values.type)
-    if pa.types.is_dictionary(values.type):
-        values = values.cast(values.type.value_type)
-    if values.null_count:  # a null value is an empty cell
-        values = values.fill_null("")
-    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
+    if not pa.types.is_dictionary(values.type):
+        values = values.cast(pa.string()).dictionary_encode(null_encoding="encode")
+    codes = int_codes(values.indices, pa)
+    words = ["" if w is None else str(w) for w in values.dictionary.to_pylist()]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(words), codes)
+        words.append("")
+    return codes, words
 
 
 def _arrow_codes(values: Any) -> tuple[IntArray, StrArray]:
@@ -190,10 +219,7 @@ def _arrow_codes(values: Any) -> tuple[IntArray, StrArray]:
             return id_codes(np.asarray(plain, dtype=object if plain.dtype.kind == "O"
                                        else plain.dtype))
         values = values.dictionary_encode(null_encoding="encode")
-    indices = values.indices
-    if indices.null_count:
-        indices = indices.fill_null(-1)
-    codes = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    codes = int_codes(values.indices, pa)
     from .ratings import _id_text
 
     words = values.dictionary.to_pylist()
@@ -222,3 +248,4 @@ def _pandas_codes(values: Any) -> tuple[IntArray, StrArray]:
     if getattr(dtype, "kind", "O") in "iuf":  # nullable numbers: NA as NaN
         return id_codes(values.to_numpy(dtype=np.float64, na_value=np.nan))
     return id_codes(values.to_numpy(dtype=object, na_value=None))
+

@@ -9,13 +9,10 @@ error, or a row dropped by the rubric's declared policy).
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,7 +30,6 @@ StrArray = npt.NDArray[np.str_]
 
 REQUIRED = ("company", "source", "rater", "indicator", "value")
 OPTIONAL = ("rater_company", "note")
-_ENCODINGS = ("utf-8-sig", "gb18030")
 _SAMPLE = 65536  # entries sampled to find the labels
 _PERIOD_SEARCH = 100_000  # how far to look for a cycle in a column
 _MAX_BREAKS = 64  # a cycle broken more often is coded entry by entry
@@ -428,17 +424,6 @@ def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
 
 def _plain_value(v: Any) -> Any:
     return v if isinstance(v, (int, float, str)) and not isinstance(v, bool) else str(v)
-
-
-def _decode(data: bytes, name: str, encoding: str | None) -> str:
-    tries = (encoding,) if encoding else _ENCODINGS
-    for enc in tries:
-        try:
-            return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; save it as UTF-8 or "
-                                "pass encoding=", file=name)], source=name)
 
 
 # --------------------------------------------------------------------------- claims

@@ -15,8 +15,9 @@ Flow, vectorised over all companies at once:
 5. points are scaled to the dimension's weight, summed per dimension, the bonus pool is capped,
    and the total is rounded as the rubric says (never above the most that can be scored).
 
-Within-source means are computed with a compensating second pass, so they do not depend on the
-order of the rows (a plain running sum differs in the last bits with the order).
+Within-source means do not depend on the order of the rows (a plain running sum differs in the
+last bits with the order): values that are decimals of a few places (ratings are) are summed
+exactly as scaled integers; any others with a compensating second pass.
 
 "Weighted sum of the source aggregates" is the combination used: each source first reaches its
 own view of the company (within-source aggregation), then the views are weighted. It differs
@@ -69,15 +70,20 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
     """Within-source aggregate and rater count per (company, source, indicator)."""
     n_s, n_i = len(plan.sources), len(plan.indicators)
     size = n_companies * n_s * n_i
-    cell = (checked.company * n_s + checked.source) * n_i + checked.indicator
+    cell = checked.company * n_s
+    cell += checked.source
+    cell *= n_i
+    cell += checked.indicator
     counts = np.bincount(cell, minlength=size)
-    sums = np.bincount(cell, weights=checked.value, minlength=size)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = sums / counts
-        # A second, compensating pass: the residuals' mean corrects the first pass's rounding,
-        # so the mean is the float nearest the exact one whatever the order of the rows.
-        residual = np.bincount(cell, weights=checked.value - value[cell], minlength=size)
-        value = value + residual / counts
+    value = _exact_means(cell, checked.value, counts, size)
+    if value is None:
+        sums = np.bincount(cell, weights=checked.value, minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = sums / counts
+            # A second, compensating pass: the residuals' mean corrects the first pass's
+            # rounding, so the mean does not depend on the order of the rows.
+            residual = np.bincount(cell, weights=checked.value - value[cell], minlength=size)
+            value = value + residual / counts
     for s, method in enumerate(plan.method):
         if method == "mean":
             continue
@@ -104,6 +110,30 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
             value[c[starts]] = tsum[c[starts]] / tcnt[c[starts]]
     shape = (n_companies, n_s, n_i)
     return value.reshape(shape), counts.reshape(shape).astype(np.int64)
+
+
+#: Values with at most this many decimals are summed exactly, as integers.
+_DECIMALS = 6
+
+
+def _exact_means(cell: IntArray, v: FloatArray, counts: IntArray, size: int
+                 ) -> FloatArray | None:
+    """Means per cell, exact up to one final rounding, when every value is a decimal of at most
+    :data:`_DECIMALS` places (ratings are): scaled to integers, the sums are exact in float64
+    and so cannot depend on the order of the rows. None when the values are not such."""
+    if v.size == 0:
+        return None
+    scale = 10.0**_DECIMALS
+    q = v * scale
+    np.round(q, out=q)
+    most = max(float(q.max()), -float(q.min()))
+    if not most * v.size < 2.0**53:  # also refuses NaN and infinities
+        return None
+    if not np.array_equal(q / scale, v):
+        return None
+    sums = np.bincount(cell, weights=q, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / (counts * scale)
 
 
 def half_up_codes(a: FloatArray, out: FloatArray | None = None) -> FloatArray:

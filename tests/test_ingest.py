@@ -16,7 +16,7 @@ import pytest
 import red_property as rp
 from red_property import cli
 from red_property._arrow_input import read_csv_arrow
-from red_property._factorize import NO_ARROW, id_codes
+from red_property._factorize import NO_ARROW
 from red_property.ratings import OPTIONAL, REQUIRED, as_ids, factorize
 
 from .conftest import EXAMPLE, SHANYANG
@@ -276,38 +276,45 @@ def test_frames_of_every_kind_agree() -> None:
         assert _report(data) == expected, name
 
 
+def companies(col: Any) -> list[str]:
+    """The company ids as read by Ratings.from_columns, row by row."""
+    n = len(col)
+    r = rp.Ratings.from_columns(company=col, source=["authority"] * n, rater=["a"] * n,
+                                indicator=["six_haves"] * n, value=[1.0] * n)
+    return r.company_labels[r.company].tolist()
+
+
 def test_categorical_keeps_its_codes() -> None:
-    """A categorical column is coded from its categories, with unused and NaN handled."""
+    """A categorical column is coded from its categories; its rows are never re-stringified."""
     pd = pytest.importorskip("pandas")
-    col = pd.Series(pd.Categorical(["b", "a", None, "b"], categories=["z", "b", "a"]))
-    codes, labels = id_codes(col)
-    assert labels.tolist() == ["", "a", "b", "z"]
-    assert labels[codes].tolist() == ["b", "a", "", "b"]
+    col = pd.Series(pd.Categorical(["b", "a", "b", "007"], categories=["z", "b", "a", "007"]))
+    assert companies(col) == ["b", "a", "b", "007"]
+    with pytest.raises(rp.RatingsError, match="row 3, column company: empty; every rating"):
+        companies(pd.Series(pd.Categorical(["b", "a", None, "b"])))
 
 
 @pytest.mark.parametrize("arrow", ["0", "1"])
 def test_object_columns_match_text_ids(monkeypatch: pytest.MonkeyPatch, arrow: str) -> None:
-    """Object columns (text, whole floats, ints, None, NaN) code as as_ids() writes them."""
+    """Object columns (text, whole floats, ints) read as as_ids() writes them, either path."""
     monkeypatch.setenv(NO_ARROW, arrow)
-    mixed = np.array(["007", 101.0, 7, None, float("nan"), "007", "a", 101], dtype=object)
+    mixed = np.array(["007", 101.0, 7, "007", "a", 101], dtype=object)
     text = np.array(["b", "a", "b", "c"] * 5, dtype=object)
-    for col in (mixed, text, np.array([True, 1, "1"], dtype=object)):
-        codes, labels = id_codes(col)
-        expected = as_ids(col)
-        assert labels[codes].tolist() == expected.tolist()
-        assert labels.tolist() == sorted(set(expected.tolist()))
-    codes, labels = id_codes(np.array([5, 12, 5]))
-    assert labels.tolist() == ["12", "5"] and codes.tolist() == [1, 0, 1]
+    for col in (mixed, text):
+        assert companies(col) == as_ids(col).tolist()
+    with pytest.raises(rp.RatingsError, match="bytes b'x' where text is expected"):
+        companies(np.array(["a", b"x"], dtype=object))
 
 
 def test_object_path_keeps_labels_small() -> None:
     """Object ids are stored as their distinct labels, not as rows x longest label."""
     col = np.array(["x" * 200 if k % 1000 == 0 else f"c{k % 7}" for k in range(20_000)],
                    dtype=object)
-    codes, labels = id_codes(col)
-    assert labels.nbytes < 10_000
-    assert labels[codes].tolist() == col.tolist()
-    assert factorize(col.astype(str))[1].tolist() == labels.tolist()
+    n = len(col)
+    r = rp.Ratings.from_columns(company=col, source=["authority"] * n, rater=["a"] * n,
+                                indicator=["six_haves"] * n, value=np.ones(n))
+    assert r.company_labels.nbytes < 10_000
+    assert r.company_labels[r.company].tolist() == col.tolist()
+    assert factorize(col.astype(str))[1].tolist() == r.company_labels.tolist()
 
 
 def test_import_is_lean() -> None:

@@ -57,8 +57,9 @@ def test_check_points_times_weighted_share_of_yes() -> None:
     assert report.explain("a").total == approx(5.5)
 
 
-def test_options_numeric_codes_give_the_option_points() -> None:
-    """options: a 0-based code selects that option's points (none 0 / applied 3 / approved 5)."""
+def test_options_number_is_refused_with_the_labels() -> None:
+    """options: a number is no option (2 is not read as the third option); the error lists the
+    labels, at the number's row."""
     rubric = load(ONE_SOURCE, """
         dimensions:
           d:
@@ -68,15 +69,41 @@ def test_options_numeric_codes_give_the_option_points() -> None:
         levels:
           - {stars: 1, min_total: 1}
         """)
-    rows = [rec("a", "authority", "r", "o", 2), rec("b", "authority", "r", "o", 1),
-            rec("c", "authority", "r", "o", 0)]
+    rows = [rec("a", "authority", "r", "o", "approved"), rec("b", "authority", "r", "o", 2),
+            rec("c", "authority", "r", "o", "0")]
+    with pytest.raises(rp.RatingsError) as info:
+        run(rubric, rows)
+    assert [(p.row, p.path) for p in info.value.problems] == [(2, "value"), (3, "value")]
+    assert info.value.problems[0].message == (
+        "value 2 is a number, but indicator 'o' takes an option's label: none, applied, approved")
+
+
+def test_options_numbers_as_points_when_the_rubric_declares_it() -> None:
+    """options with `numbers: points`: a number names the option worth exactly that many points;
+    any other number is refused with the options and their points."""
+    rubric = load(ONE_SOURCE, """
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              o: {label: {en: O}, kind: options, options: {none: 0, applied: 3, approved: 5},
+                  numbers: points}
+        levels:
+          - {stars: 1, min_total: 1}
+        """)
+    rows = [rec("a", "authority", "r", "o", 3), rec("b", "authority", "r", "o", "approved"),
+            rec("c", "authority", "r", "o", "0")]
     report = run(rubric, rows)
-    # code 2 -> approved 5; code 1 -> applied 3; code 0 -> none 0
-    assert [raw(report, c) for c in "abc"] == [approx(5.0), approx(3.0), approx(0.0)]
+    assert [raw(report, c) for c in "abc"] == [approx(3.0), approx(5.0), approx(0.0)]
+    with pytest.raises(rp.RatingsError) as info:
+        run(rubric, [*rows, rec("d", "authority", "r", "o", 2)])
+    assert [p.row for p in info.value.problems] == [4]
+    assert info.value.problems[0].message == (
+        "value 2 is not the points of an option of 'o': none 0, applied 3, approved 5")
 
 
 def test_options_text_keys_in_value_column() -> None:
-    """options: the value column may hold the option key instead of its code."""
+    """options: the value column holds the option's label."""
     rubric = load(ONE_SOURCE, """
         dimensions:
           d:
@@ -107,9 +134,9 @@ def test_options_interpolate_between_neighbours_when_raters_differ() -> None:
         """)
     rows = [
         rec("a", "authority", "r1", "o", "applied"), rec("a", "authority", "r2", "o", "approved"),
-        rec("b", "authority", "r1", "o", "none"), rec("b", "authority", "r2", "o", 1),
+        rec("b", "authority", "r1", "o", "none"), rec("b", "authority", "r2", "o", "applied"),
         rec("c", "authority", "r1", "o", "none"), rec("c", "authority", "r2", "o", "applied"),
-        rec("c", "authority", "r3", "o", "approved"), rec("c", "authority", "r4", "o", 2),
+        rec("c", "authority", "r3", "o", "approved"), rec("c", "authority", "r4", "o", "approved"),
     ]
     report = run(rubric, rows)
     # a: codes 1, 2 -> 1.5 -> halfway between 3 and 5 = 4

@@ -60,10 +60,19 @@ REASONS = (
     Reason("rater", "self-rating",
            "self-rating: rater {rater!r} belongs to {company!r}, the company rated"),
     Reason("value", "too large", "value {value:g} is too large: values lie within ±1e15"),
+    Reason("value", "empty", "value is empty; every rating needs a value"),
+    Reason("value", "number for options",
+           "value {value:g} is a number, but indicator {indicator!r} takes an option's label: "
+           "{labels}"),
+    Reason("value", "not an option's points",
+           "value {value:g} is not the points of an option of {indicator!r}: {labels}"),
+    Reason("rater_company", "unknown rater_company",
+           "rater_company {rater_company!r} of rater {rater!r} is not in the companies table"),
 )
 (UNKNOWN_SOURCE, UNKNOWN_INDICATOR, UNKNOWN_COMPANY, NOT_COVERED, NOT_A_NUMBER, NOT_FINITE,
  OUT_OF_RANGE, NOT_WHOLE, DUPLICATE, TWO_SOURCES, NO_RATER_COMPANY, SELF_RATING,
- TOO_LARGE) = range(1, len(REASONS) + 1)
+ TOO_LARGE, EMPTY, OPTION_NUMBER, NOT_OPTION_POINTS,
+ UNKNOWN_RATER_COMPANY) = range(1, len(REASONS) + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +130,15 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         flag(~label_covers[ratings.source, ratings.indicator], NOT_COVERED)
 
     value = ratings.value
+    if plan.option_keys:
+        value, refused, unmatched = option_values(plan, ratings, i)
+        flag(refused, OPTION_NUMBER)
+        flag(unmatched, NOT_OPTION_POINTS)
     if ratings.text is not None:
-        value = _option_codes(plan, ratings, i, value.copy())
         flag(np.isnan(value) & (ratings.text != ""), NOT_A_NUMBER)
+        flag(np.isnan(ratings.value) & (ratings.text == ""), EMPTY)
+    else:
+        flag(np.isnan(value), EMPTY)
     finite = np.isfinite(value)
     all_finite = bool(finite.all())
     if not all_finite:
@@ -183,16 +198,37 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     )
 
 
-def _option_codes(plan: Plan, ratings: Ratings, i: IntArray, value: FloatArray) -> FloatArray:
-    """Option keys given as text become their 0-based position."""
-    if ratings.text is None:
-        return value
-    text_rows = np.flatnonzero(ratings.text != "")
+def option_values(plan: Plan, ratings: Ratings, i: IntArray
+                  ) -> tuple[FloatArray, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """The values with each option's label replaced by the option's 0-based position, the
+    internal code scoring reads. A number on an options indicator is refused (``refused``), unless
+    the indicator declares ``numbers: points``: then it names the option worth exactly that
+    many points (``unmatched`` where none is). A cell is read one way only: labels are text
+    that is no number, so a label and a number can never be the same cell."""
+    value = ratings.value.copy()
+    refused = np.zeros(len(value), dtype=bool)
+    unmatched = np.zeros(len(value), dtype=bool)
+    numeric = ~np.isnan(ratings.value)
+    text_rows = None if ratings.text is None else np.flatnonzero(ratings.text != "")
     for k, keys in plan.option_keys.items():
-        rows = text_rows[i[text_rows] == k]
-        for code, key in enumerate(keys):
-            value[rows[ratings.text[rows] == key]] = code
-    return value
+        on = i == k
+        number_rows = np.flatnonzero(on & numeric)
+        if number_rows.size:
+            value[number_rows] = np.nan
+            points = np.asarray(plan.option_points.get(k, ()), dtype=np.float64)
+            if points.size:
+                given = ratings.value[number_rows]
+                at = np.minimum(np.searchsorted(points, given), points.size - 1)
+                hit = points[at] == given
+                value[number_rows[hit]] = at[hit]
+                unmatched[number_rows[~hit]] = True
+            else:
+                refused[number_rows] = True
+        if text_rows is not None and ratings.text is not None:
+            rows = text_rows[on[text_rows]]
+            for code, key in enumerate(keys):
+                value[rows[ratings.text[rows] == key]] = code
+    return value, refused, unmatched
 
 
 def _flag_duplicates(ratings: Ratings, s: IntArray, i: IntArray,
@@ -255,9 +291,13 @@ def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntA
 def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: IntArray,
              value: FloatArray) -> Problem:
     ind = int(i[k])
-    options = ""
+    options = labels = ""
     if ind in plan.option_keys:
         options = f" or an option of {plan.indicators[ind]!r}: {', '.join(plan.option_keys[ind])}"
+        labels = ", ".join(plan.option_keys[ind])
+        if ind in plan.option_points:
+            labels = ", ".join(f"{key} {pts:g}" for key, pts in
+                               zip(plan.option_keys[ind], plan.option_points[ind], strict=True))
     rc = int(ratings.rater_company[k])
     fields = {
         "source": str(ratings.source_labels[ratings.source[k]]),
@@ -266,9 +306,11 @@ def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: In
         "company": str(ratings.company_labels[ratings.company[k]]),
         "rater": str(ratings.rater_labels[ratings.rater[k]]),
         "rater_company": str(ratings.company_labels[rc]) if rc >= 0 else "",
-        "value": float(value[k]),
+        "value": float(ratings.value[k] if code in (OPTION_NUMBER, NOT_OPTION_POINTS)
+                       else value[k]),
         "text": "" if ratings.text is None else str(ratings.text[k]),
         "options": options,
+        "labels": labels,
         "lower": float(plan.lower[max(ind, 0)]),
         "upper": float(plan.upper[max(ind, 0)]),
     }

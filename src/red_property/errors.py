@@ -74,6 +74,18 @@ class Problem:
         }
 
 
+#: How many rows a grouped problem lists (all are counted).
+ROWS_SHOWN = 5
+
+
+def rows_text(rows: Iterable[int], count: int) -> str:
+    """``"rows 3, 7, 9 and 40 more"``: the first :data:`ROWS_SHOWN` of ``count`` rows sharing
+    one cause, for a problem that stands for all of them."""
+    shown = list(rows)[:ROWS_SHOWN]
+    head = ("row " if count == 1 else "rows ") + ", ".join(str(r) for r in shown)
+    return head + (f" and {count - len(shown)} more" if count > len(shown) else "")
+
+
 class RedPropertyError(Exception):
     """Base class of every error raised on purpose by red-property."""
 

@@ -80,6 +80,8 @@ class Plan:
     membership: FloatArray  # (I, D) 1 where a base (not bonus) indicator counts to a dimension
     most_total: float  # the most a company can score: base maximum plus the bonus room
     option_keys: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    #: options indicators that read a number as an option's points (``numbers: points``)
+    option_points: dict[int, tuple[float, ...]] = field(default_factory=dict)
 
 
 def as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:
@@ -190,6 +192,8 @@ def compile_plan(rubric: Rubric) -> Plan:
         most_total=float(sum(total_maxima(rubric))),
         option_keys={k: tuple(ind.options) for k, ind in enumerate(inds)
                      if isinstance(ind, OptionsIndicator)},
+        option_points={k: tuple(ind.options.values()) for k, ind in enumerate(inds)
+                       if isinstance(ind, OptionsIndicator) and ind.numbers == "points"},
     )
 
 

@@ -9,7 +9,6 @@ error, or a row dropped by the rubric's declared policy).
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,8 +17,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._factorize import id_codes, numbers
-from .errors import Problem, RatingsError
+from ._factorize import foreign, foreign_cells, foreign_numbers, id_codes, text_codes
+from .cells import MAX_ID_LENGTH, id_problem, number_problem, parse_number, printable
+from .errors import Problem, RatingsError, rows_text
 
 __all__ = ["Claims", "Companies", "Ratings", "as_ratings", "factorize", "read_claims",
            "read_companies"]
@@ -162,6 +162,90 @@ def as_ids(values: Any) -> StrArray:
     return out.astype(str)
 
 
+def _column(values: Any, name: str, origin: str) -> npt.NDArray[Any]:
+    """One input column as a 1-D array. Sequences become object arrays of their own items, so a
+    long cell costs its own length once, not rows x its length."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise RatingsError([Problem(f"column {name} must be a sequence of cells, not "
+                                    f"{type(values).__name__}", path=name, file=origin)],
+                           source=origin)
+    if isinstance(values, np.ndarray) or hasattr(values, "__array__"):
+        arr = np.asarray(values)
+    else:
+        arr = np.fromiter(values, dtype=object, count=len(values))
+    if arr.ndim != 1:
+        raise RatingsError([Problem(f"column {name} has shape {arr.shape}; give one cell per "
+                                    "row (a 1-D column)", path=name, file=origin)],
+                           source=origin)
+    return arr
+
+
+def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: list[Problem],
+              *, may_be_empty: bool = False) -> tuple[IntArray, StrArray]:
+    """Codes and sorted, stripped labels of an id column; every bad id (empty unless
+    ``may_be_empty``, too long, holding a control character) added to ``problems``, one per id
+    with its rows."""
+    def objects(arr: npt.NDArray[Any]) -> tuple[IntArray, StrArray]:
+        coded = text_codes(arr)  # all text: a C hash table, when the fast extra is there
+        return coded if coded is not None else _factorize_objects(arr, name, rows, origin)
+
+    if foreign(values):  # pandas, polars, pyarrow: categorical codes kept
+        codes, labels = id_codes(values, objects)
+    else:
+        arr = _column(values, name, origin)
+        if arr.dtype.kind == "U" and arr.dtype.itemsize <= 4 * MAX_ID_LENGTH:
+            codes, labels = factorize(arr)
+        elif arr.dtype.kind in "iufb":
+            codes, labels = factorize(as_ids(arr))
+        else:
+            codes, labels = objects(arr)
+    codes, labels = _stripped(codes, labels)
+    for k, label in enumerate(labels.tolist()):
+        if label == "" and may_be_empty:
+            continue
+        why = "empty; every rating names its " + name if label == "" else id_problem(label)
+        if why is None:
+            continue
+        at = rows[codes == k]
+        more = f" ({rows_text(at.tolist(), at.size)})" if at.size > 1 else ""
+        problems.append(Problem(why + more, path=name, row=int(at[0]), file=origin))
+    return codes, labels
+
+
+def _factorize_objects(arr: npt.NDArray[Any], name: str, rows: IntArray, origin: str
+                       ) -> tuple[IntArray, StrArray]:
+    """:func:`factorize` for a column of Python objects: one dict lookup per cell, labels stored
+    once each. Bytes are refused (``b'sy-01'`` is not the company ``sy-01``), and so is a label
+    longer than :data:`MAX_ID_LENGTH`, before it is copied into a fixed-width array."""
+    cells = arr.tolist()
+    raw = np.fromiter((isinstance(v, (bytes, bytearray)) for v in cells), dtype=bool,
+                      count=len(cells))
+    if raw.any():
+        at = rows[raw]
+        first = printable(repr(cells[int(np.flatnonzero(raw)[0])]))
+        raise RatingsError([Problem(f"bytes {first} where text is expected: decode the ids "
+                                    f"(e.g. .decode('utf-8')) ({rows_text(at.tolist(), at.size)})",
+                                    path=name, row=int(at[0]), file=origin)], source=origin)
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(v if type(v) is str else _id_text(v), len(index))
+                         for v in cells), dtype=np.int64, count=len(cells))
+    found = list(index)
+    long = [k for k, label in enumerate(found) if len(label.strip()) > MAX_ID_LENGTH]
+    if long:
+        problems = []
+        for k in long:
+            at = rows[codes == k]
+            problems.append(Problem(f"{id_problem(found[k].strip())} "
+                                    f"({rows_text(at.tolist(), at.size)})",
+                                    path=name, row=int(at[0]), file=origin))
+        raise RatingsError(problems, source=origin)
+    labels = np.array(found, dtype=str) if found else np.zeros(0, dtype="U1")
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], labels[order]
+
+
 def _stripped(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:
     """Labels without surrounding blanks ("A " and "A" are one company)."""
     clean = np.char.strip(labels)
@@ -171,25 +255,51 @@ def _stripped(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:
     return inverse.astype(np.int64)[codes], merged
 
 
-def _to_float(values: Any) -> tuple[FloatArray, npt.NDArray[np.object_] | None]:
-    """Numeric values, and the original text of the entries that are not numbers."""
-    arr = np.asarray(values)
-    if arr.dtype.kind in "fiub":
+def _to_float(values: Any, rows: IntArray, origin: str
+              ) -> tuple[FloatArray, npt.NDArray[np.object_] | None]:
+    """Numeric values under the grammar of :mod:`red_property.cells`, and the text of the
+    entries that hold no number (an option's label, or a mistake the checks report). An empty
+    cell is NaN with no text. Booleans and other objects are refused here, at their row."""
+    if foreign(values):  # pandas, polars, pyarrow: each distinct text parsed once
+        fast = foreign_numbers(values)
+        if fast is not None:
+            return fast
+        values = foreign_cells(values)
+    arr = _column(values, "value", origin)
+    if arr.dtype.kind in "fiu":
         return arr.astype(np.float64, copy=False), None
-    out = np.full(arr.shape[0], np.nan)
-    text = np.empty(arr.shape[0], dtype=object)
-    text[:] = ""
-    as_str = arr.astype(str)
-    for k, s in enumerate(as_str.tolist()):  # text input only: CSV or records
-        try:
-            number = float(s)
-        except ValueError:
-            text[k] = s.strip()
-            continue
-        if math.isfinite(number):
-            out[k] = number
-        else:  # 'inf', 'nan': text (an option may be called so), never a number
-            text[k] = s.strip()
+    n = arr.shape[0]
+    if arr.dtype.kind == "U":  # text (CSV): each distinct cell parsed once
+        codes, labels = factorize(arr)
+        parsed = [parse_number(t) for t in labels.tolist()]
+        numbers = np.array([np.nan if p is None else p for p in parsed], dtype=np.float64)
+        words = np.array(["" if p is not None else t.strip()
+                          for p, t in zip(parsed, labels.tolist(), strict=True)], dtype=object)
+        return numbers[codes], words[codes]
+    out = np.full(n, np.nan)
+    text = np.full(n, "", dtype=object)
+    bad: dict[str, list[int]] = {}
+    seen: dict[str, float | None] = {}  # each distinct text parsed once
+    cells = arr.tolist() if arr.dtype.kind != "b" else [bool(v) for v in arr.tolist()]
+    for k, v in enumerate(cells):  # records and frames: mixed Python objects
+        if isinstance(v, str):
+            number = seen[v] if v in seen else seen.setdefault(v, parse_number(v))
+            if number is None:
+                text[k] = v.strip()
+            else:
+                out[k] = number
+        elif not _is_missing(v) or isinstance(v, (bool, np.bool_)):
+            why = number_problem(v)
+            if why is None or why == "empty":
+                out[k] = float(v)
+            elif why.endswith("not a finite number"):
+                out[k] = float(v)  # the checks report it, under the rubric's policy
+            else:
+                bad.setdefault(why, []).append(int(rows[k]))
+    if bad:
+        raise RatingsError([Problem(f"value {why} ({rows_text(at, len(at))})", path="value",
+                                    row=at[0], file=origin) for why, at in bad.items()],
+                           source=origin)
     return out, text
 
 
@@ -275,28 +385,29 @@ class Ratings:
         belong to none). ``row`` gives each row's number in the input (default 1, 2, ...).
         """
         cols = {"company": company, "source": source, "rater": rater, "indicator": indicator,
-                "value": value}
-        lengths = {k: len(v) for k, v in cols.items()}
-        if rater_company is not None:
-            lengths["rater_company"] = len(rater_company)
+                "value": value, "rater_company": rater_company, "note": note, "row": row}
+        lengths = {k: len(v) if foreign(v) else len(_column(v, k, origin))
+                   for k, v in cols.items() if v is not None}
         if len(set(lengths.values())) > 1:
-            raise RatingsError([Problem(f"columns differ in length: {lengths}", file=origin)])
+            raise RatingsError([Problem(f"columns differ in length: {lengths}", file=origin)],
+                               source=origin)
         n = lengths["company"]
         problems: list[Problem] = []
-        rows = np.arange(1, n + 1, dtype=np.int64) if row is None else np.asarray(row, np.int64)
+        try:
+            rows = (np.arange(1, n + 1, dtype=np.int64) if row is None
+                    else _column(row, "row", origin).astype(np.int64))
+        except (TypeError, ValueError):
+            raise RatingsError([Problem("row numbers must be whole numbers", path="row",
+                                        file=origin)], source=origin) from None
         coded: dict[str, tuple[IntArray, StrArray]] = {}
         for name in ("company", "source", "rater", "indicator"):
-            codes, labels = _stripped(*id_codes(cols[name]))
-            if labels.size and labels[0] == "":
-                for r in rows[codes == 0][:20].tolist():
-                    problems.append(Problem("empty; every rating names its " + name, path=name,
-                                            row=int(r), file=origin))
-            coded[name] = (codes, labels)
-        values, text = numbers(value)
+            coded[name] = _code_ids(cols[name], name, rows, origin, problems)
+        values, text = _to_float(value, rows, origin)
         company_codes, company_labels = coded["company"]
         rc = np.full(n, -1, dtype=np.int64)
         if rater_company is not None:
-            rc_codes, rc_labels = _stripped(*id_codes(rater_company))
+            rc_codes, rc_labels = _code_ids(rater_company, "rater_company", rows, origin,
+                                            problems, may_be_empty=True)
             blank = rc_labels == ""
             all_labels = np.union1d(company_labels, rc_labels[~blank])
             company_codes = np.searchsorted(all_labels, company_labels)[company_codes]
@@ -331,6 +442,11 @@ class Ratings:
         rows = list(records)
         problems: list[Problem] = []
         for k, rec in enumerate(rows, start=1):
+            if not isinstance(rec, Mapping):
+                problems.append(Problem(f"a record is a mapping of {', '.join(REQUIRED)} to "
+                                        f"their cells, not a {type(rec).__name__}", row=k,
+                                        file=origin))
+                continue
             missing = [c for c in REQUIRED if rec.get(c) is None]
             unknown = [c for c in rec if c not in REQUIRED + OPTIONAL]
             if missing:
@@ -343,14 +459,11 @@ class Ratings:
         if problems:
             raise RatingsError(problems, source=origin)
         columns: dict[str, list[Any]] = {c: [r[c] for r in rows] for c in REQUIRED}
-        has_rc = any(_id_text(r.get("rater_company")) != "" for r in rows)
+        has_rc = any(not _is_missing(r.get("rater_company")) for r in rows)
         return cls.from_columns(
-            company=[_id_text(v) for v in columns["company"]],
-            source=[_id_text(v) for v in columns["source"]],
-            rater=[_id_text(v) for v in columns["rater"]],
-            indicator=[_id_text(v) for v in columns["indicator"]],
-            value=np.array([_plain_value(v) for v in columns["value"]], dtype=object),
-            rater_company=[_id_text(r.get("rater_company")) for r in rows] if has_rc else None,
+            company=columns["company"], source=columns["source"], rater=columns["rater"],
+            indicator=columns["indicator"], value=columns["value"],
+            rater_company=[r.get("rater_company") for r in rows] if has_rc else None,
             note=[str(r.get("note") or "") for r in rows] if any("note" in r for r in rows)
             else None,
             origin=origin,
@@ -420,10 +533,6 @@ def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
         return Ratings.from_frame(ratings)
     raise TypeError(f"ratings must be Ratings, a file path or a data frame, not "
                     f"{type(ratings).__name__}")
-
-
-def _plain_value(v: Any) -> Any:
-    return v if isinstance(v, (int, float, str)) and not isinstance(v, bool) else str(v)
 
 
 # --------------------------------------------------------------------------- claims

@@ -106,7 +106,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..checking import _option_codes, check_ratings
+from ..checking import check_ratings, option_values
 from ..evaluation import evaluate_as_rated
 from ..plan import Plan, as_plan, label_codes
 from ..ratings import Ratings, as_ratings
@@ -256,7 +256,8 @@ class RaterEffects:
         ``value - (b - m) * (upper - lower)`` with ``m`` the median effect of the rater's
         source, so the source's typical rater is the standard (one lenient rater does not make
         the others look severe and get corrected up); clipped to the domain; whole-number
-        indicators are rounded (option keys given as text become their code when they change).
+        indicators are rounded (an options rating that changes is written as the label of its new
+        option, as the input gives options).
         Rows the rubric would drop (out of range, unknown indicator) are left as they were, so
         they are dropped again; indicators left out of the fit are unchanged.
         """
@@ -265,7 +266,7 @@ class RaterEffects:
         known = ind >= 0
         ii = np.maximum(ind, 0)
         value = r.value.copy()
-        coded = _option_codes(plan, r, ind, value.copy())
+        coded = option_values(plan, r, ind)[0] if plan.option_keys else value.copy()
         text = None if r.text is None else r.text.copy()
         shift = np.where(known & self.included[ii],
                          self.correction_by_code[r.rater] * self.span[ii], 0.0)
@@ -278,6 +279,14 @@ class RaterEffects:
         new = np.where(integral, np.round(new), new)
         changed = ok & (new != coded)
         value[changed] = new[changed]
+        if plan.option_keys:
+            if text is None:
+                text = np.full(len(value), "", dtype=object)
+            for k, keys in plan.option_keys.items():
+                rows = np.flatnonzero(changed & (ind == k))
+                text[rows] = np.asarray(keys, dtype=object)[new[rows].astype(np.int64)]
+                value[rows] = np.nan
+            changed &= ~np.isin(ind, list(plan.option_keys))
         if text is not None:
             text[changed] = ""
         return dataclasses.replace(r, value=value, text=text,

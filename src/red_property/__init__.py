@@ -14,24 +14,46 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
-from .evaluation import evaluate, library_version
-from .loading import bundled_rubric, dump_rubric, fingerprint, load_rubric
-from .ratings import Claims, Ratings
-from .report import Explanation, Report
-from .rubric import Rubric
 
-if TYPE_CHECKING:  # imported on first use: the analysis layer is not needed to evaluate
+if TYPE_CHECKING:
     from . import analysis
     from .analysis.diff import diff
+    from .evaluation import evaluate
+    from .loading import bundled_rubric, dump_rubric, fingerprint, load_rubric
+    from .ratings import Claims, Ratings
+    from .report import Explanation, Report
+    from .rubric import Rubric
 
-__version__ = library_version()
+# Each name is imported from its module on first use, so that ``import red_property`` costs
+# little more than its dependencies: the rubric models, the engine, rendering and the analysis
+# layer load when they are needed.
+_HOME = {
+    "Claims": "ratings", "Explanation": "report", "Ratings": "ratings", "Report": "report",
+    "Rubric": "rubric", "analysis": "analysis", "bundled_rubric": "loading",
+    "diff": "analysis.diff", "dump_rubric": "loading", "evaluate": "evaluation",
+    "fingerprint": "loading", "load_rubric": "loading",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("analysis", "diff"):
-        module = importlib.import_module(f"{__name__}.analysis")
-        return module if name == "analysis" else module.diff
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("red-property")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+            return "0+unknown"
+    if name in _HOME:
+        module = importlib.import_module(f"{__name__}.{_HOME[name]}")
+        value = module if name == "analysis" else getattr(module, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'red_property' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "Claims",

@@ -80,7 +80,7 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
     except pa.ArrowInvalid as exc:
         return "not utf-8" if "UTF8" in str(exc) or "UTF-8" in str(exc) else "parse"
     n = table.num_rows
-    lines = data.count(b"\n", offset, end) + 1 if end > offset else 0
+    lines = _line_breaks(data, offset, end) + 1 if end > offset else 0
     if n != lines:
         return "lines"  # blank or multi-line rows: the locating reader numbers them
     row = np.arange(layout.skip + 2, layout.skip + 2 + n, dtype=np.int64)
@@ -103,10 +103,28 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
 
 
 def _combined(pa: Any, col: Any) -> Any:
-    """One array of the column's chunks (their dictionaries unified beforehand)."""
+    """One array of the column's chunks (their dictionaries unified beforehand): for a
+    dictionary column only the indices are joined, the shared dictionary is kept."""
     if col.num_chunks == 1:
         return col.chunk(0)
-    return col.combine_chunks() if col.num_chunks else pa.array([], col.type)
+    if not col.num_chunks:
+        return pa.array([], col.type)
+    if not pa.types.is_dictionary(col.type):
+        return col.combine_chunks()
+    first = col.chunk(0)
+    width = first.indices.type.bit_width // 8
+    parts = []
+    for chunk in col.chunks:
+        idx = chunk.indices
+        parts.append(np.frombuffer(idx.buffers()[1], dtype=np.dtype(f"i{width}"),
+                                   count=len(idx), offset=idx.offset * width))
+    return pa.DictionaryArray.from_arrays(pa.array(np.concatenate(parts)), first.dictionary)
+
+
+def _line_breaks(data: bytes, start: int, end: int) -> int:
+    """How many line feeds ``data[start:end]`` holds."""
+    view = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    return int(np.count_nonzero(view == 10))
 
 
 def _longest(pa: Any, col: Any) -> int:

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["NO_ARROW", "arrow", "foreign", "foreign_cells", "foreign_numbers", "id_codes",
-           "int_codes", "text_codes"]
+__all__ = ["NO_ARROW", "arrow", "ascii_codes", "foreign", "foreign_cells", "foreign_numbers",
+           "id_codes", "int_codes", "text_codes"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -242,3 +242,35 @@ def _pandas_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     if getattr(dtype, "kind", "O") in "iuf":  # nullable numbers: NA as NaN
         return id_codes(values.to_numpy(dtype=np.float64, na_value=np.nan), objects)
     return objects(values.to_numpy(dtype=object, na_value=None))
+
+
+def ascii_codes(x: StrArray) -> Coded | None:
+    """Codes and sorted labels of a unicode array of ASCII text up to 16 characters, without
+    comparing strings: each entry's bytes, read big-endian, are one or two integers that sort
+    as the text does, so finding the labels is an integer sort. None for longer or non-ASCII
+    text (the caller's search applies)."""
+    width = x.dtype.itemsize // 4
+    if width == 0 or width > 16 or x.shape[0] == 0:
+        return None
+    chars = np.ascontiguousarray(x).view(np.uint32).reshape(-1, width)
+    if int(chars.max(initial=0)) >= 128:
+        return None
+    size = 8 if width <= 8 else 16
+    raw = np.zeros((x.shape[0], size), dtype=np.uint8)
+    raw[:, :width] = chars
+    if width <= 8:
+        keys = raw.view(">u8").reshape(-1).astype(np.uint64)
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        labels = distinct.astype(">u8").view("S8").astype(f"<U{width}")
+        return inverse.reshape(-1).astype(np.int64), labels
+    pairs = raw.view(">u8")
+    hi, lo = pairs[:, 0].astype(np.uint64), pairs[:, 1].astype(np.uint64)
+    order = np.lexsort((lo, hi))
+    hs, ls = hi[order], lo[order]
+    new = np.empty(order.shape[0], dtype=bool)
+    new[0] = True
+    new[1:] = (hs[1:] != hs[:-1]) | (ls[1:] != ls[:-1])
+    codes = np.empty(order.shape[0], dtype=np.int64)
+    codes[order] = np.cumsum(new) - 1
+    firsts = order[new]
+    return codes, x[firsts]

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._factorize import foreign, foreign_cells, foreign_numbers, id_codes, text_codes
+from ._factorize import ascii_codes, foreign, foreign_cells, foreign_numbers, id_codes, text_codes
 from .cells import MAX_ID_LENGTH, id_problem, number_problem, parse_number, printable
 from .errors import Problem, RatingsError, rows_text
 
@@ -53,6 +53,9 @@ def factorize(values: Any) -> tuple[IntArray, StrArray]:
     n = arr.shape[0]
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, dtype=arr.dtype)
+    short = ascii_codes(arr)  # short ASCII ids: an integer sort, no string comparisons
+    if short is not None:
+        return short
     change = np.empty(n, dtype=bool)
     change[0] = True
     np.not_equal(arr[1:], arr[:-1], out=change[1:])

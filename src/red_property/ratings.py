@@ -518,12 +518,13 @@ def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
     except OSError as exc:
         raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
                            source=name) from None
-    reader = csv.reader(io.StringIO(_decode(data, name, encoding), newline=""))
-    first = next(_records(reader, name), None)
+    reader = csv.reader(io.StringIO(_decode(data, name, encoding), newline=""), strict=True)
+    records = _records(reader, name)
+    first = next(records, None)
     if first is None:
         raise RatingsError([Problem("the file is empty; it needs a header row", file=name)],
                            source=name)
-    header = [h.strip().lstrip("\ufeff") for h in first]
+    header = [h.strip().lstrip("\ufeff") for h in first[0]]
     known = required + optional
     problems = [Problem(f"missing column {c!r}; the header needs {', '.join(required)}",
                         file=name, row=1, path=c) for c in required if c not in header]
@@ -535,31 +536,39 @@ def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
         raise RatingsError(problems, source=name)
     body: list[list[str]] = []
     lines: list[int] = []
-    for record in _records(reader, name):
+    for record, start in records:
         if not record or all(not c.strip() for c in record):
             continue
         if len(record) != len(header):
-            problems.append(Problem(f"{len(record)} fields, the header has {len(header)}",
-                                    file=name, row=reader.line_num))
+            spans = (f"; the row runs on to line {reader.line_num}: is a closing quote "
+                     "missing?") if reader.line_num > start else ""
+            problems.append(Problem(f"{len(record)} fields, the header has {len(header)}"
+                                    f"{spans}", file=name, row=start))
             continue
         body.append(record)
-        lines.append(reader.line_num)
+        lines.append(start)
     if problems:
         raise RatingsError(problems, source=name)
     return header, body, lines
 
 
-def _records(reader: Any, name: str) -> Iterator[list[str]]:
-    """The rows of a csv reader, its parse errors turned into located RatingsErrors."""
+def _records(reader: Any, name: str) -> Iterator[tuple[list[str], int]]:
+    """The rows of a csv reader with the line each starts on, its parse errors turned into
+    RatingsErrors located at the row where the broken record starts (where an unclosed quote
+    opened, not where the parser gave up)."""
     while True:
+        start = reader.line_num + 1
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise RatingsError([Problem(f"not readable as CSV: {exc}", file=name,
-                                        row=reader.line_num)], source=name) from None
-        yield record
+            hint = (f"a quote opened on this row is not closed (the parser read on to line "
+                    f"{reader.line_num})") if reader.line_num > start or "end of data" in str(
+                        exc) else str(exc)
+            raise RatingsError([Problem(f"not readable as CSV: {hint}", file=name, row=start)],
+                               source=name) from None
+        yield record, start
 
 
 def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:

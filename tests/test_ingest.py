@@ -63,7 +63,7 @@ VARIANTS = {
                           + '山陽-02,authority,a1,six_haves,0,,"two\nlines"\n', "utf-8"),
 }
 #: Variants the Arrow reader hands to the locating reader (it numbers their lines).
-HANDED_ON = {"blank lines between rows", "quoted line break"}
+HANDED_ON = {"blank lines between rows", "quoted fields", "quoted line break"}
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

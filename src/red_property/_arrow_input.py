@@ -62,6 +62,8 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
     if layout is None or header_problems(layout, head[layout.skip], name, required, optional,
                                          forced=delimiter is not None):
         return "header"
+    if b'"' in data:
+        return "quotes"  # the locating reader holds quoted fields to the strict CSV rules
     offset = sum(len(line.encode("utf-8")) + 1 for line in head[:layout.skip + 1])
     end = len(data)
     while end > offset and data[end - 1] in b"\r\n":

@@ -172,50 +172,61 @@ def read_table(path: str | os.PathLike[str], required: tuple[str, ...],
     if problems:
         raise RatingsError(problems, source=name)
     start = sum(len(line) + 1 for line in head[:layout.skip])
-    reader = csv.reader(io.StringIO(text[start:], newline=""), delimiter=layout.delimiter)
+    reader = csv.reader(io.StringIO(text[start:], newline=""), delimiter=layout.delimiter,
+                        strict=True)
     next(_records(reader, name, layout.skip))
     return _body(list(layout.header), _records(reader, name, layout.skip),
                  lambda: reader.line_num + layout.skip, name)
 
 
-def _body(header: list[str], records: Iterator[list[Any]], line: Any, name: str
+def _body(header: list[str], records: Iterator[tuple[list[Any], int]], end: Any, name: str
           ) -> tuple[list[str], list[list[Any]], list[int]]:
+    """The rows of the body, each with the line it starts on; ``end()`` is the line the last
+    record read ends on (later than its start when a quote ran on)."""
     trailing = len(header) > 1 and header[-1] == ""
     width = len(header) - trailing
     problems: list[Problem] = []
     body: list[list[Any]] = []
     lines: list[int] = []
-    for record in records:
+    for record, start in records:
         if not record or all(not str(c).strip() for c in record):
             continue
         if trailing and len(record) == width + 1:
             if str(record[-1]).strip():
                 problems.append(Problem("a value in the last column, which has no name in the "
-                                        "header", file=name, row=line()))
+                                        "header", file=name, row=start))
                 continue
             record = record[:width]
         if len(record) != width:
-            problems.append(Problem(f"{len(record)} fields, the header has {width}",
-                                    file=name, row=line()))
+            spans = (f"; the row runs on to line {end()}: is a closing quote missing?"
+                     if end() > start else "")
+            problems.append(Problem(f"{len(record)} fields, the header has {width}{spans}",
+                                    file=name, row=start))
             continue
         body.append(record)
-        lines.append(line())
+        lines.append(start)
     if problems:
         raise RatingsError(problems, source=name)
     return header[:width], body, lines
 
 
-def _records(reader: Any, name: str, offset: int) -> Iterator[list[str]]:
-    """The rows of a csv reader, its parse errors turned into located RatingsErrors."""
+def _records(reader: Any, name: str, offset: int) -> Iterator[tuple[list[str], int]]:
+    """The rows of a csv reader with the line each starts on, its parse errors turned into
+    RatingsErrors located at the row where the broken record starts (where an unclosed quote
+    opened, not where the parser gave up)."""
     while True:
+        start = reader.line_num + 1 + offset
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise RatingsError([Problem(f"not readable as CSV: {exc}", file=name,
-                                        row=reader.line_num + offset)], source=name) from None
-        yield record
+            ended = reader.line_num + offset
+            hint = (f"a quote opened on this row is not closed (the parser read on to line "
+                    f"{ended})") if ended > start or "end of data" in str(exc) else str(exc)
+            raise RatingsError([Problem(f"not readable as CSV: {hint}", file=name, row=start)],
+                               source=name) from None
+        yield record, start
 
 
 def _read_workbook(path: str | os.PathLike[str], kind: str, required: tuple[str, ...],
@@ -259,11 +270,11 @@ def _read_workbook(path: str | os.PathLike[str], kind: str, required: tuple[str,
     rows = iter(enumerate(cells[start + 1:], start=start + 2))
     at = [0]
 
-    def records() -> Iterator[list[Any]]:
+    def records() -> Iterator[tuple[list[Any], int]]:
         for k, r in rows:
             at[0] = k
             extra = [c for c in r[width:] if str(c).strip()]
-            yield list(r[:width]) + extra
+            yield list(r[:width]) + extra, k
 
     return _body(header, records(), lambda: at[0], label)
 

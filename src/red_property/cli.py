@@ -19,6 +19,7 @@ from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, Ru
 from .evaluation import evaluate, library_version
 from .loading import load_rubric
 from .ratings import Ratings
+from .report import Report
 from .schema import rubric_json_schema_text
 
 __all__ = ["main"]
@@ -107,9 +108,19 @@ def _delimiter(text: str) -> str:
     return value
 
 
+def _season(args: argparse.Namespace) -> Report:
+    """The report of ``args.ratings`` under ``args.rubric``. A ratings file without a single
+    row is an error: an empty export must not pass as a season of 0 companies."""
+    ratings = _ratings(args)
+    if len(ratings) == 0:
+        raise RatingsError([Problem("no ratings: the file has a header but no rows; export the "
+                                    "season's ratings", file=args.ratings, row=1)],
+                           source=args.ratings)
+    return evaluate(args.rubric, ratings, claims=args.claims, companies=args.companies)
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
-    report = evaluate(args.rubric, _ratings(args), claims=args.claims,
-                      companies=args.companies)
+    report = _season(args)
     if args.format == "json":
         text = report.to_json() + "\n"
     elif args.format == "csv":
@@ -130,8 +141,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    report = evaluate(args.rubric, _ratings(args), claims=args.claims,
-                      companies=args.companies)
+    report = _season(args)
     try:
         explanation = report.explain(args.company)
     except KeyError:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .cells import printable
+
 __all__ = [
     "EvaluationError",
     "Problem",
@@ -56,11 +58,12 @@ class Problem:
         return ":".join(str(p) for p in parts)
 
     def __str__(self) -> str:
+        """One line, control characters escaped (an input's text cannot reach a terminal raw)."""
         where = self.location()
         if self.row:
-            return f"{where}: {self.message}"
+            return printable(f"{where}: {self.message}")
         head = ": ".join(p for p in (where, self.path) if p)
-        return f"{head}: {self.message}" if head else self.message
+        return printable(f"{head}: {self.message}" if head else self.message)
 
     def to_dict(self) -> dict[str, str | int]:
         """The problem as plain data (for ``--format json``)."""

@@ -9,10 +9,11 @@ error, or a row dropped by the rubric's declared policy).
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -569,8 +570,14 @@ def read_claims(source: str | os.PathLike[str] | Mapping[str, int] | Claims | Se
         items = [(r[header.index("company")].strip(), r[header.index("stars")].strip())
                  for r in body]
         return _claims(items, lines, str(source))
-    items = [tuple(x) for x in source]
-    return _claims(items, list(range(1, len(items) + 1)), "<claims>")
+    given: list[Any] = list(cast("Sequence[Any]", source))
+    bad = [k for k, x in enumerate(given, start=1)
+           if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != 2]
+    if bad:
+        raise RatingsError([Problem(f"a claim is a (company, stars) pair, not "
+                                    f"{printable(repr(given[k - 1]))[:80]}", row=k,
+                                    file="<claims>") for k in bad], source="<claims>")
+    return _claims([(x[0], x[1]) for x in given], list(range(1, len(given) + 1)), "<claims>")
 
 
 def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) -> Claims:
@@ -579,16 +586,14 @@ def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) 
     companies: list[str] = []
     stars: list[int] = []
     for (company, value), row in zip(items, rows, strict=True):
-        company = str(company).strip()
-        try:
-            if isinstance(value, bool):
-                raise TypeError
-            level = int(float(value)) if isinstance(value, str) else int(value)
-            if float(value) != level:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.append(Problem(f"stars must be a whole number, not {value!r}", row=row,
-                                    path="stars", file=origin))
+        why = _cell_id_problem(company)
+        company = "" if why else str(company).strip()
+        if why:
+            problems.append(Problem(why, row=row, path="company", file=origin))
+            continue
+        level = _whole_number(value)
+        if isinstance(level, str):
+            problems.append(Problem(f"stars {level}", row=row, path="stars", file=origin))
             continue
         if company in seen:
             problems.append(Problem(f"{company!r} claims twice (first at row {seen[company]})",
@@ -600,6 +605,33 @@ def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) 
     if problems:
         raise RatingsError(problems, source=origin)
     return Claims(tuple(companies), tuple(stars), tuple(rows), origin)
+
+
+def _cell_id_problem(v: Any) -> str | None:
+    """What is wrong with one id cell (a claim's or the companies list's company), or None."""
+    if isinstance(v, (bytes, bytearray)):
+        return f"bytes {printable(repr(v))} where text is expected: decode the ids first"
+    text = _id_text(v).strip()
+    return "empty company id" if not text else id_problem(text)
+
+
+def _whole_number(value: Any) -> int | str:
+    """A whole number under the cell grammar, or what is wrong with the cell."""
+    if isinstance(value, str):
+        number = parse_number(value)
+        if number is None:
+            return "is empty" if not value.strip() else (
+                f"must be a whole number, not {printable(repr(value))}")
+    elif _is_missing(value) and not isinstance(value, (bool, np.bool_)):
+        return "is empty"
+    else:
+        why = number_problem(value)
+        if why is not None:
+            return f"must be a whole number: {why}"
+        number = float(value)
+    if not math.isfinite(number) or number != int(number):
+        return f"must be a whole number, not {printable(repr(value))}"
+    return int(number)
 
 
 # --------------------------------------------------------------------------- companies
@@ -622,33 +654,38 @@ def read_companies(source: str | os.PathLike[str] | Mapping[str, str] | Sequence
     if isinstance(source, Companies):
         return source
     if isinstance(source, Mapping):
-        return _companies([(str(k), str(v), "") for k, v in source.items()], None, "<companies>")
+        return _companies([(k, str(v), "") for k, v in source.items()], None, "<companies>")
     if isinstance(source, (str, os.PathLike)):
         header, body, lines = _read_table(source, ("company",), ("name", "district"))
         recs = [dict(zip(header, (c.strip() for c in r), strict=True)) for r in body]
         items = [(r["company"], r.get("name", ""), r.get("district", "")) for r in recs]
         return _companies(items, lines, str(source))
-    return _companies([(str(c), "", "") for c in source], None, "<companies>")
+    return _companies([(c, "", "") for c in source], None, "<companies>")
 
 
-def _companies(items: Sequence[tuple[str, str, str]], rows: Sequence[int] | None, origin: str
+def _companies(items: Sequence[tuple[Any, str, str]], rows: Sequence[int] | None, origin: str
                ) -> Companies:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
+    ids: list[str] = []
+    names: dict[str, str] = {}
+    districts: dict[str, str] = {}
     lines = rows if rows is not None else range(1, len(items) + 1)
-    for (company, _, _), row in zip(items, lines, strict=True):
-        if not company.strip():
-            problems.append(Problem("empty company id", row=row, path="company", file=origin))
-        elif company in seen:
-            problems.append(Problem(f"{company!r} is listed twice (first at row {seen[company]})",
+    for (company, name, district), row in zip(items, lines, strict=True):
+        why = _cell_id_problem(company)
+        cid = "" if why else _id_text(company).strip()  # as ratings read ids
+        if why:
+            problems.append(Problem(why, row=row, path="company", file=origin))
+        elif cid in seen:
+            problems.append(Problem(f"{cid!r} is listed twice (first at row {seen[cid]})",
                                     row=row, path="company", file=origin))
         else:
-            seen[company] = row
+            seen[cid] = row
+            ids.append(cid)
+            if name:
+                names[cid] = name
+            if district:
+                districts[cid] = district
     if problems:
         raise RatingsError(problems, source=origin)
-    return Companies(
-        ids=tuple(c for c, _, _ in items),
-        names={c: n for c, n, _ in items if n},
-        districts={c: d for c, _, d in items if d},
-        origin=origin,
-    )
+    return Companies(ids=tuple(ids), names=names, districts=districts, origin=origin)

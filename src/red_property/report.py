@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .awarding import REFUSED, VERDICTS, Awards
+from .cells import printable
 from .errors import Problem
 from .plan import Plan
 from .scoring import Scores
@@ -147,7 +148,7 @@ class Explanation:
         }
 
     def __str__(self) -> str:
-        head = f"{self.company} {self.name}: " if self.name else f"{self.company}: "
+        head = printable(f"{self.company} {self.name}: " if self.name else f"{self.company}: ")
         if not self.rated:
             return head + "not rated — " + "; ".join(self.not_rated_reasons)
         claim = ""
@@ -406,7 +407,7 @@ class Report:
     def _label(self, company: str) -> str:
         """The company id, with its name when the companies table gave one."""
         name = self.names.get(company)
-        return f"{company} {name}" if name else company
+        return printable(f"{company} {name}" if name else company)
 
     def _order(self) -> npt.NDArray[np.int64]:
         a, s = self.awards, self.scores

@@ -702,7 +702,7 @@ class _Engine:
             out[...] = total
             return
         if self.fast_half_up:
-            t = half_up_codes(np.multiply(total, self.f, out=total), scratch)
+            t = half_up_codes(total, self.digits, scratch)
         else:
             t = round_values(total, self.digits, self.rounding)
             t *= self.f

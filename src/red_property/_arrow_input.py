@@ -93,7 +93,8 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
         return "field too large"  # the locating reader refuses it where it is
     blank = _blank_rows(pa, [columns[c] for c in names if c != "note"], n)
     if blank is not None:
-        keep = pa.array(~blank)
+        bits = pa.py_buffer(np.packbits(~blank, bitorder="little"))
+        keep = pa.Array.from_buffers(pa.bool_(), n, [None, bits])  # pa.array would load pandas
         columns = {c: col.filter(keep) for c, col in columns.items()}
         row = row[~blank]
     for c in names:
@@ -105,22 +106,10 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
 
 
 def _combined(pa: Any, col: Any) -> Any:
-    """One array of the column's chunks (their dictionaries unified beforehand): for a
-    dictionary column only the indices are joined, the shared dictionary is kept."""
+    """One array of the column's chunks (their dictionaries unified beforehand)."""
     if col.num_chunks == 1:
         return col.chunk(0)
-    if not col.num_chunks:
-        return pa.array([], col.type)
-    if not pa.types.is_dictionary(col.type):
-        return col.combine_chunks()
-    first = col.chunk(0)
-    width = first.indices.type.bit_width // 8
-    parts = []
-    for chunk in col.chunks:
-        idx = chunk.indices
-        parts.append(np.frombuffer(idx.buffers()[1], dtype=np.dtype(f"i{width}"),
-                                   count=len(idx), offset=idx.offset * width))
-    return pa.DictionaryArray.from_arrays(pa.array(np.concatenate(parts)), first.dictionary)
+    return col.combine_chunks() if col.num_chunks else pa.array([], col.type)
 
 
 def _line_breaks(data: bytes, start: int, end: int) -> int:

@@ -22,7 +22,9 @@ pyarrow is imported only here and only when a column needs it. Setting the envir
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
+from importlib.util import find_spec
 from types import ModuleType
 from typing import Any
 
@@ -85,8 +87,8 @@ def text_codes(arr: ObjArray) -> Coded | None:
     """Codes and sorted labels of an object array that holds only text (and missing entries,
     coded as ""), by pyarrow's hash table; None when pyarrow is off or a cell is not text."""
     pa = arrow()
-    if pa is None:
-        return None
+    if pa is None or ("pandas" not in sys.modules and find_spec("pandas") is not None):
+        return None  # pyarrow converts Python objects only after importing pandas (~0.4 s)
     try:
         encoded = pa.array(arr, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):

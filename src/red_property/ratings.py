@@ -471,8 +471,7 @@ class Ratings:
         name = str(path)
         header, body, lines = _read_table(path, REQUIRED, OPTIONAL, encoding=encoding)
         cols = list(zip(*body, strict=True)) if body else [() for _ in header]
-        col = {h: np.fromiter(c, dtype=object, count=len(c))
-               for h, c in zip(header, cols, strict=True)}
+        col = {h: _text_column(c) for h, c in zip(header, cols, strict=True)}
         return cls.from_columns(
             company=col["company"], source=col["source"], rater=col["rater"],
             indicator=col["indicator"], value=col["value"],
@@ -505,6 +504,14 @@ class Ratings:
             indicator=get["indicator"], value=value, rater_company=get.get("rater_company"),
             note=get.get("note"), row=np.arange(1, len(frame) + 1), origin=origin,
         )
+
+
+def _text_column(cells: Sequence[str]) -> npt.NDArray[Any]:
+    """A CSV column as a fixed-width text array (the fast path), or as an object array when one
+    cell is longer than any id may be: a long cell then costs its own length, not rows x it."""
+    if max(map(len, cells), default=0) <= MAX_ID_LENGTH:
+        return np.array(cells, dtype=str)
+    return np.fromiter(cells, dtype=object, count=len(cells))
 
 
 def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],

@@ -15,8 +15,9 @@ Flow, vectorised over all companies at once:
 5. points are scaled to the dimension's weight, summed per dimension, the bonus pool is capped,
    and the total is rounded as the rubric says (never above the most that can be scored).
 
-Within-source means are computed with a compensating second pass, so they do not depend on the
-order of the rows (a plain running sum differs in the last bits with the order).
+Within-source means are summed over the rows sorted by value, with a compensating second pass,
+so they do not depend on the order of the rows (a plain running sum differs in the last bits
+with the order).
 
 "Weighted sum of the source aggregates" is the combination used: each source first reaches its
 own view of the company (within-source aggregation), then the views are weighted. It differs
@@ -72,12 +73,16 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
     size = n_companies * n_s * n_i
     cell = (checked.company * n_s + checked.source) * n_i + checked.indicator
     counts = np.bincount(cell, minlength=size)
-    sums = np.bincount(cell, weights=checked.value, minlength=size)
+    # Sums run over the rows sorted by cell and value, so they do not depend on the order of
+    # the rows at all (a compensating pass alone leaves the last bit to the order).
+    order = np.lexsort((checked.value, cell))
+    c_sorted, v_sorted = cell[order], checked.value[order]
+    sums = np.bincount(c_sorted, weights=v_sorted, minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = sums / counts
         # A second, compensating pass: the residuals' mean corrects the first pass's rounding,
-        # so the mean is the float nearest the exact one whatever the order of the rows.
-        residual = np.bincount(cell, weights=checked.value - value[cell], minlength=size)
+        # so the mean is (nearly always) the float nearest the exact one.
+        residual = np.bincount(c_sorted, weights=v_sorted - value[c_sorted], minlength=size)
         value = value + residual / counts
     for s, method in enumerate(plan.method):
         if method == "mean":

@@ -9,7 +9,7 @@ from .conftest import ROOT
 
 
 def test_walkthrough_executes() -> None:
-    """Every cell of examples/walkthrough.ipynb runs without error and shows the star table."""
+    """The walkthrough runs cleanly and shows the table, plots, Chinese, workbook and notice."""
     path = ROOT / "examples" / "walkthrough.ipynb"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3",
@@ -18,3 +18,9 @@ def test_walkthrough_executes() -> None:
     assert not [o for o in outputs if o.get("output_type") == "error"]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert any("★" in h and "sy-" in h for h in html)
+    pngs = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(pngs) == 6, "the six plots are shown"
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "距四星还差 0.6 分：总分 87.4，需达到 88" in text
+    assert any("星级评定结果公示" in h or "评定结果公示" in h for h in html), "the notice"
+    assert any("得分明细" in str(o.get("data", {}).get("text/plain", "")) for o in outputs)

@@ -20,6 +20,7 @@ from red_property.analysis.sensitivity import WeightSensitivity, _Engine, weight
 from red_property.plan import compile_plan
 
 from .conftest import EXAMPLE, SHANYANG
+from .fixtures import ONE_SOURCE, load, rows_of, run
 
 RATINGS = EXAMPLE / "ratings.csv"
 CLAIMS = EXAMPLE / "claims.csv"
@@ -298,3 +299,24 @@ def test_html_escapes_company_names(sensitivity: WeightSensitivity) -> None:
     page = dataclasses.replace(sensitivity, companies=hostile)._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert page.count("<tr>") == 1 + len(hostile)
+
+
+def test_listed_company_without_ratings_stays_not_rated_in_every_draw() -> None:
+    """A company listed in `companies=` without ratings, every indicator defaulted, is not rated
+    in every draw as in the report: with spread 0, `p_differs` is 0."""
+    rubric = load(ONE_SOURCE, """
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              s: {label: {en: S}, kind: score, points: 10, default: 6}
+              t: {label: {en: T}, kind: score, points: 10, default: 4}
+        levels:
+          - {stars: 1, min_total: 5}
+        """)
+    report = run(rubric, rows_of({"a": {"s": 8, "t": 7}}), companies=["a", "ghost"])
+    assert report.to_records()[1]["rated"] is False
+    ws = weight_sensitivity(report, draws=20, spread=0.0, keep=20)
+    assert ws.p_differs.tolist() == [0.0, 0.0]
+    assert ws.p_not_rated.tolist() == [0.0, 1.0]
+    assert not ws.kept_rated[:, 1].any()

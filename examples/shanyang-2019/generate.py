@@ -1,7 +1,7 @@
 """Generate the bundled Shanyang 2019 season: ratings.csv, claims.csv, companies.csv.
 
 A made-up but realistic season for the Shanyang rubric, seeded so it is identical on every run:
-40 property companies (項目); 3 authority officials rate every company on every indicator, 2
+40 property companies (项目); 3 authority officials rate every company on every indicator, 2
 association assessors rate what the association covers, 8 peer companies (one rater each, never
 the company itself) rate service quality and public image.
 
@@ -14,7 +14,7 @@ Real-life imperfections, on purpose:
 - company sy-38 has not been in operation for a year: not rated (eligibility gate);
 - the peer rater of sy-14 marks its rivals down (about a quarter of the scale): the rater-effects
   analysis flags it as harsh on rivals;
-- a few companies claim a level (對標認領).
+- a few companies claim a level (对标认领).
 
 Run: python examples/shanyang-2019/generate.py
 """
@@ -31,13 +31,13 @@ SEED = 2019
 N = 40
 
 NAMES = [
-    "焦作建業物業", "山陽錦華物業", "新城悅物業", "恒大金碧物業", "正弘物業", "鑫苑物業",
-    "永威物業",
-    "建業城市花園", "萬科物業", "保利物業", "綠城服務", "碧桂園服務", "金地物業", "中海物業",
-    "招商積餘", "世茂服務", "龍湖智創", "融創服務", "華潤萬象", "雅生活", "彩生活", "康橋物業",
-    "昌建物業", "亞新物業", "藍城物業", "光明物業", "和美物業", "安居物業", "福興物業", "興業物業",
-    "宏達物業", "民生物業", "家園物業", "紅旗物業", "東方物業", "西城物業", "南苑物業", "北辰物業",
-    "太行物業", "懷府物業",
+    "焦作建业物业", "山阳锦华物业", "新城悦物业", "恒大金碧物业", "正弘物业", "鑫苑物业",
+    "永威物业",
+    "建业城市花园", "万科物业", "保利物业", "绿城服务", "碧桂园服务", "金地物业", "中海物业",
+    "招商积余", "世茂服务", "龙湖智创", "融创服务", "华润万象", "雅生活", "彩生活", "康桥物业",
+    "昌建物业", "亚新物业", "蓝城物业", "光明物业", "和美物业", "安居物业", "福兴物业", "兴业物业",
+    "宏达物业", "民生物业", "家园物业", "红旗物业", "东方物业", "西城物业", "南苑物业", "北辰物业",
+    "太行物业", "怀府物业",
 ]
 
 # indicator -> (kind, generator of a raw value from quality q in [0, 1] and noise)
@@ -140,7 +140,7 @@ def main() -> None:
         w2 = csv.writer(fh)
         w2.writerow(["company", "name", "district"])
         for company, name in zip(companies, NAMES, strict=True):
-            w2.writerow([company, name, "山陽區"])
+            w2.writerow([company, name, "山阳区"])
     claims = {"sy-03": 4, "sy-08": 3, "sy-12": 5, "sy-20": 3, "sy-31": 4, "sy-33": 2}
     with open(HERE / "claims.csv", "w", newline="", encoding="utf-8") as fh:
         w3 = csv.writer(fh)

@@ -10,8 +10,9 @@ Load a rubric, read a season's ratings, evaluate::
     print(report.explain("sy-03"))
 """
 
-from . import analysis
-from .analysis.diff import diff
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
 from .evaluation import evaluate, library_version
 from .loading import bundled_rubric, dump_rubric, fingerprint, load_rubric
@@ -19,7 +20,22 @@ from .ratings import Claims, Ratings
 from .report import Explanation, Report
 from .rubric import Rubric
 
+if TYPE_CHECKING:
+    from . import analysis
+    from .analysis.diff import diff
+
 __version__ = library_version()
+
+
+def __getattr__(name: str) -> Any:
+    """The analysis layer, imported on first use (the core never needs it)."""
+    if name == "analysis":
+        return importlib.import_module(f"{__name__}.analysis")
+    if name == "diff":
+        from .analysis.diff import diff
+
+        return diff
+    raise AttributeError(f"module 'red_property' has no attribute {name!r}")
 
 __all__ = [
     "Claims",

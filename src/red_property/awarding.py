@@ -1,51 +1,76 @@
-"""Stars from scores: gates, level conditions, vetoes and claims, vectorised over companies.
+"""Stars from scores: gates, level conditions, vetoes and claims, over companies and draws.
 
-Order of decisions (each one stated by the rubric):
+Order of decisions (each one stated by the rubric, each read from the :class:`Plan`):
 
 1. **not rated** — the company has no rating at all, a gate failed, a source with
    ``when_short: not_rated`` was short, an indicator had no rating and no default, or a claim
    is required and missing;
 2. **earned** — the highest level whose every condition holds: the total reaches ``min_total``,
    each dimension its ``min_dimension_share`` of its maximum, each required check is met, the
-   bonus reaches ``min_bonus``. Comparisons forgive 1e-9 (relative) so float error never costs
-   a star;
+   bonus reaches ``min_bonus``. Comparisons forgive float error (one tolerance for the whole
+   engine) so float error never costs a star;
 3. **vetoes** — a met veto condition removes the stars or caps them;
 4. **claims** (對標認領) — a claimed level is confirmed when reached (``above_claim`` says whether
    a higher earned level is awarded); otherwise the earned level or none (``below_claim``).
 
 Ranks are competition ranks ("1224") on the rounded total among rated companies.
+
+:func:`decide` and :func:`rank` work over any leading axes (draws of a weight Monte Carlo,
+replicates of a bootstrap) before the company axis, so every consumer awards through them.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from .plan import Plan
-from .scoring import EPS, Scores
-
-__all__ = ["VERDICTS", "Awards", "at_least", "award"]
+from ._tolerance import at_least
+from .plan import AboveClaim, BelowClaim, Plan, WhenShort
+from .scoring import Scores
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-#: Claim verdicts, by code.
-VERDICTS = ("no claim", "confirmed", "exceeded", "lowered", "refused")
-NO_CLAIM, CONFIRMED, EXCEEDED, LOWERED, REFUSED = range(5)
+AnyArray = npt.NDArray[np.generic]
 
 
-def at_least(x: FloatArray, threshold: FloatArray | float) -> BoolArray:
-    """``x >= threshold``, forgiving float error of 1e-9 relative."""
-    t = np.asarray(threshold, dtype=float)
-    return np.asarray(x >= t - EPS * np.maximum(1.0, np.abs(t)))
+class ClaimOutcome(enum.Enum):
+    """What became of a company's claim."""
+
+    NO_CLAIM = "no claim"
+    CONFIRMED = "confirmed"
+    EXCEEDED = "exceeded"
+    LOWERED = "lowered"
+    REFUSED = "refused"
 
 
-@dataclass(frozen=True, slots=True)
+#: Claim outcomes by the integer code awarding stores them as.
+OUTCOMES = tuple(ClaimOutcome)
+NO_CLAIM, CONFIRMED, EXCEEDED, LOWERED, REFUSED = range(len(OUTCOMES))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
+class Decision:
+    """What :func:`decide` returns. Axes: ``...`` any leading axes, C companies, L levels,
+    G gates, V vetoes."""
+
+    level_pass: BoolArray  # (..., C, L) every condition of the level holds
+    earned: IntArray  # (..., C) stars by score and conditions
+    vetoed: BoolArray  # (..., C, V)
+    after_veto: IntArray  # (..., C)
+    verdict: IntArray  # (..., C) code into OUTCOMES
+    gate_pass: BoolArray  # (..., C, G)
+    rated: BoolArray  # (..., C)
+    stars: IntArray  # (..., C) 0 when not rated
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Awards:
-    """Per-company decisions. Axes: C companies, L levels, G gates, V vetoes."""
+    """Per-company decisions. Axes: C companies, I indicators, L levels, D dimensions,
+    G gates, V vetoes."""
 
     met: BoolArray  # (C, I) checks met (False for other kinds)
     level_total: BoolArray  # (C, L) min_total reached
@@ -56,7 +81,8 @@ class Awards:
     vetoed: BoolArray  # (C, V)
     after_veto: IntArray  # (C,)
     claimed: IntArray  # (C,) -1 when no claim
-    verdict: IntArray  # (C,) index into VERDICTS
+    verdict: IntArray  # (C,) code into OUTCOMES
+    eligible: BoolArray  # (C,) rated unless a gate fails (the conditions weights cannot move)
     rated: BoolArray  # (C,)
     stars: IntArray  # (C,) 0 when not rated
     rank: IntArray  # (C,) 0 when not rated
@@ -67,79 +93,159 @@ class Awards:
         return self.not_rated_reasons.get(company, ())
 
 
-def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
-    """Stars, verdicts and ranks for every company."""
-    rubric = plan.rubric
-    n_c = scores.total.shape[0]
-    cv = np.nan_to_num(scores.combined_value, nan=-1.0)
-    met = plan.is_check[None, :] & at_least(cv, np.nan_to_num(plan.pass_mark, nan=2.0))
-    index = plan.index
+def checks_met(plan: Plan, combined_value: FloatArray) -> BoolArray:
+    """(..., C, I) each check indicator's weighted share of yes reaches its pass mark."""
+    cv = np.nan_to_num(combined_value, nan=-1.0)
+    return plan.is_check & at_least(cv, np.nan_to_num(plan.pass_mark, nan=2.0))
 
-    gate_pass = np.ones((n_c, len(rubric.gates)), dtype=bool)
-    for g, gate in enumerate(rubric.gates):
-        cols = met[:, [index[i] for i in gate.indicators()]]
-        gate_pass[:, g] = cols.all(axis=1) if gate.all_of is not None else cols.any(axis=1)
 
-    level_total = at_least(scores.total[:, None], plan.level_min_total[None, :])
-    dim_max = plan.dimension_max
-    need = plan.level_min_share[None, :, :] * dim_max[None, None, :]
-    level_dims = at_least(scores.dimension[:, None, :], need)
-    level_requires = ~plan.level_requires[None, :, :] | met[:, None, :]
-    level_bonus = at_least(scores.bonus[:, None], plan.level_min_bonus[None, :])
-    level_pass = level_total & level_dims.all(axis=2) & level_requires.all(axis=2) & level_bonus
-    stars_of = np.where(level_pass, plan.level_stars[None, :], 0)
-    earned = stars_of.max(axis=1, initial=0).astype(np.int64)
+def level_conditions(plan: Plan, total: FloatArray, dimension: FloatArray, bonus: FloatArray
+                     ) -> tuple[BoolArray, BoolArray, BoolArray]:
+    """Per level, whether the total, each dimension and the bonus reach the level's minimums:
+    ``(..., C, L)``, ``(..., C, L, D)`` and ``(..., C, L)``."""
+    level_total = at_least(total[..., None], plan.level_min_total)
+    need = plan.level_min_share * plan.dimension_max
+    level_dims = at_least(dimension[..., None, :], need)
+    level_bonus = at_least(bonus[..., None], plan.level_min_bonus)
+    return level_total, level_dims, level_bonus
 
-    vetoed = np.zeros((n_c, len(rubric.vetoes)), dtype=bool)
-    after_veto = earned.copy()
-    for v, veto in enumerate(rubric.vetoes):
-        vetoed[:, v] = met[:, index[veto.when]]
-        after_veto = np.where(vetoed[:, v], np.minimum(after_veto, veto.limit), after_veto)
 
+def decide(plan: Plan, *, conditions: BoolArray, met: BoolArray, claimed: IntArray,
+           eligible: BoolArray) -> Decision:
+    """Stars from the level conditions that depend on scores, over any leading axes.
+
+    ``conditions`` (..., C, L): the level's minimums on total, dimensions and bonus hold;
+    ``met`` (..., C, I): the checks met; ``claimed`` (C,): the claimed stars, -1 for none;
+    ``eligible`` (..., C): rated unless a gate fails (see :func:`eligibility`).
+    """
+    requires = np.stack([met[..., plan.level_requires[lv]].all(axis=-1)
+                         for lv in range(len(plan.level_stars))], axis=-1)
+    level_pass = conditions & requires
+    earned = np.where(level_pass, plan.level_stars, 0).max(axis=-1, initial=0).astype(np.int64)
+
+    vetoed = met[..., plan.veto_when]
+    cap = np.where(vetoed, plan.veto_limit, plan.top_stars).min(axis=-1, initial=plan.top_stars)
+    after_veto = np.minimum(earned, cap)
+
+    policy = plan.claims
     has_claim = claimed >= 0
-    policy = rubric.claims
     reached = after_veto >= claimed
     above = after_veto > claimed
-    verdict = np.full(n_c, NO_CLAIM, dtype=np.int64)
-    verdict[has_claim & reached] = CONFIRMED
-    verdict[has_claim & above & (policy.above_claim == "award_earned")] = EXCEEDED
-    stars = after_veto.copy()
-    if policy.above_claim == "award_claim":
-        stars = np.where(has_claim & above, claimed, stars)
-    if policy.below_claim == "award_none":
-        verdict[has_claim & ~reached] = REFUSED
-        stars = np.where(has_claim & ~reached, 0, stars)
+    verdict = np.where(has_claim & reached, CONFIRMED, NO_CLAIM)
+    stars = after_veto
+    if policy.above is AboveClaim.AWARD_EARNED:
+        verdict = np.where(has_claim & above, EXCEEDED, verdict)
     else:
-        verdict[has_claim & ~reached] = LOWERED
+        stars = np.where(has_claim & above, claimed, stars)
+    short = has_claim & ~reached
+    if policy.below is BelowClaim.AWARD_NONE:
+        verdict = np.where(short, REFUSED, verdict)
+        stars = np.where(short, 0, stars)
+    else:
+        verdict = np.where(short, LOWERED, verdict)
 
+    gate_pass = np.stack(
+        [met[..., members].all(axis=-1) if every else met[..., members].any(axis=-1)
+         for members, every in zip(plan.gate_members, plan.gate_all.tolist(), strict=True)],
+        axis=-1) if len(plan.gate_ids) else np.ones((*met.shape[:-1], 0), dtype=bool)
+    rated = eligible & gate_pass.all(axis=-1)
+    return Decision(
+        level_pass=level_pass,
+        earned=earned,
+        vetoed=vetoed,
+        after_veto=after_veto.astype(np.int64),
+        verdict=verdict.astype(np.int64),
+        gate_pass=gate_pass,
+        rated=rated,
+        stars=np.where(rated, stars, 0).astype(np.int64),
+    )
+
+
+def eligibility(plan: Plan, scores: Scores, claimed: IntArray
+                ) -> tuple[BoolArray, BoolArray, BoolArray, BoolArray]:
+    """Whether each company can be rated whatever its scores (C,), and why not:
+    ``(eligible, no ratings, an indicator without rating or default, a required claim
+    missing)``. A company with a source short under ``when_short: not_rated`` is not eligible
+    either (:attr:`Scores.not_rated_quorum`)."""
     unrated = scores.raters.sum(axis=(1, 2)) == 0
     unscored = scores.unscored.any(axis=1) & ~unrated
-    no_claim = ~has_claim if policy.required else np.zeros(n_c, dtype=bool)
-    rated = ~(unrated | ~gate_pass.all(axis=1) | scores.not_rated_quorum | unscored | no_claim)
-    stars = np.where(rated, stars, 0)
-    reasons = {c: _reasons(plan, scores, c, unrated=bool(unrated[c]),
-                           unscored=bool(unscored[c]), gates=gate_pass[c],
-                           no_claim=bool(no_claim[c]))
-               for c in np.flatnonzero(~rated).tolist()}  # only the companies not rated
+    no_claim = (claimed < 0) if plan.claims.required else np.zeros(claimed.shape, dtype=bool)
+    eligible = ~(unrated | scores.not_rated_quorum | unscored | no_claim)
+    return eligible, unrated, unscored, no_claim
 
-    total = np.where(rated, scores.total, -np.inf)
-    order = np.sort(-total)
-    rank = np.searchsorted(order, -total, side="left").astype(np.int64) + 1
-    rank = np.where(rated, rank, 0)
+
+def rank(total: AnyArray, rated: BoolArray, *, axis: int = -1) -> AnyArray:
+    """Competition ranks ("1224") of ``total`` among the ``rated`` companies, 0 where not rated.
+
+    ``total`` (C,) or two-dimensional with the companies along ``axis`` (the other axis: draws
+    or replicates) is the rounded total, or integer codes of it, which rank by a histogram
+    (linear in the companies). ``rated`` broadcasts to ``total``. Returns int64 for float
+    totals, the smallest unsigned type that holds the ranks for integer codes.
+    """
+    t = np.asarray(total)
+    ok = np.broadcast_to(rated, t.shape)
+    if t.ndim == 1:
+        return np.asarray(rank(t[None, :], ok[None, :])[0])
+    a = axis % 2
+    n_c, n = t.shape[a], t.shape[1 - a]
+    if n_c == 0 or n == 0:
+        return np.zeros(t.shape, dtype=np.int64)
+
+    def along(x: AnyArray) -> AnyArray:  # a per-draw vector, broadcast along the companies
+        return x[None, :] if a == 0 else x[:, None]
+
+    if not np.issubdtype(t.dtype, np.integer):
+        vals = np.where(ok, -t.astype(np.float64), np.inf)
+        order = np.sort(vals, axis=a)
+        out = np.zeros(t.shape, dtype=np.int64)
+        for j in range(n):
+            at = (slice(None), j) if a == 0 else (j, slice(None))
+            r = np.searchsorted(order[at], vals[at], side="left") + 1
+            out[at] = np.where(ok[at], r, 0)
+        return out
+    kmin = int(t.min())
+    nb = int(t.max()) - kmin + 2  # the last bin collects the companies not rated
+    base = np.arange(n, dtype=np.int64) * nb
+    idx = np.add(t, along(base - kmin), dtype=np.int64)
+    if not ok.all():
+        np.copyto(idx, along(base + nb - 1), where=~ok)
+    hist = np.bincount(idx.ravel(), minlength=nb * n).reshape(n, nb)
+    hist[:, nb - 1] = 0
+    # rank of bin b = 1 + companies in bins above b; the last bin (not rated) ranks 0
+    above = np.cumsum(hist[:, :0:-1], axis=1, dtype=np.int64)  # bins nb-1 .. 1
+    table = np.empty((n, nb), dtype=np.uint16 if n_c < np.iinfo(np.uint16).max else np.uint32)
+    np.add(above[:, ::-1], 1, out=table[:, : nb - 1], casting="unsafe")
+    table[:, nb - 1] = 0
+    return np.take(table.ravel(), idx)
+
+
+def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
+    """Stars, verdicts and ranks for every company."""
+    met = checks_met(plan, scores.combined_value)
+    level_total, level_dims, level_bonus = level_conditions(plan, scores.total,
+                                                            scores.dimension, scores.bonus)
+    eligible, unrated, unscored, no_claim = eligibility(plan, scores, claimed)
+    d = decide(plan, conditions=level_total & level_dims.all(axis=-1) & level_bonus, met=met,
+               claimed=claimed, eligible=eligible)
+    reasons = {c: _reasons(plan, scores, c, unrated=bool(unrated[c]),
+                           unscored=bool(unscored[c]), gates=d.gate_pass[c],
+                           no_claim=bool(no_claim[c]))
+               for c in np.flatnonzero(~d.rated).tolist()}  # only the companies not rated
     return Awards(
         met=met,
         level_total=level_total,
         level_dims=level_dims,
         level_bonus=level_bonus,
-        level_pass=level_pass,
-        earned=earned,
-        vetoed=vetoed,
-        after_veto=after_veto,
+        level_pass=d.level_pass,
+        earned=d.earned,
+        vetoed=d.vetoed,
+        after_veto=d.after_veto,
         claimed=claimed,
-        verdict=verdict,
-        rated=rated,
-        stars=stars.astype(np.int64),
-        rank=rank,
+        verdict=d.verdict,
+        eligible=eligible,
+        rated=d.rated,
+        stars=d.stars,
+        rank=rank(scores.total, d.rated).astype(np.int64),
         not_rated_reasons=reasons,
     )
 
@@ -150,11 +256,12 @@ def _reasons(plan: Plan, scores: Scores, c: int, *, unrated: bool, unscored: boo
     out = []
     if unrated:
         out.append("no ratings")
-    for gate, passed in zip(plan.rubric.gates, gates.tolist(), strict=True):
+    for gid, words, passed in zip(plan.gate_ids, plan.gate_words, gates.tolist(), strict=True):
         if not passed:
-            out.append(f"gate {gate.id!r} not passed ({gate.label.short()})")
+            out.append(f"gate {gid!r} not passed ({words})")
     if scores.not_rated_quorum[c]:
-        cells = np.argwhere(scores.short[c] & (plan.when_short == 1)[:, None])
+        marks = np.array([w is WhenShort.NOT_RATED for w in plan.when_short], dtype=bool)
+        cells = np.argwhere(scores.short[c] & marks[:, None])
         shown = ", ".join(f"{plan.sources[s]}/{plan.indicators[i]} "
                           f"({scores.raters[c, s, i]} of {plan.quorum[s]})" for s, i in cells[:3])
         more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""

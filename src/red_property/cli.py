@@ -91,15 +91,19 @@ def _cmd_score(args: argparse.Namespace) -> int:
     report = _season(args)
     if args.format == "json":
         text = report.to_json() + "\n"
-    elif args.format == "csv":
+    elif args.format in ("csv", "xlsx"):
         if not args.out:
-            print("red-property score: --format csv needs --out FILE", file=sys.stderr)
+            print(f"red-property score: --format {args.format} needs --out FILE",
+                  file=sys.stderr)
             return USAGE
-        report.to_csv(args.out)
+        if args.format == "csv":
+            report.to_csv(args.out, lang=args.lang)
+        else:
+            report.to_excel(args.out, lang=args.lang)
         print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
         return OK
     else:
-        text = report.table() + "\n"
+        text = report.table(lang=args.lang) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
@@ -111,7 +115,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     report = _season(args)
     try:
-        explanation = report.explain(args.company)
+        explanation = report.explain(args.company, lang=args.lang)
     except KeyError:
         known = ", ".join(report.companies[:10].tolist())
         print(f"red-property explain: no company {args.company!r} in the ratings "
@@ -121,6 +125,14 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(explanation)
+    return OK
+
+
+def _cmd_notice(args: argparse.Namespace) -> int:
+    report = evaluate(args.rubric, args.ratings, claims=args.claims, companies=args.companies)
+    report.notice(args.out, title=args.title, period=args.period, contact=args.contact,
+                  lang=args.lang)
+    print(f"wrote the notice to {args.out}", file=sys.stderr)
     return OK
 
 
@@ -141,6 +153,12 @@ def _cmd_diff(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return INVALID
     return OK
+
+
+def _add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("en", "zh"), default=None,
+                   help="language of the output: en or zh (simplified Chinese); "
+                   "default the rubric's `language`, else en")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
     p.add_argument("--companies", metavar="F",
                    help="CSV with columns company, name, district: the full list of companies")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
+    _add_lang(p)
     p.add_argument("--out", metavar="F", help="write to this file instead of stdout")
     p.set_defaults(func=_cmd_score)
 
@@ -184,7 +203,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--companies", metavar="F",
                    help="CSV with columns company, name, district: the full list of companies")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_lang(p)
     p.set_defaults(func=_cmd_explain)
+
+    p = sub.add_parser("notice", help="write the public notice of the stars (HTML or PDF)",
+                       description="Write the public notice: the companies awarded stars, "
+                       "grouped by level, with the objection period, the contact and the "
+                       "rubric's version and fingerprint. OUT ending in .pdf is printed with "
+                       "headless Chromium; any other name gets HTML.")
+    p.add_argument("rubric", metavar="RUBRIC")
+    p.add_argument("ratings", metavar="RATINGS")
+    p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
+    p.add_argument("--companies", metavar="F",
+                   help="CSV with columns company, name, district: the full list of companies")
+    p.add_argument("--title", metavar="T", help="the notice's heading")
+    p.add_argument("--period", metavar="P", required=True, help="the objection period")
+    p.add_argument("--contact", metavar="C", required=True,
+                   help="where objections go: office, telephone, address")
+    p.add_argument("--out", metavar="F", required=True, help="notice.html or notice.pdf")
+    _add_lang(p)
+    p.set_defaults(func=_cmd_notice)
 
     p = sub.add_parser("diff", help="what a rubric change does to a season's stars",
                        description="Score RATINGS under OLD and NEW rubrics; list the rubric "

@@ -12,8 +12,10 @@ import numpy as np
 
 from .awarding import award
 from .checking import check_ratings
+from .correction import corrected_ratings, fit_raters
 from .errors import Problem, RatingsError
-from .plan import Plan, as_plan
+from .loading import load_rubric
+from .plan import Plan, compile_plan
 from .ratings import Claims, Companies, Ratings, as_ratings, read_claims, read_companies
 from .report import Report
 from .rubric import Rubric
@@ -28,6 +30,18 @@ def library_version() -> str:
         return version("red-property")
     except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
         return "0+unknown"
+
+
+def as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:
+    """A compiled plan from a plan, a rubric, or a rubric file."""
+    if isinstance(rubric, Plan):
+        return rubric
+    if isinstance(rubric, (str, os.PathLike)):
+        rubric = load_rubric(rubric)
+    if not isinstance(rubric, Rubric):
+        raise TypeError(f"rubric must be a Rubric, a Plan or a path to a rubric file, not "
+                        f"{type(rubric).__name__}")
+    return compile_plan(rubric)
 
 
 def evaluate(
@@ -47,8 +61,9 @@ def evaluate(
     districts appear in the report.
 
     With the rubric's ``rater_correction: true`` the companies are scored on values corrected
-    for each rater's leniency or severity (:func:`red_property.analysis.rater_effects`); the
-    report keeps the uncorrected result in :attr:`Report.uncorrected`, side by side.
+    for each rater's leniency or severity (:mod:`red_property.correction`); the report keeps
+    the uncorrected result in :attr:`Report.uncorrected`, side by side, and
+    :func:`red_property.analysis.rater_effects` reports on the raters.
 
     Raises :class:`~red_property.errors.RatingsError` for bad input rows (unless the rubric's
     ``input`` policy drops them) and :class:`~red_property.errors.EvaluationError` when a source
@@ -60,13 +75,9 @@ def evaluate(
     report = evaluate_as_rated(plan, ratings, claims=claims, companies=table)
     if not plan.rubric.rater_correction:
         return report
-    from .analysis.effects import rater_effects  # the analysis builds on this module
-
-    effects = rater_effects(plan, ratings)
-    corrected = evaluate_as_rated(plan, effects.corrected_ratings(), claims=claims,
-                                  companies=table)
-    return replace(corrected, uncorrected=report,
-                   rater_flags=tuple(flag.message for flag in effects.flags))
+    corrected = evaluate_as_rated(plan, corrected_ratings(fit_raters(plan, ratings)),
+                                  claims=claims, companies=table)
+    return replace(corrected, uncorrected=report)
 
 
 def evaluate_as_rated(

@@ -13,8 +13,6 @@ Only this module knows YAML. It
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 
 from .errors import Problem, RubricError
+from .plan import canonical_json, fingerprint
 from .rubric import Rubric
 from .rubric_checks import Loc, check_rubric
 
@@ -389,18 +388,6 @@ def dump_rubric(rubric: Rubric) -> str:
     """The rubric as YAML text that :func:`load_rubric` reads back to an equal rubric."""
     return yaml.dump(rubric_data(rubric), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      width=100)
-
-
-def canonical_json(rubric: Rubric) -> str:
-    """The rubric's full content (defaults included) as canonical JSON: sorted keys, no spaces."""
-    data = rubric.model_dump(mode="json")
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def fingerprint(rubric: Rubric) -> str:
-    """sha256 of :func:`canonical_json`: equal for rubrics that mean the same, whatever their
-    formatting and comments."""
-    return hashlib.sha256(canonical_json(rubric).encode("utf-8")).hexdigest()
 
 
 def _bundled_dir() -> Path:

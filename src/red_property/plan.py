@@ -1,18 +1,25 @@
-"""Compile a :class:`~red_property.rubric.Rubric` into a :class:`Plan`: index maps and arrays.
+"""Compile a :class:`~red_property.rubric.Rubric` into a :class:`Plan`: every decision as arrays.
 
-Scoring works on the plan's arrays; the only models it still reads are the indicators, once per
-indicator (not per row or company), to map values to points by kind.
+The plan holds everything scoring and awarding decide by: index maps, weights, coverage and
+quorums, maxima, levels, gates, vetoes and the claims policy, as arrays and enums. Scoring works
+on the plan's arrays; the only models it still reads are the indicators, once per indicator (not
+per row or company), to map values to points by kind. Awarding reads the plan alone. Nothing here
+knows YAML or files.
 """
 
 from __future__ import annotations
 
-import os
+import enum
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
 
-from .loading import fingerprint, load_rubric
+from ._tolerance import at_least, at_most
 from .rubric import (
     BonusIndicator,
     CheckIndicator,
@@ -24,24 +31,52 @@ from .rubric import (
     ScoreIndicator,
     max_points,
 )
-from .rubric_checks import dimension_maxima, total_maxima
-
-__all__ = ["Plan", "as_plan", "compile_plan", "indicator_points", "label_codes"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-WHEN_SHORT = ("renormalise", "not_rated", "fail")
+
+
+class WhenShort(enum.Enum):
+    """What a source's ``when_short`` policy does with a cell below its quorum."""
+
+    RENORMALISE = "renormalise"
+    NOT_RATED = "not_rated"
+    FAIL = "fail"
+
+
+class AboveClaim(enum.Enum):
+    """A company earned more than it claimed: award the claim or what it earned."""
+
+    AWARD_CLAIM = "award_claim"
+    AWARD_EARNED = "award_earned"
+
+
+class BelowClaim(enum.Enum):
+    """A company earned less than it claimed: award what it earned, or none."""
+
+    AWARD_EARNED = "award_earned"
+    AWARD_NONE = "award_none"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimsPolicy:
+    """The rubric's claims policy (對標認領)."""
+
+    required: bool
+    above: AboveClaim
+    below: BelowClaim
 
 #: Any rated value must lie within ± this (larger magnitudes are input errors, not
 #: measurements, and would overflow sums), whatever the indicator's domain.
 VALUE_LIMIT = 1e15
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Plan:
-    """A rubric as arrays. Axes: S sources, I indicators, D dimensions, L levels."""
+    """A rubric as arrays. Axes: S sources, I indicators, D dimensions, L levels, G gates,
+    V vetoes. Built by :func:`compile_plan`; its arrays are read-only."""
 
     rubric: Rubric
     fingerprint: str
@@ -51,7 +86,7 @@ class Plan:
     source_weight: FloatArray  # (S,) as stated (not normalised)
     covers: BoolArray  # (S, I)
     quorum: IntArray  # (S,)
-    when_short: IntArray  # (S,) index into WHEN_SHORT
+    when_short: tuple[WhenShort, ...]  # (S,)
     peer: BoolArray  # (S,)
     method: tuple[str, ...]  # (S,) mean / median / trimmed
     trim: IntArray  # (S,)
@@ -76,24 +111,94 @@ class Plan:
     level_min_bonus: FloatArray  # (L,)
     digits: int
     rounding: str
-    index: dict[str, int]  # position of each indicator id
+    index: Mapping[str, int]  # position of each indicator id
     membership: FloatArray  # (I, D) 1 where a base (not bonus) indicator counts to a dimension
     most_total: float  # the most a company can score: base maximum plus the bonus room
-    option_keys: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    top_stars: int
+    gate_ids: tuple[str, ...]  # (G,)
+    gate_words: tuple[str, ...]  # (G,) short label of each gate
+    gate_members: BoolArray  # (G, I) the checks a gate reads
+    gate_all: BoolArray  # (G,) every member must be met (all_of), else one (any_of)
+    veto_ids: tuple[str, ...]  # (V,)
+    veto_when: IntArray  # (V,) the check whose being met triggers the veto
+    veto_limit: IntArray  # (V,) the most stars a vetoed company keeps
+    claims: ClaimsPolicy
+    option_keys: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     #: options indicators that read a number as an option's points (``numbers: points``)
-    option_points: dict[int, tuple[float, ...]] = field(default_factory=dict)
+    option_points: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (f"<Plan {self.rubric.id}@{self.rubric.version}: {len(self.indicators)} "
+                f"indicators, {len(self.sources)} sources, {len(self.level_stars)} levels>")
+
+    def __eq__(self, other: object) -> bool:
+        """Plans are equal when they compile the same rubric content."""
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return self.fingerprint == other.fingerprint
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
 
 
-def as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:
-    """A compiled plan from a plan, a rubric, or a rubric file."""
-    if isinstance(rubric, Plan):
-        return rubric
-    if isinstance(rubric, (str, os.PathLike)):
-        rubric = load_rubric(rubric)
-    if not isinstance(rubric, Rubric):
-        raise TypeError(f"rubric must be a Rubric, a Plan or a path to a rubric file, not "
-                        f"{type(rubric).__name__}")
-    return compile_plan(rubric)
+def canonical_json(rubric: Rubric) -> str:
+    """The rubric's full content (defaults included) as canonical JSON: sorted keys, no spaces."""
+    data = rubric.model_dump(mode="json")
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def fingerprint(rubric: Rubric) -> str:
+    """sha256 of :func:`canonical_json`: equal for rubrics that mean the same, whatever their
+    formatting and comments."""
+    return hashlib.sha256(canonical_json(rubric).encode("utf-8")).hexdigest()
+
+
+def dimension_maxima(rubric: Rubric) -> dict[str, float]:
+    """The most points each dimension can contribute to the base total (bonus excluded)."""
+    if rubric.weighting == "points":
+        return {
+            did: sum(max_points(i) for i in dim.indicators.values()
+                     if not isinstance(i, BonusIndicator))
+            for did, dim in rubric.dimensions.items()
+        }
+    total_weight = sum(d.weight or 0.0 for d in rubric.dimensions.values())
+    max_total = rubric.max_total or 0.0
+    return {
+        did: (dim.weight or 0.0) / total_weight * max_total if total_weight else 0.0
+        for did, dim in rubric.dimensions.items()
+    }
+
+
+def total_maxima(rubric: Rubric) -> tuple[float, float]:
+    """``(most base points, most bonus points)`` a company can reach."""
+    base = sum(dimension_maxima(rubric).values())
+    bonus = sum(
+        i.cap
+        for d in rubric.dimensions.values()
+        for i in d.indicators.values()
+        if isinstance(i, BonusIndicator)
+    )
+    if rubric.bonus_cap is not None:
+        bonus = min(bonus, rubric.bonus_cap)
+    return base, bonus
+
+
+def covered(rubric: Rubric) -> dict[str, list[str]]:
+    """Per source, the indicators it covers, in rubric order (unknown references skipped)."""
+    order = list(rubric.indicators())
+    out: dict[str, list[str]] = {}
+    for sid, src in rubric.sources.items():
+        if src.covers == "all":
+            out[sid] = order
+            continue
+        chosen: set[str] = set()
+        for ref in src.covers:
+            if ref in rubric.dimensions:
+                chosen.update(rubric.dimensions[ref].indicators)
+            elif ref in order:
+                chosen.add(ref)
+        out[sid] = [i for i in order if i in chosen]
+    return out
 
 
 def label_codes(labels: npt.NDArray[np.str_], known: tuple[str, ...]) -> IntArray:
@@ -114,16 +219,8 @@ def compile_plan(rubric: Rubric) -> Plan:
     dim_index = {did: k for k, did in enumerate(dimensions)}
 
     covers = np.zeros((len(sources), n_i), dtype=bool)
-    for s, src in enumerate(rubric.sources.values()):
-        if src.covers == "all":
-            covers[s] = True
-            continue
-        for ref in src.covers:
-            if ref in rubric.dimensions:
-                for iid in rubric.dimensions[ref].indicators:
-                    covers[s, index[iid]] = True
-            else:
-                covers[s, index[ref]] = True
+    for s, members in enumerate(covered(rubric).values()):
+        covers[s, [index[i] for i in members]] = True
 
     aggs = [src.aggregation() for src in rubric.sources.values()]
     maxima = dimension_maxima(rubric)
@@ -153,7 +250,11 @@ def compile_plan(rubric: Rubric) -> Plan:
         for iid in level.requires:
             requires[n, index[iid]] = True
 
-    return Plan(
+    gate_members = np.zeros((len(rubric.gates), n_i), dtype=bool)
+    for g, gate in enumerate(rubric.gates):
+        gate_members[g, [index[i] for i in gate.indicators()]] = True
+    policy = rubric.claims
+    plan = Plan(
         rubric=rubric,
         fingerprint=fingerprint(rubric),
         sources=sources,
@@ -162,8 +263,7 @@ def compile_plan(rubric: Rubric) -> Plan:
         source_weight=np.array([src.weight for src in rubric.sources.values()]),
         covers=covers,
         quorum=np.array([src.quorum for src in rubric.sources.values()], dtype=np.int64),
-        when_short=np.array([WHEN_SHORT.index(src.when_short)
-                             for src in rubric.sources.values()], dtype=np.int64),
+        when_short=tuple(WhenShort(src.when_short) for src in rubric.sources.values()),
         peer=np.array([src.peer for src in rubric.sources.values()]),
         method=tuple(a.method for a in aggs),
         trim=np.array([a.trim if a.method == "trimmed" else 0 for a in aggs], dtype=np.int64),
@@ -190,14 +290,30 @@ def compile_plan(rubric: Rubric) -> Plan:
         level_min_bonus=np.array([lv.min_bonus for lv in levels], dtype=float),
         digits=rubric.rounding.digits,
         rounding=rubric.rounding.mode,
-        index=index,
+        index=MappingProxyType(index),
         membership=membership,
         most_total=float(sum(total_maxima(rubric))),
-        option_keys={k: tuple(ind.options) for k, ind in enumerate(inds)
-                     if isinstance(ind, OptionsIndicator)},
-        option_points={k: tuple(ind.options.values()) for k, ind in enumerate(inds)
-                       if isinstance(ind, OptionsIndicator) and ind.numbers == "points"},
+        top_stars=int(rubric.top_stars),
+        gate_ids=tuple(g.id for g in rubric.gates),
+        gate_words=tuple(g.label.short() for g in rubric.gates),
+        gate_members=gate_members,
+        gate_all=np.array([g.all_of is not None for g in rubric.gates], dtype=bool),
+        veto_ids=tuple(v.id for v in rubric.vetoes),
+        veto_when=np.array([index[v.when] for v in rubric.vetoes], dtype=np.int64),
+        veto_limit=np.array([v.limit for v in rubric.vetoes], dtype=np.int64),
+        claims=ClaimsPolicy(required=bool(policy.required), above=AboveClaim(policy.above_claim),
+                            below=BelowClaim(policy.below_claim)),
+        option_keys=MappingProxyType({k: tuple(ind.options) for k, ind in enumerate(inds)
+                                      if isinstance(ind, OptionsIndicator)}),
+        option_points=MappingProxyType({
+            k: tuple(ind.options.values()) for k, ind in enumerate(inds)
+            if isinstance(ind, OptionsIndicator) and ind.numbers == "points"}),
     )
+    for name in plan.__slots__:
+        value = getattr(plan, name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return plan
 
 
 def _domain(ind: Indicator) -> tuple[float, float, bool]:
@@ -247,8 +363,8 @@ def measure_share(ind: MeasureIndicator, v: FloatArray) -> FloatArray:
     shares = np.array([b.share for b in bands] + [0.0])
     # bands are listed best first; a value reaches a band when it is at or beyond the threshold
     if ind.better == "higher":
-        reached = v[..., None] >= thresholds - 1e-9 * np.maximum(1.0, np.abs(thresholds))
+        reached = at_least(v[..., None], thresholds)
     else:
-        reached = v[..., None] <= thresholds + 1e-9 * np.maximum(1.0, np.abs(thresholds))
+        reached = at_most(v[..., None], thresholds)
     first = np.where(reached.any(axis=-1), reached.argmax(axis=-1), len(bands))
     return np.where(np.isnan(v), np.nan, shares[first])

@@ -12,35 +12,26 @@ import csv
 import html
 import json
 import os
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .awarding import REFUSED, VERDICTS, Awards
+from . import _messages as m
+from .awarding import OUTCOMES, REFUSED, Awards
 from .cells import printable
 from .errors import Problem
-from .plan import Plan
+from .plan import AboveClaim, Plan
 from .scoring import Scores
+from .texts import condition_text, explanation_text, flat_table, num, star_table, stars_text
 
 __all__ = ["Condition", "Explanation", "LevelTrace", "Part", "Report"]
 
 HTML_ROWS = 60
 
 
-def stars_text(stars: int, top: int, *, rated: bool = True) -> str:
-    """★★★☆☆ for 3 of 5; "not rated" when not rated."""
-    if not rated:
-        return "not rated"
-    return "★" * stars + "☆" * (top - stars)
-
-
-def _num(x: float, digits: int = 2) -> str:
-    """A score for people: at most ``digits`` decimals, no trailing zeros."""
-    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+_num = num
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +54,17 @@ class Condition:
     passed: bool
     shortfall: float = 0.0
     digits: int = 2  # decimals shown: at least the rubric's rounding digits
+    # what the condition is about, for wording it in another language:
+    # kind total | dimension | requires | bonus | veto | claim_refused | claim_low
+    kind: str = ""
+    subject: str = ""  # dimension, indicator or veto id
+    share: float = 0.0  # kind dimension: the share of ``maximum`` needed
+    maximum: float = 0.0
+    level: int = 0  # kind claim_*: the level claimed or needed
+    reached: int = 0  # kind claim_*: the level reached or claimed
 
     def __str__(self) -> str:
-        mark = "✓" if self.passed else "✗"
-        if isinstance(self.required, str) or isinstance(self.actual, str):
-            return f"{mark} {self.what}: needs {self.required}, has {self.actual}"
-        d = self.digits
-        gap = "" if self.passed else f" (−{_num(self.shortfall, d)})"
-        return f"{mark} {self.what} ≥ {_num(self.required, d)}: has {_num(self.actual, d)}{gap}"
+        return condition_text(self, "en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +103,10 @@ class Explanation:
     labels: dict[str, str] = field(default_factory=dict)
     name: str | None = None  # from the companies table
     headroom: tuple[tuple[str, float, float], ...] = ()  # (indicator, points, most), most room
+    lang: str = "en"  # the language of str(): "en" or "zh"
+    indicator_labels: dict[str, str] = field(default_factory=dict)
+    source_labels: dict[str, str] = field(default_factory=dict)
+    veto_labels: dict[str, str] = field(default_factory=dict)
 
     def parts_sum(self) -> float:
         """Sum of every part and adjustment: equals ``total``."""
@@ -148,37 +146,7 @@ class Explanation:
         }
 
     def __str__(self) -> str:
-        head = printable(f"{self.company} {self.name}: " if self.name else f"{self.company}: ")
-        if not self.rated:
-            return head + "not rated — " + "; ".join(self.not_rated_reasons)
-        claim = ""
-        if self.claimed is not None:
-            claim = f"; claimed {self.claimed}★: {self.verdict}"
-        lines = [
-            f"{head}{stars_text(self.stars, self.top)} {self.stars}★ (earned {self.earned}★"
-            f"{claim}), total {_num(self.total, 6)}, rank {self.rank}",
-            "",
-            "Dimensions:",
-        ]
-        for did, (pts, mx) in self.dimensions.items():
-            share = f"{pts / mx:.0%}" if mx else "-"
-            lines.append(f"  {self.labels.get(did, did):<40} {pts:8.2f} / {_num(mx):<5} {share:>5}")
-        lines.append("By source: " + ", ".join(f"{s} {v:.2f}" for s, v in self.by_source.items())
-                     + "".join(f", {k} {v:+.2f}" for k, v in self.adjustments.items() if v))
-        if self.vetoes:
-            lines.append("Vetoes: " + ", ".join(self.vetoes))
-        lines += ["", "Star decision (from the top):"]
-        for t in self.trace:
-            lines.append(f"  {t.stars}★ {'passed' if t.passed else 'not reached'}")
-            lines += [f"     {c}" for c in t.conditions]
-        if self.next_level is not None:
-            lines += ["", f"To reach {self.next_level}★:"]
-            lines += [f"  {c}" for c in self.gap] or ["  (all conditions met)"]
-            if self.headroom:
-                room = ", ".join(f"{i} {_num(pts)}/{_num(most)} (+{_num(most - pts)})"
-                                 for i, pts, most in self.headroom)
-                lines.append(f"  most points still open: {room}")
-        return "\n".join(lines)
+        return explanation_text(self)
 
     def __repr__(self) -> str:
         state = f"{self.stars}★ total {_num(self.total)}" if self.rated else "not rated"
@@ -210,7 +178,6 @@ class Report:
     names: dict[str, str] = field(default_factory=dict)
     districts: dict[str, str] = field(default_factory=dict)
     uncorrected: Report | None = None  # with rater_correction: the result on the raw values
-    rater_flags: tuple[str, ...] = ()  # with rater_correction: what the rater analysis flagged
 
     # ------------------------------------------------------------------ basics
 
@@ -247,8 +214,7 @@ class Report:
                      "dropped": self.rows_dropped,
                      "dropped_by_reason": dict(sorted(self.dropped_by_reason.items()))},
             "warnings": list(self.warnings),
-            "rater_correction": {"applied": self.uncorrected is not None,
-                                 "flags": list(self.rater_flags)},
+            "rater_correction": {"applied": self.uncorrected is not None},
         }
 
     # ------------------------------------------------------------------ records
@@ -270,7 +236,7 @@ class Report:
                 "stars": int(a.stars[c]) if rated else None,
                 "earned": int(a.earned[c]),
                 "claimed": int(a.claimed[c]) if a.claimed[c] >= 0 else None,
-                "verdict": VERDICTS[int(a.verdict[c])],
+                "verdict": OUTCOMES[int(a.verdict[c])].value,
                 "rank": int(a.rank[c]) if rated else None,
                 "dimensions": {d: round(float(s.dimension[c, k]), 6)
                                for k, d in enumerate(p.dimensions)},
@@ -282,7 +248,7 @@ class Report:
                                   round(float(src_share[c, k]), 6))
                             for k, src in enumerate(p.sources)},
                 "bonus": round(float(s.bonus[c]), 6),
-                "vetoed": [v.id for k, v in enumerate(p.rubric.vetoes) if a.vetoed[c, k]],
+                "vetoed": [v for k, v in enumerate(p.veto_ids) if a.vetoed[c, k]],
                 "not_rated": list(a.reasons(c)),
                 "quorum_short": sorted({p.sources[k] for k in
                                         np.flatnonzero(s.short[c].any(axis=1))}),
@@ -335,74 +301,40 @@ class Report:
             return pd.DataFrame(columns=["company"]).set_index("company")
         return pd.DataFrame(rows).set_index("company")
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
+    def to_csv(self, path: str | os.PathLike[str], *, lang: str | None = None) -> None:
         """Write one row per company; text cells that a spreadsheet would run as a formula
-        (starting with = + - @, tab or CR) are prefixed with ' so they stay text."""
-        recs = self.to_records()
-        p = self.plan
-        header = ["company", "name", "district", "rated", "total", "stars", "earned", "claimed",
-                  "verdict", "rank", *[f"dim.{d}" for d in p.dimensions],
-                  *[f"source.{s}" for s in p.sources],
-                  "bonus", "vetoed", "not_rated"]
+        (starting with = + - @, tab or CR) are prefixed with ' so they stay text. ``lang``
+        "zh" writes Chinese headers and labels (default: the rubric's, else English)."""
+        header, rows = flat_table(self, m.resolve(lang, self.plan.rubric))
         # utf-8-sig: spreadsheet programs read Chinese names right only with the BOM
         with open(path, "w", newline="", encoding="utf-8-sig") as fh:
             w = csv.writer(fh)
             w.writerow(header)
-            for r in recs:
-                row = [r["company"], r["name"] or "", r["district"] or "", r["rated"],
-                       r["total"], r["stars"], r["earned"], r["claimed"], r["verdict"], r["rank"],
-                       *r["dimensions"].values(), *r["sources"].values(), r["bonus"],
-                       ",".join(r["vetoed"]), "; ".join(r["not_rated"])]
+            for row in rows:
                 w.writerow([_cell(v) for v in row])
+
+    def to_excel(self, path: str | os.PathLike[str], *, lang: str | None = None) -> None:
+        """Write an .xlsx workbook: star table, breakdown by dimension and source, dropped
+        rows, provenance (needs the ``excel`` extra); ``lang`` "en" or "zh"."""
+        from .excel import write_workbook
+
+        write_workbook(self, path, lang=lang)
+
+    def notice(self, path: str | os.PathLike[str], *, title: str | None = None,
+               period: str, contact: str, lang: str | None = None) -> None:
+        """Write the public notice of the rated companies and their stars as a self-contained
+        HTML page (``.html``) or, where Chromium is installed, a PDF (``.pdf``); see
+        :func:`red_property.notice.write_notice`."""
+        from .notice import write_notice
+
+        write_notice(self, path, title=title, period=period, contact=contact, lang=lang)
 
     # ------------------------------------------------------------------ display
 
-    def table(self, *, limit: int | None = None) -> str:
-        """The star table as text, best first (equal totals in company order)."""
-        top = self.plan.rubric.top_stars
-        order = self._order()
-        if limit is not None:
-            order = order[:limit]
-        labels = [self._label(str(c)) for c in self.companies]
-        width = max([len("company"), *(_width(labels[c]) for c in order.tolist())])
-        lines = [f"{'rank':>4}  {'company':<{width}}  {'total':>7}  {'stars':<{top + 2}}  claim"]
-        a, s = self.awards, self.scores
-        for c in order.tolist():
-            rated = bool(a.rated[c])
-            rank = str(a.rank[c]) if rated else "-"
-            total = f"{s.total[c]:7.{self.plan.digits}f}" if rated else f"{'-':>7}"
-            claim = ""
-            if a.claimed[c] >= 0:
-                claim = f"{a.claimed[c]}★ {VERDICTS[int(a.verdict[c])]}"
-            flags = []
-            if a.vetoed[c].any():
-                flags.append("veto: " + ",".join(v.id for k, v in
-                                                 enumerate(self.plan.rubric.vetoes)
-                                                 if a.vetoed[c, k]))
-            if not rated:
-                flags.append("; ".join(a.reasons(c)))
-            raw = self.uncorrected
-            if raw is not None and rated and (raw.scores.total[c] != s.total[c]
-                                              or raw.awards.stars[c] != a.stars[c]):
-                flags.append(f"uncorrected {raw.scores.total[c]:.{self.plan.digits}f} "
-                             f"{raw.awards.stars[c]}★")
-            extra = ("  " + " | ".join(flags)) if flags else ""
-            pad = " " * (width - _width(labels[c]))
-            lines.append(f"{rank:>4}  {labels[c]}{pad}  {total}  "
-                         f"{stars_text(int(a.stars[c]), top, rated=rated):<{top + 2}}  "
-                         f"{claim}{extra}".rstrip())
-        counts = np.bincount(a.stars[a.rated], minlength=top + 1)
-        summary = ", ".join(f"{k}★ {int(counts[k])}" for k in range(top, -1, -1))
-        lines.append(f"{len(self)} companies: {summary}; not rated {int((~a.rated).sum())}")
-        if self.uncorrected is not None:
-            moved = int((self.uncorrected.awards.stars != a.stars).sum())
-            lines.append(f"rater-corrected values ({len(self.rater_flags)} rater flag(s)); "
-                         f"{moved} award(s) differ from the uncorrected ones")
-        if self.rows_dropped:
-            reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped_by_reason.items()))
-            lines.append(f"{self.rows_dropped} of {self.rows_read} rating rows dropped "
-                         f"({reasons})")
-        return "\n".join(lines)
+    def table(self, *, limit: int | None = None, lang: str | None = None) -> str:
+        """The star table as text, best first (equal totals in company order); ``lang``
+        "en" or "zh" (default: the rubric's ``language``, else English)."""
+        return star_table(self, limit=limit, lang=m.resolve(lang, self.plan.rubric))
 
     def _label(self, company: str) -> str:
         """The company id, with its name when the companies table gave one."""
@@ -418,39 +350,52 @@ class Report:
         return self.table()
 
     def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, *, lang: str | None = None) -> str:
+        """The star table as an HTML fragment (what Jupyter shows); ``lang`` "en" or "zh"."""
+        lang_ = m.resolve(lang, self.plan.rubric)
         top = self.plan.rubric.top_stars
         order = self._order()
         shown = order[:HTML_ROWS]
         a, s, p = self.awards, self.scores, self.plan
         e = html.escape
-        head = "".join(f"<th>{e(p.rubric.dimensions[d].label.short())}</th>"
+        head = "".join(f"<th>{e(m.label(p.rubric.dimensions[d].label, lang_, d))}</th>"
                        for d in p.dimensions)
         rows = []
         for c in shown.tolist():
             rated = bool(a.rated[c])
             dims = "".join(f"<td>{s.dimension[c, k]:.1f}</td>" for k in range(len(p.dimensions)))
-            note = "; ".join(a.reasons(c))
+            note = m.msg("sep.clause", lang_).join(m.reason(x, lang_, p.rubric)
+                                                   for x in a.reasons(c))
             rows.append(
                 f"<tr><td>{a.rank[c] if rated else '-'}</td>"
                 f"<td>{e(self._label(str(self.companies[c])))}</td>"
                 f"<td>{s.total[c]:.{p.digits}f}</td>"
-                f"<td>{e(stars_text(int(a.stars[c]), top, rated=rated))}</td>{dims}"
+                f"<td>{e(stars_text(int(a.stars[c]), top, rated=rated, lang=lang_))}</td>{dims}"
                 f"<td>{e(note)}</td></tr>"
             )
-        more = (f"<p>… {len(self) - len(shown)} more companies (use to_frame() or to_records())"
-                "</p>") if len(self) > len(shown) else ""
+        more = (f"<p>{e(m.msg('table.more', lang_, n=len(self) - len(shown)))}</p>"
+                if len(self) > len(shown) else "")
         r = p.rubric
+        counts = m.msg("table.rows_used", lang_, n=len(self), used=self.rows_used,
+                       read=self.rows_read)
+        cols = "".join(f"<th>{e(m.msg(f'col.{k}', lang_))}</th>"
+                       for k in ("rank", "company", "total", "stars"))
         return (
-            f"<div><p><b>{e(r.title.short())}</b> {e(r.id)}@{e(r.version)} — {len(self)} "
-            f"companies, {self.rows_used} of {self.rows_read} rows used</p>"
-            f"<table><thead><tr><th>rank</th><th>company</th><th>total</th><th>stars</th>{head}"
-            f"<th>note</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</div>"
+            f"<div><p><b>{e(m.label(r.title, lang_))}</b> {e(r.id)}@{e(r.version)} — "
+            f"{e(counts)}</p>"
+            f"<table><thead><tr>{cols}{head}"
+            f"<th>{e(m.msg('col.note', lang_))}</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+            f"</table>{more}</div>"
         )
 
     # ------------------------------------------------------------------ explain
 
-    def explain(self, company: str) -> Explanation:
-        """Why ``company`` got its stars: parts, weights, level trace and the gap upward."""
+    def explain(self, company: str, *, lang: str | None = None) -> Explanation:
+        """Why ``company`` got its stars: parts, weights, level trace and the gap upward;
+        ``str()`` of it reads in ``lang`` ("en" or "zh"; default the rubric's, else English)."""
+        language = m.resolve(lang, self.plan.rubric)
         c = self._index(company)
         p, s, a = self.plan, self.scores, self.awards
         rubric = p.rubric
@@ -489,13 +434,13 @@ class Report:
         return Explanation(
             company=str(self.companies[c]),
             rated=bool(a.rated[c]),
-            not_rated_reasons=a.reasons(c),
+            not_rated_reasons=tuple(m.reason(r, language, rubric) for r in a.reasons(c)),
             total=float(s.total[c]),
             raw_total=float(s.raw_total[c]),
             stars=stars,
             earned=int(a.earned[c]),
             claimed=int(a.claimed[c]) if a.claimed[c] >= 0 else None,
-            verdict=VERDICTS[int(a.verdict[c])],
+            verdict=OUTCOMES[int(a.verdict[c])].value,
             rank=int(a.rank[c]) if a.rated[c] else None,
             top=rubric.top_stars,
             dimensions={d: (float(s.dimension[c, k]), float(p.dimension_max[k]))
@@ -505,12 +450,17 @@ class Report:
             by_source=by_source,
             weights=weights,
             trace=trace,
-            vetoes=tuple(v.id for k, v in enumerate(rubric.vetoes) if a.vetoed[c, k]),
+            vetoes=tuple(v for k, v in enumerate(p.veto_ids) if a.vetoed[c, k]),
             next_level=next_level,
             gap=gap,
-            labels={d: rubric.dimensions[d].label.short() for d in p.dimensions},
+            labels={d: m.label(rubric.dimensions[d].label, language, d) for d in p.dimensions},
             name=self.names.get(str(self.companies[c])),
             headroom=self._headroom(c),
+            lang=language,
+            indicator_labels={i: m.label(ind.label, language, i)
+                              for i, (_, ind) in rubric.indicators().items()},
+            source_labels={k: m.label(v.label, language, k) for k, v in rubric.sources.items()},
+            veto_labels={v.id: m.label(v.label, language, v.id) for v in rubric.vetoes},
         )
 
     def _headroom(self, c: int, top: int = 5) -> tuple[tuple[str, float, float], ...]:
@@ -526,7 +476,7 @@ class Report:
         level = p.rubric.levels[n]
         d = max(2, p.digits)
         conds = [Condition("total", level.min_total, float(s.total[c]), bool(a.level_total[c, n]),
-                           max(0.0, level.min_total - float(s.total[c])), d)]
+                           max(0.0, level.min_total - float(s.total[c])), d, kind="total")]
         for k, did in enumerate(p.dimensions):
             share = p.level_min_share[n, k]
             if share > 0:
@@ -534,38 +484,39 @@ class Report:
                 have = float(s.dimension[c, k])
                 conds.append(Condition(f"{did} ({share:.0%} of {_num(p.dimension_max[k])})",
                                        need, have, bool(a.level_dims[c, n, k]),
-                                       max(0.0, need - have), d))
+                                       max(0.0, need - have), d, kind="dimension",
+                                       subject=did, share=float(share),
+                                       maximum=float(p.dimension_max[k])))
         for iid in level.requires:
             i = p.index[iid]
             ok = bool(a.met[c, i])
-            conds.append(Condition(f"{iid} met", "yes", "yes" if ok else "no", ok))
+            conds.append(Condition(f"{iid} met", "yes", "yes" if ok else "no", ok,
+                                   kind="requires", subject=iid))
         if level.min_bonus > 0:
             have = float(s.bonus[c])
             conds.append(Condition("bonus", level.min_bonus, have, bool(a.level_bonus[c, n]),
-                                   max(0.0, level.min_bonus - have), d))
+                                   max(0.0, level.min_bonus - have), d, kind="bonus"))
         return LevelTrace(level.stars, bool(a.level_pass[c, n]), tuple(conds))
 
     def _blockers(self, c: int, next_level: int) -> tuple[Condition, ...]:
         """What stops ``next_level`` besides the level's own conditions: vetoes and claims."""
         p, a = self.plan, self.awards
         out = []
-        for k, veto in enumerate(p.rubric.vetoes):
-            if a.vetoed[c, k] and veto.limit < next_level:
-                out.append(Condition(f"veto {veto.id}", "not triggered", "triggered", False))
+        for k, veto in enumerate(p.veto_ids):
+            if a.vetoed[c, k] and p.veto_limit[k] < next_level:
+                out.append(Condition(f"veto {veto}", "not triggered", "triggered", False,
+                                     kind="veto", subject=veto))
         claimed = int(a.claimed[c])
         if claimed >= 0 and a.verdict[c] == REFUSED:
             out.append(Condition("claim", f"reach the claimed {claimed}★",
-                                 f"{int(a.after_veto[c])}★ reached", False))
+                                 f"{int(a.after_veto[c])}★ reached", False,
+                                 kind="claim_refused", level=claimed,
+                                 reached=int(a.after_veto[c])))
         if (claimed >= 0 and claimed < next_level
-                and p.rubric.claims.above_claim == "award_claim"):
+                and p.claims.above is AboveClaim.AWARD_CLAIM):
             out.append(Condition("claim", f"a claim of {next_level}★ or more", f"{claimed}★",
-                                 False))
+                                 False, kind="claim_low", level=next_level, reached=claimed))
         return tuple(out)
-
-
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cell(value: Any) -> Any:

@@ -415,6 +415,12 @@ class Rubric(_Model):
     vetoes: list[Veto] = Field(default_factory=list)
     claims: ClaimPolicy = Field(default_factory=ClaimPolicy)
     input: InputPolicy = Field(default_factory=InputPolicy)
+    language: Literal["en", "zh"] | None = Field(
+        default=None,
+        description="the language of the fixed wording in tables, explanations, workbooks, "
+        "plots and notices when none is asked for ('zh': simplified Chinese); English when "
+        "omitted",
+    )
     rater_correction: bool = Field(
         default=False,
         description="score with values corrected for each rater's leniency or severity "

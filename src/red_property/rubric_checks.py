@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from itertools import pairwise
 
+from ._tolerance import TOLERANCE
+from .plan import dimension_maxima, total_maxima
 from .rubric import (
     BonusIndicator,
     CheckIndicator,
@@ -26,36 +28,6 @@ __all__ = ["Loc", "check_rubric", "dimension_maxima", "total_maxima"]
 
 Loc = tuple[str | int, ...]
 
-_TOLERANCE = 1e-9
-
-
-def dimension_maxima(rubric: Rubric) -> dict[str, float]:
-    """The most points each dimension can contribute to the base total (bonus excluded)."""
-    if rubric.weighting == "points":
-        return {
-            did: sum(max_points(i) for i in dim.indicators.values() if _is_base(i))
-            for did, dim in rubric.dimensions.items()
-        }
-    total_weight = sum(d.weight or 0.0 for d in rubric.dimensions.values())
-    max_total = rubric.max_total or 0.0
-    return {
-        did: (dim.weight or 0.0) / total_weight * max_total if total_weight else 0.0
-        for did, dim in rubric.dimensions.items()
-    }
-
-
-def total_maxima(rubric: Rubric) -> tuple[float, float]:
-    """``(most base points, most bonus points)`` a company can reach."""
-    base = sum(dimension_maxima(rubric).values())
-    bonus = sum(
-        i.cap
-        for d in rubric.dimensions.values()
-        for i in d.indicators.values()
-        if isinstance(i, BonusIndicator)
-    )
-    if rubric.bonus_cap is not None:
-        bonus = min(bonus, rubric.bonus_cap)
-    return base, bonus
 
 
 def _is_base(indicator: Indicator) -> bool:
@@ -169,7 +141,7 @@ def _check_weights(rubric: Rubric) -> list[tuple[Loc, str]]:
                 out.append((("dimensions", did, "weight"), "`weight` needs `weighting: shares`;"
                             " with `weighting: points` give `points` or nothing"))
             base = sum(max_points(i) for i in dim.indicators.values() if _is_base(i))
-            if dim.points is not None and abs(dim.points - base) > _TOLERANCE:
+            if dim.points is not None and abs(dim.points - base) > TOLERANCE:
                 out.append(
                     (
                         ("dimensions", did, "points"),
@@ -257,7 +229,7 @@ def _check_levels(rubric: Rubric) -> list[tuple[Loc, str]]:
             out.append((("levels", n, "min_total"), f"{b.stars}★ needs {b.min_total:g}, not "
                         f"more than {a.stars}★'s {a.min_total:g}; thresholds must rise"))
     for n, level in enumerate(rubric.levels):
-        if reach_known and level.min_total > base + bonus + _TOLERANCE:
+        if reach_known and level.min_total > base + bonus + TOLERANCE:
             out.append(
                 (
                     ("levels", n, "min_total"),
@@ -265,7 +237,7 @@ def _check_levels(rubric: Rubric) -> list[tuple[Loc, str]]:
                     f"be scored ({base:g} base + {bonus:g} bonus); unreachable",
                 )
             )
-        if level.min_bonus > bonus + _TOLERANCE:
+        if level.min_bonus > bonus + TOLERANCE:
             out.append((("levels", n, "min_bonus"), f"{level.stars}★ needs {level.min_bonus:g} "
                         f"bonus points but at most {bonus:g} can be earned"))
         shares = level.min_dimension_share

@@ -35,15 +35,13 @@ import numpy.typing as npt
 
 from .checking import Checked
 from .errors import EvaluationError
-from .plan import Plan, indicator_points
+from .plan import Plan, WhenShort, indicator_points
 
 __all__ = ["Scores", "aggregate", "half_up_codes", "round_half_up", "round_values", "score"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-EPS = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +194,8 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     # indicators no rating means the default (e.g. no accident recorded)
     short &= ~((raters == 0) & has_default[None, None, :])
 
-    policy = plan.when_short
-    fail = short & (policy == 2)[None, :, None]
+    policy = np.array([w.value for w in plan.when_short], dtype=object)
+    fail = short & (policy == WhenShort.FAIL.value)[None, :, None]
     if fail.any():
         c, s, i = (int(x[0]) for x in np.nonzero(fail))
         raise EvaluationError(
@@ -206,7 +204,8 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
             f"quorum of {plan.quorum[s]}; its policy `when_short: fail` refuses to evaluate "
             f"({int(fail.sum())} such cells in all)"
         )
-    not_rated_quorum = (short & (policy == 1)[None, :, None]).any(axis=(1, 2))
+    not_rated_quorum = (short & (policy == WhenShort.NOT_RATED.value)[None, :, None]).any(
+        axis=(1, 2))
 
     value = np.where(present, value, np.nan)
     w = np.where(present, plan.source_weight[None, :, None], 0.0)

@@ -106,9 +106,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..checking import check_ratings, option_values
-from ..evaluation import evaluate_as_rated
-from ..plan import Plan, as_plan, label_codes
+from ..correction import RaterFit, corrected_ratings, fit_raters
+from ..evaluation import as_plan, evaluate_as_rated
+from ..plan import Plan, label_codes
 from ..ratings import Ratings, as_ratings
 from ..rubric import Rubric
 
@@ -127,11 +127,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: MAD to standard deviation under normality.
 MAD_SCALE = 1.4826
-#: Indicator kinds left out of the fit by default: counts of facts, not judgements.
-FACT_KINDS = ("deduction", "bonus")
 HTML_ROWS = 100
-_TOL = 1e-10
-_MAX_ITER = 5000
 # mean |e| of normal noise has standard deviation sqrt(1 - 2/pi) * sigma
 _ABS_SD = math.sqrt(1.0 - 2.0 / math.pi)
 
@@ -206,13 +202,12 @@ class RaterEffects:
     floor: float
     iterations: int
     converged: bool
-    plan: Plan = field(repr=False)
-    ratings: Ratings = field(repr=False)
-    # (raters of ``ratings``,) effect minus the source's median: what the correction removes
-    correction_by_code: FloatArray = field(repr=False)
-    lower: FloatArray = field(repr=False)  # (I,) normalising lower bound
-    span: FloatArray = field(repr=False)  # (I,) normalising range
-    included: BoolArray = field(repr=False)  # (I,) indicators in the fit
+    fit: RaterFit = field(repr=False)  # the model, as the core fits it
+
+    @property
+    def ratings(self) -> Ratings:
+        """The ratings the effects were fitted on."""
+        return self.fit.ratings
 
     def __len__(self) -> int:
         return len(self.raters)
@@ -256,41 +251,11 @@ class RaterEffects:
         ``value - (b - m) * (upper - lower)`` with ``m`` the median effect of the rater's
         source, so the source's typical rater is the standard (one lenient rater does not make
         the others look severe and get corrected up); clipped to the domain; whole-number
-        indicators are rounded (an options rating that changes is written as the label of its new
-        option, as the input gives options).
+        indicators are rounded (option keys given as text become their code when they change).
         Rows the rubric would drop (out of range, unknown indicator) are left as they were, so
         they are dropped again; indicators left out of the fit are unchanged.
         """
-        r, plan = self.ratings, self.plan
-        ind = label_codes(r.indicator_labels, plan.indicators)[r.indicator]
-        known = ind >= 0
-        ii = np.maximum(ind, 0)
-        value = r.value.copy()
-        coded = option_values(plan, r, ind)[0] if plan.option_keys else value.copy()
-        text = None if r.text is None else r.text.copy()
-        shift = np.where(known & self.included[ii],
-                         self.correction_by_code[r.rater] * self.span[ii], 0.0)
-        lo, hi = plan.lower[ii], plan.upper[ii]
-        integral = plan.integral[ii]
-        with np.errstate(invalid="ignore"):
-            ok = known & np.isfinite(coded) & (coded >= lo) & (coded <= hi) & (shift != 0.0)
-            ok &= ~integral | (coded == np.round(coded))
-            new = np.clip(coded - shift, lo, hi)
-        new = np.where(integral, np.round(new), new)
-        changed = ok & (new != coded)
-        value[changed] = new[changed]
-        if plan.option_keys:
-            if text is None:
-                text = np.full(len(value), "", dtype=object)
-            for k, keys in plan.option_keys.items():
-                rows = np.flatnonzero(changed & (ind == k))
-                text[rows] = np.asarray(keys, dtype=object)[new[rows].astype(np.int64)]
-                value[rows] = np.nan
-            changed &= ~np.isin(ind, list(plan.option_keys))
-        if text is not None:
-            text[changed] = ""
-        return dataclasses.replace(r, value=value, text=text,
-                                   origin=f"{r.origin} (rater-corrected)")
+        return corrected_ratings(self.fit)
 
     def _repr_html_(self) -> str:
         esc = html.escape
@@ -322,43 +287,6 @@ class RaterEffects:
 
 
 # --------------------------------------------------------------------------- the fit
-
-
-def _group_mean(codes: IntArray, x: FloatArray, count: FloatArray) -> FloatArray:
-    return np.bincount(codes, weights=x, minlength=count.shape[0]) / count
-
-
-def _backfit(y: FloatArray, cell: IntArray, group: IntArray, rater: IntArray,
-             rater_source: IntArray, group_source: IntArray, n_sources: int
-             ) -> tuple[FloatArray, FloatArray, int, bool]:
-    """Alternating least squares for ``y = u[cell] + a[group] + b[rater]``, sum(b) = 0 within
-    each source. Returns ``b``, the residuals, the iterations and whether it converged."""
-    n_cell, n_group, n_rater = int(cell.max()) + 1, int(group.max()) + 1, int(rater.max()) + 1
-    c_cell = np.bincount(cell, minlength=n_cell).astype(float)
-    c_group = np.bincount(group, minlength=n_group).astype(float)
-    c_rater = np.bincount(rater, minlength=n_rater).astype(float)
-    raters_in = np.bincount(rater_source, minlength=n_sources).astype(float)
-    u = _group_mean(cell, y, c_cell)
-    a = np.zeros(n_group)
-    b = np.zeros(n_rater)
-    fit = u[cell]
-    converged = False
-    it = 0
-    for it in range(1, _MAX_ITER + 1):  # noqa: B007  (the count is reported)
-        a = _group_mean(group, y - u[cell] - b[rater], c_group)
-        b = _group_mean(rater, y - u[cell] - a[group], c_rater)
-        mean_b = np.bincount(rater_source, weights=b, minlength=n_sources) / np.maximum(
-            raters_in, 1.0)
-        b -= mean_b[rater_source]
-        a += mean_b[group_source]
-        u = _group_mean(cell, y - a[group] - b[rater], c_cell)
-        new_fit = u[cell] + a[group] + b[rater]
-        change = float(np.max(np.abs(new_fit - fit)))
-        fit = new_fit
-        if change < _TOL:
-            converged = True
-            break
-    return b, y - fit, it, converged
 
 
 def _robust(x: FloatArray, panel: BoolArray, floor: float) -> tuple[float, float]:
@@ -417,62 +345,23 @@ def rater_effects(
         raise ValueError(f"floor must be positive, got {floor!r}")
     plan = as_plan(rubric_or_plan)
     ratings = as_ratings(ratings)
-    n_i = len(plan.indicators)
-    if indicators is None:
-        included = np.array([k not in FACT_KINDS for k in plan.kind], dtype=bool)
-    else:
-        unknown = [i for i in indicators if i not in plan.indicators]
-        if unknown:
-            raise ValueError(f"unknown indicators {unknown}; the rubric's are "
-                             f"{', '.join(plan.indicators)}")
-        included = np.isin(np.array(plan.indicators, dtype=str), list(indicators))
-    checked = check_ratings(plan, ratings)
-    keep = included[checked.indicator] if checked.indicator.size else np.zeros(0, dtype=bool)
-    company, source = checked.company[keep], checked.source[keep]
-    indicator, rater_code = checked.indicator[keep], checked.rater[keep]
-    value = checked.value[keep]
-
-    # normalise to the domain; unbounded sides use the observed extremes
-    lower, upper = plan.lower.copy(), plan.upper.copy()
-    if value.size:
-        obs_lo = np.full(n_i, np.inf)
-        obs_hi = np.full(n_i, -np.inf)
-        np.minimum.at(obs_lo, indicator, value)
-        np.maximum.at(obs_hi, indicator, value)
-        lower = np.where(np.isfinite(lower), lower, obs_lo)
-        upper = np.where(np.isfinite(upper), upper, obs_hi)
-    span = upper - lower
-    span = np.where(np.isfinite(span) & (span > 0), span, 1.0)
-    lower = np.where(np.isfinite(lower), lower, 0.0)
-    y = (value - lower[indicator]) / span[indicator]
-
-    n_codes = len(ratings.rater_labels)
-    effect_by_code = np.zeros(n_codes)
+    fit = fit_raters(plan, ratings, indicators=indicators, min_ratings=min_ratings)
+    checked = fit.checked
+    company, source, rater_code = fit.company, fit.source, checked.rater[fit.keep]
     rc_of_code = _rater_companies(ratings)
-    empty = RaterEffects((), (), (), {}, float(threshold), int(min_ratings), float(floor), 0,
-                         True, plan, ratings, effect_by_code, lower, span, included)
-    if y.size == 0:
-        return empty
-
+    if fit.y.size == 0:
+        return RaterEffects((), (), (), {}, float(threshold), int(min_ratings), float(floor), 0,
+                            True, fit)
     n_s = len(plan.sources)
     n_c = len(checked.companies)
-    cell = np.unique(company * n_i + indicator, return_inverse=True)[1].ravel()
-    group_key, group = np.unique(source * n_i + indicator, return_inverse=True)
-    group = group.ravel()
-    raters_used, rater = np.unique(rater_code, return_inverse=True)
-    rater = rater.ravel()
+    y, cell, rater, b, resid = fit.y, fit.cell, fit.rater, fit.effect, fit.resid
+    raters_used, rater_source = fit.raters_used, fit.rater_source
     n_r = raters_used.shape[0]
-    rater_source = np.zeros(n_r, dtype=np.int64)
-    rater_source[rater] = source
-    group_source = group_key // n_i
-
-    b, resid, iterations, converged = _backfit(y, cell, group, rater, rater_source,
-                                               group_source, n_s)
-
-    informative = np.bincount(cell)[cell] >= 2
-    n = np.bincount(rater, weights=informative.astype(float), minlength=n_r).astype(np.int64)
+    indicator = fit.indicator
+    n_groups = np.unique(source * len(plan.indicators) + indicator).size
+    informative, n = fit.informative, fit.n
     n_inf = int(np.count_nonzero(informative))
-    n_params = (len(np.unique(cell[informative])) + len(group_key) + n_r - n_s
+    n_params = (len(np.unique(cell[informative])) + n_groups + n_r - n_s
                 - len(np.unique(indicator)))
     dof = n_inf / max(n_inf - n_params, 1)
     ss = np.bincount(source, weights=resid**2, minlength=n_s)
@@ -515,7 +404,6 @@ def rater_effects(
 
     z = np.full(n_r, np.nan)
     fit_z = np.full(n_r, np.nan)
-    median_of = np.zeros(n_s)
     labels = ratings.rater_labels
     company_of = [str(ratings.company_labels[rc_of_code[c]]) if rc_of_code[c] >= 0 else None
                   for c in raters_used.tolist()]
@@ -527,7 +415,6 @@ def rater_effects(
         if np.count_nonzero(panel) < 2:
             panel = members
         med, scale = _robust(b, panel, floor)
-        median_of[s] = med
         z[members] = (b[members] - med) / np.hypot(scale, se[members])
         mmed, mscale = _robust(mar, panel, floor)
         fit_z[members] = (mar[members] - mmed) / np.hypot(mscale, mar_se[members])
@@ -567,7 +454,6 @@ def rater_effects(
                     f"{m:.2f} of the range (panel median {mmed:.2f}, z = {mz:+.1f}, "
                     f"{count} ratings)"))
 
-    effect_by_code[raters_used] = b - median_of[rater_source]
     rows = tuple(
         RaterRow(str(labels[raters_used[r]]), plan.sources[rater_source[r]], company_of[r],
                  int(n[r]), float(b[r]), float(se[r]), float(z[r]), float(mar[r]),
@@ -579,8 +465,7 @@ def rater_effects(
         raters=rows, pairs=tuple(pairs), flags=tuple(flags),
         sigma={plan.sources[s]: float(sigma_s[s]) for s in range(n_s) if rows_s[s] > 0},
         threshold=float(threshold), min_ratings=int(min_ratings), floor=float(floor),
-        iterations=iterations, converged=converged, plan=plan, ratings=ratings,
-        correction_by_code=effect_by_code, lower=lower, span=span, included=included)
+        iterations=fit.rounds, converged=fit.converged, fit=fit)
 
 
 def _leave_company_out(resid: FloatArray, b: FloatArray, rater: IntArray, company: IntArray,

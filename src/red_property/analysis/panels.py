@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from ..checking import check_ratings
-from ..plan import Plan, as_plan
+from ..evaluation import as_plan
+from ..plan import Plan
 from ..ratings import Ratings, as_ratings
 from ..rubric import Rubric
 from .agreement import icc, krippendorff_alpha

@@ -77,9 +77,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..awarding import at_least
+from .._tolerance import TOLERANCE, at_least
+from ..awarding import decide, rank
 from ..report import Report
-from ..scoring import EPS, half_up_codes, round_values
+from ..scoring import half_up_codes, round_values
 
 __all__ = ["WeightSensitivity", "weight_sensitivity"]
 
@@ -431,7 +432,7 @@ class _Engine:
         self.key_cap = q
         t = plan.level_min_total
         if self.rounding == "none":
-            self.key_thr: AnyArray = t - EPS * np.maximum(1.0, np.abs(t))
+            self.key_thr: AnyArray = t - TOLERANCE * np.maximum(1.0, np.abs(t))
         else:
             self.key_thr = np.array([self._code_threshold(float(x)) for x in t],
                                     dtype=np.int64)
@@ -449,8 +450,8 @@ class _Engine:
         share = plan.level_min_share  # (L, D)
         with np.errstate(divide="ignore", invalid="ignore"):
             need = share * self.dim_max[None, :]
-            thr = np.where(need >= 1.0, share * (1.0 - EPS),
-                           (need - EPS * np.maximum(1.0, need)) / self.dim_max[None, :])
+            thr = np.where(need >= 1.0, share * (1.0 - TOLERANCE),
+                           (need - TOLERANCE * np.maximum(1.0, need)) / self.dim_max[None, :])
         constrained = (share > 0) & (self.dim_max[None, :] > 0)  # (L, D)
         thr = np.where(constrained, thr, -np.inf)
         self.pairs_c = np.zeros(0, dtype=np.int64)
@@ -512,18 +513,13 @@ class _Engine:
         self.joint_levels = sorted(set(self.share_levels) | set(self.bonus_levels))
 
         # ---- checks read by gates, requirements and vetoes, when sources disagree about them
+        self.plan = plan
         self.met_static = aw.met
-        self.requires = [np.flatnonzero(plan.level_requires[lv]).tolist() for lv in range(n_l)]
-        index = plan.index
-        self.gates = [([index[i] for i in g.indicators()], g.all_of is not None)
-                      for g in rubric.gates]
-        self.vetoes = [(index[v.when], v.limit)
-                       for v in rubric.vetoes]
-        referenced = sorted({i for r in self.requires for i in r}
-                            | {i for g, _ in self.gates for i in g}
-                            | {i for i, _ in self.vetoes})
+        referenced = np.flatnonzero(plan.level_requires.any(axis=0)
+                                    | plan.gate_members.any(axis=0)
+                                    | np.isin(np.arange(n_i), plan.veto_when)).tolist()
         pm = np.nan_to_num(plan.pass_mark, nan=2.0)
-        pm_thr = pm - EPS * np.maximum(1.0, np.abs(pm))
+        pm_thr = pm - TOLERANCE * np.maximum(1.0, np.abs(pm))
         cell_c: list[IntArray] = []
         cell_i: list[IntArray] = []
         cell_v: list[FloatArray] = []
@@ -558,17 +554,11 @@ class _Engine:
             self.cell_v = np.zeros((0, n_u))
             self.cell_thr = np.zeros(0)
 
-        # ---- static parts of rating and claims
-        self.level_stars = plan.level_stars.astype(np.int64)
-        quorum = sc.not_rated_quorum | sc.unscored.any(axis=1)
+        # ---- what weights cannot move: the report's own decisions
         self.claimed = aw.claimed.astype(np.int64)
-        if rubric.claims.required:
-            quorum = quorum | (self.claimed < 0)
-        self.rated_static = ~quorum
+        self.eligible = aw.eligible
         self.stated_rated = aw.rated
         self.stated_stars = aw.stars.astype(np.int64)
-        self.above_claim = rubric.claims.above_claim
-        self.below_claim = rubric.claims.below_claim
 
         # ---- generic rows: decided draw by draw; the others through a table of outcomes
         g_mask = np.zeros(n_c, dtype=bool)
@@ -586,8 +576,9 @@ class _Engine:
         m = np.arange(n_l + 1)[None, :]
         rows = self.f_rows
         self.table = self._decide(
-            rows, [np.broadcast_to(m > lv, (rows.size, n_l + 1)) for lv in range(n_l)],
-            lambda i: self.met_static[rows, i][:, None])
+            rows, np.stack([np.broadcast_to(m > lv, (rows.size, n_l + 1))
+                            for lv in range(n_l)], axis=-1),
+            np.broadcast_to(self.met_static[rows][:, None, :], (rows.size, n_l + 1, n_i)))
 
         # ---- storage of keys (rounded totals) and ranks
         if self.rounding == "none":
@@ -602,9 +593,6 @@ class _Engine:
         else:
             info = np.iinfo(self.key_dtype)
             self.key_thr_k = np.clip(self.key_thr, info.min, info.max).astype(self.key_dtype)
-        unrated = ~self.stated_rated
-        unrated[self.g_rows] = False
-        self.unrated_rows = np.flatnonzero(unrated)
 
     # ----------------------------------------------------------------- precomputation helpers
 
@@ -764,60 +752,31 @@ class _Engine:
 
     # ----------------------------------------------------------------- decisions
 
-    def _decide(self, rows: IntArray, passing: Sequence[AnyArray],
-                met: Any) -> npt.NDArray[np.int8]:
-        """Outcome codes (stars, or ``top + 1`` for not rated) of ``rows``, given per level
-        whether its weight-dependent conditions hold and a function ``met(i)`` giving check
-        ``i``'s met state (broadcastable to the rows x draws)."""
-        shape = np.broadcast_shapes(*(np.shape(p) for p in passing)) if passing else (
-            rows.size, 1)
-        earned = np.zeros(shape, dtype=np.int8)
-        for lv in range(self.n_l):
-            ok = passing[lv] & self.static_ok[rows, lv][:, None]
-            for i in self.requires[lv]:
-                ok = ok & met(i)
-            earned = np.where(ok, np.maximum(earned, np.int8(self.level_stars[lv])), earned)
-        after = earned
-        for i, limit in self.vetoes:
-            after = np.where(met(i), np.minimum(after, np.int8(limit)), after)
-        claimed = self.claimed[rows][:, None].astype(np.int8)
-        has = claimed >= 0
-        stars = after
-        if self.above_claim == "award_claim":
-            stars = np.where(has & (after > claimed), claimed, stars)
-        if self.below_claim == "award_none":
-            stars = np.where(has & (after < claimed), np.int8(0), stars)
-        rated = np.broadcast_to(self.rated_static[rows][:, None], shape)
-        for inds, all_of in self.gates:
-            parts = [np.broadcast_to(met(i), shape) for i in inds]
-            gate = np.logical_and.reduce(parts) if all_of else np.logical_or.reduce(parts)
-            rated = rated & gate
-        return np.where(rated, stars, np.int8(self.not_rated)).astype(np.int8)
+    def _decide(self, rows: IntArray, passing: BoolArray,
+                met: BoolArray) -> npt.NDArray[np.int8]:
+        """Outcome codes (stars, or ``top + 1`` for not rated) of ``rows`` (rows, n), given per
+        level whether its weight-dependent conditions hold (rows, n, L) and the checks met
+        (rows, n, I): awarding's own :func:`~red_property.awarding.decide`, over the draws."""
+        conditions = passing & self.static_ok[rows][:, None, :]
+        d = decide(self.plan, conditions=np.moveaxis(conditions, 1, 0),
+                   met=np.moveaxis(met, 1, 0), claimed=self.claimed[rows],
+                   eligible=self.eligible[rows])
+        return np.where(d.rated, d.stars, self.not_rated).T.astype(np.int8)
 
-    def _met_rows(self, rows: IntArray, cells: BoolArray, cols: slice) -> Any:
-        """``met(i)`` for ``rows`` over the chunk's columns ``cols``."""
-        by_i: dict[int, BoolArray] = {}
+    def _met_rows(self, rows: IntArray, cells: BoolArray, cols: slice) -> BoolArray:
+        """(rows, n, I): the checks met by ``rows`` over the chunk's columns ``cols``."""
+        n = cells[:, cols].shape[1]
+        met = np.repeat(self.met_static[rows][:, None, :], n, axis=1)
         if self.cell_c.size:
             pos = np.full(self.n_c, -1, dtype=np.int64)
             pos[rows] = np.arange(rows.size)
-            inside = pos[self.cell_c] >= 0
-            for i in np.unique(self.cell_i[inside]).tolist():
-                sel = np.flatnonzero(inside & (self.cell_i == i))
-                n = cells[:, cols].shape[1]
-                arr = np.repeat(self.met_static[rows, i][:, None], n, axis=1)
-                arr[pos[self.cell_c[sel]]] = cells[sel, cols]
-                by_i[i] = arr
-
-        def met(i: int) -> AnyArray:
-            if i in by_i:
-                return by_i[i]
-            return np.asarray(self.met_static[rows, i][:, None])
-
+            inside = np.flatnonzero(pos[self.cell_c] >= 0)
+            met[pos[self.cell_c[inside]], :, self.cell_i[inside]] = cells[inside, cols]
         return met
 
     def _passing(self, rows: IntArray, key: AnyArray, joint: dict[int, BoolArray],
-                 cols: slice) -> list[BoolArray]:
-        """Per level, (rows, n): the nested weight-dependent conditions hold."""
+                 cols: slice) -> BoolArray:
+        """(rows, n, L): the nested weight-dependent conditions hold."""
         out = []
         jp = self.j_pos[rows]
         has = jp >= 0
@@ -826,7 +785,7 @@ class _Engine:
             if lv in joint and has.any():
                 ok[has] &= joint[lv][jp[has]][:, cols]
             out.append(ok)
-        return out
+        return np.stack(out, axis=-1)
 
     # ----------------------------------------------------------------- the run
 
@@ -884,39 +843,14 @@ class _Engine:
         return _Chunk(joint=counts, generic=g_counts, kept=kept)
 
     def _ranks(self, key: AnyArray, g_rated: BoolArray | None) -> AnyArray:
-        """(C, n) competition ranks on the key among rated companies (0 when not rated):
-        companies not rated at the stated weights, and the generic rows' per-draw verdicts."""
-        n_c, n = key.shape
-        if n_c == 0 or n == 0:
-            return np.zeros(key.shape, dtype=self.rank_dtype)
-        if self.rounding == "none":
-            rated = np.broadcast_to(self.stated_rated[:, None], key.shape).copy()
-            if g_rated is not None:
-                rated[self.g_rows] = g_rated
-            vals = np.where(rated, -np.asarray(key, dtype=np.float64), np.inf)
-            order = np.sort(vals, axis=0)
-            out = np.zeros(key.shape, dtype=self.rank_dtype)
-            for j in range(n):
-                r = np.searchsorted(order[:, j], vals[:, j], side="left") + 1
-                out[:, j] = np.where(rated[:, j], r, 0)
-            return out
-        kmin = int(key.min())
-        nb = int(key.max()) - kmin + 2  # the last bin collects companies not rated
-        base = np.arange(n, dtype=np.int64) * nb
-        idx = np.add(key, (base - kmin)[None, :], dtype=np.int64)
-        dump = (base + nb - 1)[None, :]
-        if self.unrated_rows.size:
-            idx[self.unrated_rows] = dump
+        """(C, n) competition ranks on the key among rated companies (0 when not rated), by
+        awarding's own :func:`~red_property.awarding.rank`: rated as at the stated weights,
+        and the generic rows as decided in each draw."""
+        rated: BoolArray = self.stated_rated[:, None]
         if g_rated is not None and not g_rated.all():
-            idx[self.g_rows] = np.where(g_rated, idx[self.g_rows], dump)
-        hist = np.bincount(idx.ravel(), minlength=nb * n).reshape(n, nb)
-        hist[:, nb - 1] = 0
-        # rank of bin b = 1 + companies in bins above b; the last bin (not rated) ranks 0
-        above = np.cumsum(hist[:, :0:-1], axis=1, dtype=np.int64)  # bins nb-1 .. 1
-        table = np.empty((n, nb), dtype=self.rank_dtype)
-        np.add(above[:, ::-1], 1, out=table[:, : nb - 1], casting="unsafe")
-        table[:, nb - 1] = 0
-        return np.take(table.ravel(), idx)
+            rated = np.repeat(rated, key.shape[1], axis=1)
+            rated[self.g_rows] = g_rated
+        return np.asarray(rank(key, rated, axis=0), dtype=self.rank_dtype)
 
     def run(self, sf: FloatArray, df: FloatArray, *, chunk: int, keep: int,
             workers: int) -> dict[str, Any]:

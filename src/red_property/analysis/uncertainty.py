@@ -27,9 +27,10 @@ import numpy.typing as npt
 
 from ..awarding import award
 from ..checking import Checked, check_ratings
+from ..correction import corrected_ratings, fit_raters
 from ..errors import EvaluationError
-from ..evaluation import evaluate_as_rated
-from ..plan import Plan, as_plan
+from ..evaluation import as_plan, evaluate_as_rated
+from ..plan import Plan
 from ..ratings import Claims, Ratings, as_ratings
 from ..rubric import Rubric
 from ..scoring import score
@@ -146,9 +147,7 @@ def bootstrap(
     plan = as_plan(rubric)
     data = as_ratings(ratings)
     if plan.rubric.rater_correction:  # resample what evaluate scores: the corrected values
-        from .effects import rater_effects
-
-        data = rater_effects(plan, data).corrected_ratings()
+        data = corrected_ratings(fit_raters(plan, data))
     base = evaluate_as_rated(plan, data, claims=claims)
     checked = check_ratings(plan, data)
     if checked.value.size == 0:

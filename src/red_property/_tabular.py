@@ -294,8 +294,12 @@ def read_columns(path: str | os.PathLike[str], required: tuple[str, ...],
                               delimiter=delimiter)
         if fast is not None:
             return fast[0], fast[1], name
+    from .ratings import _text_column
+
     header, body, lines = read_table(path, required, optional, encoding=encoding,
                                      delimiter=delimiter, sheet=sheet, data=data)
     cols = list(zip(*body, strict=True)) if body else [() for _ in header]
-    columns = {h: np.array(c, dtype=object) for h, c in zip(header, cols, strict=True)}
+    book = workbook_kind(data) is not None  # typed cells: numbers stay numbers
+    columns = {h: np.array(c, dtype=object) if book else _text_column(c)
+               for h, c in zip(header, cols, strict=True)}
     return columns, np.asarray(lines, dtype=np.int64), name

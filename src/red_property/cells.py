@@ -73,6 +73,8 @@ def number_problem(value: Any) -> str | None:
     if isinstance(value, (int, float)) or hasattr(value, "__float__"):
         try:
             number = float(value)
+        except OverflowError:
+            return "is too large: values lie within ±1e15"
         except (TypeError, ValueError):
             return f"{printable(repr(value))} is not a number"
         if math.isnan(number):

@@ -213,7 +213,8 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         companies=company_labels,
         rater_labels=ratings.rater_labels,
         rows_read=n,
-        dropped=tuple(p for p, _ in problems),
+        dropped=tuple(p for p, _ in (_account(plan, ratings, reason, s, i, value, by_row=True)[0]
+                                     if dirty else [])),
         dropped_by_reason={REASONS[r - 1].short: c for r, c in counts.items()},
     )
 
@@ -318,10 +319,12 @@ def _flag_multi_source(ratings: Ratings, s: IntArray, reason: npt.NDArray[np.int
 
 
 def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntArray,
-             i: IntArray, value: FloatArray) -> tuple[list[tuple[Problem, int]], dict[int, int]]:
+             i: IntArray, value: FloatArray, *, by_row: bool = False
+             ) -> tuple[list[tuple[Problem, int]], dict[int, int]]:
     """Problems for the flagged rows, one per cause: rows that share a reason and the fields
     its message names are one problem, with their count and first rows (at most
-    :data:`MAX_LISTED` causes per reason are listed; every row is counted)."""
+    :data:`MAX_LISTED` causes per reason are listed; every row is counted). ``by_row`` lists
+    each row instead (the report's account of dropped rows, one row each)."""
     counts: dict[int, int] = {}
     problems: list[tuple[Problem, int]] = []
     codes, tally = np.unique(reason[reason != OK], return_counts=True)
@@ -329,7 +332,8 @@ def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntA
         counts[code] = count
         rows = np.flatnonzero(reason == code)
         why = REASONS[code - 1]
-        group = _causes(ratings, why.key, rows, value)
+        group = (np.arange(rows.size, dtype=np.int64) if by_row
+                 else _causes(ratings, why.key, rows, value))
         order = np.argsort(group, kind="stable")  # rows of a cause together, in row order
         sg = group[order]
         starts = np.flatnonzero(np.r_[True, sg[1:] != sg[:-1]])

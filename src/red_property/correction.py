@@ -203,9 +203,10 @@ def corrected_ratings(fit: RaterFit) -> Ratings:
     """The fitted ratings' rows with each rater's effect taken out of ``value``.
 
     ``value - (b - m) * (upper - lower)`` (see the module docstring); clipped to the domain;
-    whole-number indicators are rounded (option keys given as text become their code when
-    they change). Rows the rubric would drop (out of range, unknown indicator) are left as
-    they were, so they are dropped again; indicators left out of the fit are unchanged.
+    whole-number indicators are rounded (an options rating that changes is written as the
+    label of its new option, as the input gives options). Rows the rubric would drop (out of
+    range, unknown indicator) are left as they were, so they are dropped again; indicators
+    left out of the fit are unchanged.
     """
     r, plan = fit.ratings, fit.plan
     ind = label_codes(r.indicator_labels, plan.indicators)[r.indicator]
@@ -224,7 +225,7 @@ def corrected_ratings(fit: RaterFit) -> Ratings:
     new = np.where(integral, np.round(new), new)
     changed = ok & (new != coded)
     value[changed] = new[changed]
-    if plan.option_keys:  # an option's new code is written back as its label
+    if plan.option_keys:
         if text is None:
             text = np.full(len(value), "", dtype=object)
         for k, keys in plan.option_keys.items():

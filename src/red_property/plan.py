@@ -305,10 +305,9 @@ def compile_plan(rubric: Rubric) -> Plan:
                             below=BelowClaim(policy.below_claim)),
         option_keys=MappingProxyType({k: tuple(ind.options) for k, ind in enumerate(inds)
                                       if isinstance(ind, OptionsIndicator)}),
-        option_points=MappingProxyType({k: tuple(ind.options.values())
-                                        for k, ind in enumerate(inds)
-                                        if isinstance(ind, OptionsIndicator)
-                                        and ind.numbers == "points"}),
+        option_points=MappingProxyType({
+            k: tuple(ind.options.values()) for k, ind in enumerate(inds)
+            if isinstance(ind, OptionsIndicator) and ind.numbers == "points"}),
     )
     for name in plan.__slots__:
         value = getattr(plan, name)

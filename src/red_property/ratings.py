@@ -222,6 +222,11 @@ def _factorize_objects(arr: npt.NDArray[Any], name: str, rows: IntArray, origin:
     once each. Bytes are refused (``b'sy-01'`` is not the company ``sy-01``), and so is a label
     longer than :data:`MAX_ID_LENGTH`, before it is copied into a fixed-width array."""
     cells = arr.tolist()
+    if set(map(type, cells)) <= {str}:  # all text (records, frames): one pass in C
+        found = list(dict.fromkeys(cells))
+        position = {label: k for k, label in enumerate(found)}
+        codes = np.fromiter(map(position.__getitem__, cells), dtype=np.int64, count=len(cells))
+        return _sorted_labels(found, codes, name, rows, origin)
     raw = np.fromiter((isinstance(v, (bytes, bytearray)) for v in cells), dtype=bool,
                       count=len(cells))
     if raw.any():
@@ -233,7 +238,13 @@ def _factorize_objects(arr: npt.NDArray[Any], name: str, rows: IntArray, origin:
     index: dict[str, int] = {}
     codes = np.fromiter((index.setdefault(v if type(v) is str else _id_text(v), len(index))
                          for v in cells), dtype=np.int64, count=len(cells))
-    found = list(index)
+    return _sorted_labels(list(index), codes, name, rows, origin)
+
+
+def _sorted_labels(found: list[str], codes: IntArray, name: str, rows: IntArray, origin: str
+                   ) -> tuple[IntArray, StrArray]:
+    """Codes into sorted labels, from labels in order of appearance; a label longer than
+    :data:`MAX_ID_LENGTH` is refused before it is copied into a fixed-width array."""
     long = [k for k, label in enumerate(found) if len(label.strip()) > MAX_ID_LENGTH]
     if long:
         problems = []
@@ -280,6 +291,12 @@ def _to_float(values: Any, rows: IntArray, origin: str
         words = np.array(["" if p is not None else t.strip()
                           for p, t in zip(parsed, labels.tolist(), strict=True)], dtype=object)
         return numbers[codes], words[codes]
+    cells_of = set(map(type, arr.tolist())) if arr.dtype.kind == "O" else set()
+    if cells_of and cells_of <= {float, int, np.float64, np.int64}:  # numbers only: one pass
+        try:
+            return np.array(arr.tolist(), dtype=np.float64), None
+        except OverflowError:  # an int beyond any float: reported at its row below
+            pass
     out = np.full(n, np.nan)
     text = np.full(n, "", dtype=object)
     bad: dict[str, list[int]] = {}
@@ -512,6 +529,14 @@ class Ratings:
             rater_company=get.get("rater_company"), note=get.get("note"),
             row=np.arange(1, n + 1), origin=origin,
         )
+
+
+def _text_column(cells: Sequence[str]) -> npt.NDArray[Any]:
+    """A CSV column as a fixed-width text array (the fast path), or as an object array when one
+    cell is longer than any id may be: a long cell then costs its own length, not rows x it."""
+    if max(map(len, cells), default=0) <= MAX_ID_LENGTH:
+        return np.array(cells, dtype=str)
+    return np.fromiter(cells, dtype=object, count=len(cells))
 
 
 def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],

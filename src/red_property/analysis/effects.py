@@ -251,8 +251,7 @@ class RaterEffects:
         ``value - (b - m) * (upper - lower)`` with ``m`` the median effect of the rater's
         source, so the source's typical rater is the standard (one lenient rater does not make
         the others look severe and get corrected up); clipped to the domain; whole-number
-        indicators are rounded (an options rating that changes is written as the label of its new
-        option, as the input gives options).
+        indicators are rounded (option keys given as text become their code when they change).
         Rows the rubric would drop (out of range, unknown indicator) are left as they were, so
         they are dropped again; indicators left out of the fit are unchanged.
         """

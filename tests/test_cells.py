@@ -126,7 +126,7 @@ def test_rater_correction_writes_options_back_as_labels() -> None:
                       "indicator": "care", "value": 4.0 if r == 0 else 1.0 + (c % 3)}]
     rubric = rp.load_rubric(RUBRIC)
     original = rp.Ratings.from_records(rows)
-    corrected = rater_effects(rubric, original).corrected_ratings()
+    corrected = rater_effects(rp.evaluate(rubric, original)).corrected_ratings()
     party = corrected.indicator_labels[corrected.indicator] == "party"
     assert corrected.text is not None and original.text is not None
     assert (corrected.text[party] != original.text[party]).sum() == 8  # au0's, corrected down

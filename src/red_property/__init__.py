@@ -18,20 +18,25 @@ from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, Ru
 if TYPE_CHECKING:
     from . import analysis
     from .analysis.diff import diff
+    from .awarding import ClaimOutcome
     from .evaluation import evaluate
-    from .loading import bundled_rubric, dump_rubric, fingerprint, load_rubric
-    from .ratings import Claims, Ratings
-    from .report import Explanation, Report
+    from .explanation import Explanation
+    from .loading import bundled_rubric, dump_rubric, load_rubric
+    from .plan import Plan, compile_plan, fingerprint
+    from .ratings import Claims, Companies, Ratings
+    from .report import CompanyResult, Report
     from .rubric import Rubric
 
 # Each name is imported from its module on first use, so that ``import red_property`` costs
 # little more than its dependencies: the rubric models, the engine, rendering and the analysis
 # layer load when they are needed.
 _HOME = {
-    "Claims": "ratings", "Explanation": "report", "Ratings": "ratings", "Report": "report",
-    "Rubric": "rubric", "analysis": "analysis", "bundled_rubric": "loading",
-    "diff": "analysis.diff", "dump_rubric": "loading", "evaluate": "evaluation",
-    "fingerprint": "loading", "load_rubric": "loading",
+    "ClaimOutcome": "awarding", "Claims": "ratings", "Companies": "ratings",
+    "CompanyResult": "report", "Explanation": "explanation", "Plan": "plan",
+    "Ratings": "ratings", "Report": "report", "Rubric": "rubric", "analysis": "analysis",
+    "bundled_rubric": "loading", "compile_plan": "plan", "diff": "analysis.diff",
+    "dump_rubric": "loading", "evaluate": "evaluation", "fingerprint": "plan",
+    "load_rubric": "loading",
 }
 
 
@@ -56,9 +61,13 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ClaimOutcome",
     "Claims",
+    "Companies",
+    "CompanyResult",
     "EvaluationError",
     "Explanation",
+    "Plan",
     "Problem",
     "Ratings",
     "RatingsError",
@@ -69,6 +78,7 @@ __all__ = [
     "__version__",
     "analysis",
     "bundled_rubric",
+    "compile_plan",
     "diff",
     "dump_rubric",
     "evaluate",

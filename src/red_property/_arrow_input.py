@@ -19,8 +19,6 @@ import numpy.typing as npt
 from ._factorize import arrow, int_codes
 from ._tabular import decode, find_layout, header_problems
 
-__all__ = ["read_csv_arrow"]
-
 _HEAD_BYTES = 1 << 16
 _UTF8_BOM = b"\xef\xbb\xbf"
 

@@ -31,9 +31,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["NO_ARROW", "arrow", "ascii_codes", "foreign", "foreign_cells", "foreign_numbers",
-           "id_codes", "int_codes", "text_codes"]
-
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 StrArray = npt.NDArray[np.str_]

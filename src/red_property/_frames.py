@@ -13,8 +13,6 @@ from typing import Any
 from ._factorize import arrow
 from .errors import Problem, RatingsError
 
-__all__ = ["frame_columns", "is_frame"]
-
 
 def _module(obj: Any) -> str:
     return type(obj).__module__.split(".", 1)[0]
@@ -42,12 +40,12 @@ def frame_columns(frame: Any, columns: tuple[str, ...], optional: tuple[str, ...
     missing = [c for c in columns if c not in names]
     if missing:
         raise RatingsError([Problem(f"missing column {c!r}", path=c, file=origin)
-                            for c in missing], source=origin)
+                            for c in missing], file=origin)
     unknown = [c for c in names if c not in columns + optional]
     if unknown:
         raise RatingsError([Problem(f"unknown column {c!r}; columns are "
                                     f"{', '.join(columns + optional)}", path=c, file=origin)
-                            for c in unknown], source=origin)
+                            for c in unknown], file=origin)
     if table is None:
         return {c: frame[c] for c in names}, len(frame)
     return {c: table.column(c) for c in names}, int(table.num_rows)

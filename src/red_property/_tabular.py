@@ -32,9 +32,6 @@ import numpy.typing as npt
 
 from .errors import Problem, RatingsError
 
-__all__ = ["Layout", "decode", "find_layout", "read_bytes", "read_columns", "read_table",
-           "workbook_kind"]
-
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _ENCODINGS = ("utf-8-sig", "gb18030")
 _HEAD_LINES = 200  # lines looked at to find the header
@@ -49,7 +46,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
-                           source=name) from None
+                           file=name) from None
 
 
 def workbook_kind(data: bytes) -> str | None:
@@ -75,7 +72,7 @@ def decode(data: bytes, name: str, encoding: str | None) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; save it as UTF-8 or "
-                                "pass encoding=", file=name)], source=name)
+                                "pass encoding=", file=name)], file=name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +143,7 @@ def _no_excel(kind: str, name: str) -> RatingsError:
     what = "an Excel workbook" if kind == "xlsx" else "an Excel 97-2003 workbook (.xls)"
     return RatingsError([Problem(f"this is {what}; install red-property[excel] "
                                  "(pip install 'red-property[excel]') or save it as CSV",
-                                 file=name)], source=name)
+                                 file=name)], file=name)
 
 
 def read_table(path: str | os.PathLike[str], required: tuple[str, ...],
@@ -166,11 +163,11 @@ def read_table(path: str | os.PathLike[str], required: tuple[str, ...],
     layout = find_layout(head, required + optional, delimiter)
     if layout is None:
         raise RatingsError([Problem("the file is empty; it needs a header row", file=name)],
-                           source=name)
+                           file=name)
     problems = header_problems(layout, head[layout.skip], name, required, optional,
                                forced=delimiter is not None)
     if problems:
-        raise RatingsError(problems, source=name)
+        raise RatingsError(problems, file=name)
     start = sum(len(line) + 1 for line in head[:layout.skip])
     reader = csv.reader(io.StringIO(text[start:], newline=""), delimiter=layout.delimiter,
                         strict=True)
@@ -206,7 +203,7 @@ def _body(header: list[str], records: Iterator[tuple[list[Any], int]], end: Any,
         body.append(record)
         lines.append(start)
     if problems:
-        raise RatingsError(problems, source=name)
+        raise RatingsError(problems, file=name)
     return header[:width], body, lines
 
 
@@ -225,7 +222,7 @@ def _records(reader: Any, name: str, offset: int) -> Iterator[tuple[list[str], i
             hint = (f"a quote opened on this row is not closed (the parser read on to line "
                     f"{ended})") if ended > start or "end of data" in str(exc) else str(exc)
             raise RatingsError([Problem(f"not readable as CSV: {hint}", file=name, row=start)],
-                               source=name) from None
+                               file=name) from None
         yield record, start
 
 
@@ -248,16 +245,16 @@ def _read_workbook(path: str | os.PathLike[str], kind: str, required: tuple[str,
             chosen = sheet
         if chosen not in names:
             raise RatingsError([Problem(f"no sheet {sheet!r}; the sheets are "
-                                        f"{', '.join(names)}", file=name)], source=name)
+                                        f"{', '.join(names)}", file=name)], file=name)
         cells = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except (IndexError, ValueError, OSError) as exc:
         raise RatingsError([Problem(f"not readable as a workbook: {exc}", file=name)],
-                           source=name) from None
+                           file=name) from None
     label = name
     start = next((k for k, r in enumerate(cells) if any(str(c).strip() for c in r)), None)
     if start is None:
         raise RatingsError([Problem("the sheet is empty; it needs a header row", file=label)],
-                           source=label)
+                           file=label)
     header = [str(c).strip() for c in cells[start]]
     while len(header) > 1 and header[-1] == "" and header[-2] == "":
         header.pop()  # cells formatted but never filled
@@ -265,7 +262,7 @@ def _read_workbook(path: str | os.PathLike[str], kind: str, required: tuple[str,
     problems = header_problems(layout, ",".join(header), label, required, optional,
                                forced=False)
     if problems:
-        raise RatingsError(problems, source=label)
+        raise RatingsError(problems, file=label)
     width = len(header)
     rows = iter(enumerate(cells[start + 1:], start=start + 2))
     at = [0]

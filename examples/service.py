@@ -28,7 +28,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"error": str(exc).splitlines()[0], "problems": exc.to_dicts()},
                          ensure_ascii=False))
         return 1
-    stars = {rec["company"]: rec["stars"] for rec in report.to_records()}
+    stars = dict(report.stars)  # None for a company not rated
     print(json.dumps({"provenance": report.provenance(), "stars": stars}, ensure_ascii=False,
                      indent=1))
     return 0

@@ -37,8 +37,6 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_ID_LENGTH", "id_problem", "number_problem", "parse_number", "printable"]
-
 #: The longest id accepted, in characters (ids are short codes or names; a longer cell is a
 #: misplaced column or a broken file, and would cost memory for every row that repeats it).
 MAX_ID_LENGTH = 200

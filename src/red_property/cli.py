@@ -20,8 +20,6 @@ from .ratings import Ratings
 from .report import Report
 from .schema import rubric_json_schema_text
 
-__all__ = ["main"]
-
 OK, INVALID, USAGE = 0, 1, 2
 
 
@@ -83,7 +81,7 @@ def _season(args: argparse.Namespace) -> Report:
     if len(ratings) == 0:
         raise RatingsError([Problem("no ratings: the file has a header but no rows; export the "
                                     "season's ratings", file=args.ratings, row=1)],
-                           source=args.ratings)
+                           file=args.ratings)
     return evaluate(args.rubric, ratings, claims=args.claims, companies=args.companies)
 
 
@@ -259,7 +257,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"red-property: {where}cannot write: {exc.strerror or exc}", file=sys.stderr)
         return INVALID
-
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,9 +24,6 @@ import numpy.typing as npt
 from .cells import MAX_ID_LENGTH, id_problem, number_problem, parse_number, printable
 from .errors import Problem, RatingsError, rows_text
 
-__all__ = ["Claims", "Companies", "Ratings", "as_ratings", "factorize", "read_claims",
-           "read_companies"]
-
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 StrArray = npt.NDArray[np.str_]
@@ -172,7 +169,7 @@ def _column(values: Any, name: str, origin: str) -> npt.NDArray[Any]:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
         raise RatingsError([Problem(f"column {name} must be a sequence of cells, not "
                                     f"{type(values).__name__}", path=name, file=origin)],
-                           source=origin)
+                           file=origin)
     if isinstance(values, np.ndarray) or hasattr(values, "__array__"):
         arr = np.asarray(values)
     else:
@@ -180,7 +177,7 @@ def _column(values: Any, name: str, origin: str) -> npt.NDArray[Any]:
     if arr.ndim != 1:
         raise RatingsError([Problem(f"column {name} has shape {arr.shape}; give one cell per "
                                     "row (a 1-D column)", path=name, file=origin)],
-                           source=origin)
+                           file=origin)
     return arr
 
 
@@ -227,7 +224,7 @@ def _factorize_objects(arr: npt.NDArray[Any], name: str, rows: IntArray, origin:
         first = printable(repr(cells[int(np.flatnonzero(raw)[0])]))
         raise RatingsError([Problem(f"bytes {first} where text is expected: decode the ids "
                                     f"(e.g. .decode('utf-8')) ({rows_text(at.tolist(), at.size)})",
-                                    path=name, row=int(at[0]), file=origin)], source=origin)
+                                    path=name, row=int(at[0]), file=origin)], file=origin)
     index: dict[str, int] = {}
     codes = np.fromiter((index.setdefault(v if type(v) is str else _id_text(v), len(index))
                          for v in cells), dtype=np.int64, count=len(cells))
@@ -246,7 +243,7 @@ def _sorted_labels(found: list[str], codes: IntArray, name: str, rows: IntArray,
             problems.append(Problem(f"{id_problem(found[k].strip())} "
                                     f"({rows_text(at.tolist(), at.size)})",
                                     path=name, row=int(at[0]), file=origin))
-        raise RatingsError(problems, source=origin)
+        raise RatingsError(problems, file=origin)
     labels = np.array(found, dtype=str) if found else np.zeros(0, dtype="U1")
     order = np.argsort(labels, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
@@ -308,7 +305,7 @@ def _to_float(values: Any, rows: IntArray, origin: str
     if bad:
         raise RatingsError([Problem(f"value {why} ({rows_text(at, len(at))})", path="value",
                                     row=at[0], file=origin) for why, at in bad.items()],
-                           source=origin)
+                           file=origin)
     return out, text
 
 
@@ -398,7 +395,7 @@ class Ratings:
         lengths = {k: len(_column(v, k, origin)) for k, v in cols.items() if v is not None}
         if len(set(lengths.values())) > 1:
             raise RatingsError([Problem(f"columns differ in length: {lengths}", file=origin)],
-                               source=origin)
+                               file=origin)
         n = lengths["company"]
         problems: list[Problem] = []
         try:
@@ -406,7 +403,7 @@ class Ratings:
                     else _column(row, "row", origin).astype(np.int64))
         except (TypeError, ValueError):
             raise RatingsError([Problem("row numbers must be whole numbers", path="row",
-                                        file=origin)], source=origin) from None
+                                        file=origin)], file=origin) from None
         coded: dict[str, tuple[IntArray, StrArray]] = {}
         for name in ("company", "source", "rater", "indicator"):
             coded[name] = _code_ids(cols[name], name, rows, origin, problems)
@@ -424,7 +421,7 @@ class Ratings:
             rc = mapped[rc_codes]
             company_labels = all_labels
         if problems:
-            raise RatingsError(problems, source=origin)
+            raise RatingsError(problems, file=origin)
         return cls(
             company=company_codes.astype(np.int64, copy=False),
             source=coded["source"][0],
@@ -465,7 +462,7 @@ class Ratings:
                                         f"{', '.join(REQUIRED + OPTIONAL)}", row=k, file=origin,
                                         path=unknown[0]))
         if problems:
-            raise RatingsError(problems, source=origin)
+            raise RatingsError(problems, file=origin)
         columns: dict[str, list[Any]] = {c: [r[c] for r in rows] for c in REQUIRED}
         has_rc = any(not _is_missing(r.get("rater_company")) for r in rows)
         return cls.from_columns(
@@ -508,12 +505,12 @@ class Ratings:
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
             raise RatingsError([Problem(f"missing column {c!r}", path=c, file=origin)
-                                for c in missing], source=origin)
+                                for c in missing], file=origin)
         unknown = [str(c) for c in frame.columns if c not in REQUIRED + OPTIONAL]
         if unknown:
             raise RatingsError([Problem(f"unknown column {c!r}; columns are "
                                         f"{', '.join(REQUIRED + OPTIONAL)}", path=c, file=origin)
-                                for c in unknown], source=origin)
+                                for c in unknown], file=origin)
         get = {c: frame[c].to_numpy() for c in frame.columns}
         value = frame["value"].to_numpy(dtype=object, na_value=np.nan)
         return cls.from_columns(
@@ -542,13 +539,13 @@ def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
         data = Path(path).read_bytes()
     except OSError as exc:
         raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
-                           source=name) from None
+                           file=name) from None
     reader = csv.reader(io.StringIO(_decode(data, name, encoding), newline=""), strict=True)
     records = _records(reader, name)
     first = next(records, None)
     if first is None:
         raise RatingsError([Problem("the file is empty; it needs a header row", file=name)],
-                           source=name)
+                           file=name)
     header = [h.strip().lstrip("\ufeff") for h in first[0]]
     known = required + optional
     problems = [Problem(f"missing column {c!r}; the header needs {', '.join(required)}",
@@ -558,7 +555,7 @@ def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
     problems += [Problem(f"column {c!r} appears {header.count(c)} times; keep one", file=name,
                          row=1, path=c) for c in sorted(set(header)) if header.count(c) > 1]
     if problems:
-        raise RatingsError(problems, source=name)
+        raise RatingsError(problems, file=name)
     body: list[list[str]] = []
     lines: list[int] = []
     for record, start in records:
@@ -573,7 +570,7 @@ def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
         body.append(record)
         lines.append(start)
     if problems:
-        raise RatingsError(problems, source=name)
+        raise RatingsError(problems, file=name)
     return header, body, lines
 
 
@@ -592,7 +589,7 @@ def _records(reader: Any, name: str) -> Iterator[tuple[list[str], int]]:
                     f"{reader.line_num})") if reader.line_num > start or "end of data" in str(
                         exc) else str(exc)
             raise RatingsError([Problem(f"not readable as CSV: {hint}", file=name, row=start)],
-                               source=name) from None
+                               file=name) from None
         yield record, start
 
 
@@ -616,7 +613,7 @@ def _decode(data: bytes, name: str, encoding: str | None) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; save it as UTF-8 or "
-                                "pass encoding=", file=name)], source=name)
+                                "pass encoding=", file=name)], file=name)
 
 
 # --------------------------------------------------------------------------- claims
@@ -636,27 +633,27 @@ class Claims:
         return dict(zip(self.company, self.stars, strict=True))
 
 
-def read_claims(source: str | os.PathLike[str] | Mapping[str, int] | Claims | Sequence[Any]
+def read_claims(claims: str | os.PathLike[str] | Mapping[str, int] | Claims | Sequence[Any]
                 ) -> Claims:
     """Claims from a CSV file (columns ``company, stars``), a mapping, a sequence of
     ``(company, stars)`` pairs, or a Claims."""
-    if isinstance(source, Claims):
-        return source
-    if isinstance(source, Mapping):
-        pairs = list(source.items())
+    if isinstance(claims, Claims):
+        return claims
+    if isinstance(claims, Mapping):
+        pairs = list(claims.items())
         return _claims(pairs, list(range(1, len(pairs) + 1)), "<claims>")
-    if isinstance(source, (str, os.PathLike)):
-        header, body, lines = _read_table(source, ("company", "stars"), ())
+    if isinstance(claims, (str, os.PathLike)):
+        header, body, lines = _read_table(claims, ("company", "stars"), ())
         items = [(r[header.index("company")].strip(), r[header.index("stars")].strip())
                  for r in body]
-        return _claims(items, lines, str(source))
-    given: list[Any] = list(cast("Sequence[Any]", source))
+        return _claims(items, lines, str(claims))
+    given: list[Any] = list(cast("Sequence[Any]", claims))
     bad = [k for k, x in enumerate(given, start=1)
            if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != 2]
     if bad:
         raise RatingsError([Problem(f"a claim is a (company, stars) pair, not "
                                     f"{printable(repr(given[k - 1]))[:80]}", row=k,
-                                    file="<claims>") for k in bad], source="<claims>")
+                                    file="<claims>") for k in bad], file="<claims>")
     return _claims([(x[0], x[1]) for x in given], list(range(1, len(given) + 1)), "<claims>")
 
 
@@ -683,7 +680,7 @@ def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) 
         companies.append(company)
         stars.append(level)
     if problems:
-        raise RatingsError(problems, source=origin)
+        raise RatingsError(problems, file=origin)
     return Claims(tuple(companies), tuple(stars), tuple(rows), origin)
 
 
@@ -727,20 +724,20 @@ class Companies:
     origin: str = "<companies>"
 
 
-def read_companies(source: str | os.PathLike[str] | Mapping[str, str] | Sequence[str] | Companies
+def read_companies(companies: str | os.PathLike[str] | Mapping[str, str] | Sequence[str] | Companies
                    ) -> Companies:
     """Companies from a CSV file (columns ``company`` and optionally ``name``, ``district``), a
     mapping of id to name, a sequence of ids, or a Companies."""
-    if isinstance(source, Companies):
-        return source
-    if isinstance(source, Mapping):
-        return _companies([(k, str(v), "") for k, v in source.items()], None, "<companies>")
-    if isinstance(source, (str, os.PathLike)):
-        header, body, lines = _read_table(source, ("company",), ("name", "district"))
+    if isinstance(companies, Companies):
+        return companies
+    if isinstance(companies, Mapping):
+        return _companies([(k, str(v), "") for k, v in companies.items()], None, "<companies>")
+    if isinstance(companies, (str, os.PathLike)):
+        header, body, lines = _read_table(companies, ("company",), ("name", "district"))
         recs = [dict(zip(header, (c.strip() for c in r), strict=True)) for r in body]
         items = [(r["company"], r.get("name", ""), r.get("district", "")) for r in recs]
-        return _companies(items, lines, str(source))
-    return _companies([(c, "", "") for c in source], None, "<companies>")
+        return _companies(items, lines, str(companies))
+    return _companies([(c, "", "") for c in companies], None, "<companies>")
 
 
 def _companies(items: Sequence[tuple[Any, str, str]], rows: Sequence[int] | None, origin: str
@@ -767,5 +764,5 @@ def _companies(items: Sequence[tuple[Any, str, str]], rows: Sequence[int] | None
             if district:
                 districts[cid] = district
     if problems:
-        raise RatingsError(problems, source=origin)
+        raise RatingsError(problems, file=origin)
     return Companies(ids=tuple(ids), names=names, districts=districts, origin=origin)

@@ -17,10 +17,8 @@ from .awarding import OUTCOMES
 from .cells import printable
 
 if TYPE_CHECKING:
-    from .report import Condition, Explanation, Report
-
-__all__ = ["breakdown", "condition_text", "explanation_text", "flat_table", "num", "star_table",
-           "stars_text", "text_width"]
+    from .explanation import Condition, Explanation
+    from .report import Report
 
 
 def num(x: float, digits: int = 2) -> str:

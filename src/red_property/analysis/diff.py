@@ -23,8 +23,6 @@ from ..ratings import Claims, Ratings, as_ratings
 from ..report import Report
 from ..rubric import Rubric
 
-__all__ = ["CompanyChange", "Edit", "RubricDiff", "diff", "structural_diff"]
-
 
 @dataclass(frozen=True, slots=True)
 class Edit:

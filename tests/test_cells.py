@@ -114,7 +114,8 @@ def test_label_storage_grows_with_unique_labels_not_rows() -> None:
 
 def test_rater_correction_writes_options_back_as_labels() -> None:
     """A rater-corrected options rating is its new option's label, never a bare number."""
-    from red_property.analysis import rater_effects
+    from red_property.correction import corrected_ratings, fit_raters
+    from red_property.plan import compile_plan
 
     rows = []
     for c in range(8):
@@ -126,7 +127,7 @@ def test_rater_correction_writes_options_back_as_labels() -> None:
                       "indicator": "care", "value": 4.0 if r == 0 else 1.0 + (c % 3)}]
     rubric = rp.load_rubric(RUBRIC)
     original = rp.Ratings.from_records(rows)
-    corrected = rater_effects(rp.evaluate(rubric, original)).corrected_ratings()
+    corrected = corrected_ratings(fit_raters(compile_plan(rubric), original, min_ratings=4))
     party = corrected.indicator_labels[corrected.indicator] == "party"
     assert corrected.text is not None and original.text is not None
     assert (corrected.text[party] != original.text[party]).sum() == 8  # au0's, corrected down

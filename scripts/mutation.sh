@@ -20,7 +20,7 @@ for module in "$@"; do
 done
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test,pandas,plot,excel,mutation]'
+.venv/bin/python -m pip install -q -e '.[test,pandas,plot,fast,excel,distributed,mutation]'
 for module in "$@"; do
     echo "== mutmut: red_property.$module" >&2
     nice -n 15 .venv/bin/mutmut run --max-children "${MUTATION_JOBS:-1}" \

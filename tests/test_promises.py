@@ -53,10 +53,13 @@ def test_csv_neutralises_every_leading_character_in_every_text_field(tmp_path: P
     report = run(rubric, rows_of({"ok": {"s": 6}}), companies=companies)
     report.to_csv(tmp_path / "r.csv")
     rows = {r["company"]: r for r in _csv_rows(tmp_path / "r.csv")}
-    assert set(rows) == {"ok", "'" + evil}
+    # the companies table trims ids, so a leading tab or CR never reaches an id
+    listed = evil.strip()
+    cell = "'" + listed if listed[0] in LEADING else listed
+    assert set(rows) == {"ok", cell}
     assert rows["ok"]["name"] == "'" + evil
-    assert rows["'" + evil]["name"] == "plain name"
-    assert rows["'" + evil]["rated"] == "False"
+    assert rows[cell]["name"] == "plain name"
+    assert rows[cell]["rated"] == "False"
 
 
 @pytest.mark.parametrize("lead", LEADING)

@@ -65,7 +65,7 @@ def _rows() -> list[dict[str, Any]]:
     for c, (party, team, qa, qp, complaints, awards, accident) in DATA.items():
         out += [rec(c, "authority", "a1", "party", party), rec(c, "authority", "a1", "team", team),
                 rec(c, "authority", "a1", "quality", qa),
-                rec(c, "peer", f"p-{c}", "quality", qp, rater_company="z"),
+                rec(c, "peer", f"p-{c}", "quality", qp, rater_company="d"),
                 rec(c, "authority", "a1", "awards", awards),
                 rec(c, "authority", "a1", "accident", accident)]
         if complaints is not None:

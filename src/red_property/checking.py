@@ -329,6 +329,8 @@ def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntA
     for code, count in zip(codes.tolist(), tally.tolist(), strict=True):
         counts[code] = count
         rows = np.flatnonzero(reason == code)
+        # by row number: which rows are listed must not depend on the order the rows came in
+        rows = rows[np.argsort(ratings.row[rows], kind="stable")]
         why = REASONS[code - 1]
         group = (np.arange(rows.size, dtype=np.int64) if by_row
                  else _causes(ratings, why.key, rows, value))

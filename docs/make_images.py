@@ -26,8 +26,7 @@ def main() -> None:
                          companies=SEASON / "companies.csv")
     best = [r["company"] for r in sorted(report.to_records(),
                                          key=lambda r: -(r["total"] or 0))][:12]
-    u = analysis.bootstrap(rubric, SEASON / "ratings.csv", claims=SEASON / "claims.csv",
-                           replicates=300, seed=2019)
+    u = analysis.bootstrap(report, replicates=300, seed=2019)
     s = analysis.weight_sensitivity(report, draws=2000, seed=2019)
     figures = {
         "radar-sy-12.png": plots.radar(report, "sy-12", lang="zh"),

@@ -50,7 +50,7 @@ def main(argv: list[str]) -> int:
         print(f"service: unexpected {type(exc).__name__}", file=sys.stderr)
         doc, status = {"error": "internal error", "problems": []}, 2
     else:
-        stars = {rec["company"]: rec["stars"] for rec in report.to_records()}
+        stars = dict(report.stars)  # None for a company not rated
         doc, status = {"provenance": report.provenance(), "stars": stars}, 0
     print(json.dumps(public(doc, [ratings, claims]), ensure_ascii=False, indent=1))
     return status

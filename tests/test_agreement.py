@@ -44,17 +44,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from red_property.analysis.agreement import (
-    ICCResult,
-    ICCRow,
-    f_cdf,
-    f_isf,
-    f_ppf,
-    f_sf,
-    icc,
-    krippendorff_alpha,
-    regularized_incomplete_beta,
-)
+from red_property.analysis import ICCResult, icc, krippendorff_alpha
+from red_property.analysis.fdist import f_cdf, f_isf, f_ppf, f_sf, regularized_incomplete_beta
+from red_property.analysis.icc import ICCRow
 
 NAN = math.nan
 FORMS = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")

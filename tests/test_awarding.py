@@ -39,8 +39,8 @@ def test_check_pass_mark_decides_met() -> None:
     report = run(rubric, rows)
     assert report.awards.met[:, report.plan.index["c"]].tolist() == [True, False]
     assert report.awards.met[:, report.plan.index["c2"]].tolist() == [True, True]
-    assert report.stars_of("a") == 2
-    assert report.stars_of("b") == 1
+    assert report.stars["a"] == 2
+    assert report.stars["b"] == 1
 
 
 GATE_DIMENSIONS = """
@@ -156,7 +156,7 @@ def test_level_requires_are_level_specific() -> None:
     rows = rows_of({"a": {"s": 95, "c1": 1, "c2": 0}, "b": {"s": 95, "c1": 0, "c2": 1},
                     "c": {"s": 95, "c1": 1, "c2": 1}})
     report = run(rubric, rows)
-    assert [report.stars_of(c) for c in "abc"] == [2, 1, 3]
+    assert [report.stars[c] for c in "abc"] == [2, 1, 3]
 
 
 def test_min_dimension_share_float_applies_to_every_dimension() -> None:
@@ -178,7 +178,7 @@ def test_min_dimension_share_float_applies_to_every_dimension() -> None:
     rows = rows_of({"p": {"x": 45, "y": 30}, "q": {"x": 50, "y": 25}, "r": {"x": 29, "y": 50}})
     report = run(rubric, rows)
     # p exactly at 30 passes; q's b 25 < 30; r's a 29 < 30 (totals 75, 75, 79)
-    assert [report.stars_of(c) for c in "pqr"] == [2, 1, 1]
+    assert [report.stars[c] for c in "pqr"] == [2, 1, 1]
 
 
 def test_min_dimension_share_mapping_applies_to_named_dimensions() -> None:
@@ -199,7 +199,7 @@ def test_min_dimension_share_mapping_applies_to_named_dimensions() -> None:
         """)
     rows = rows_of({"p": {"x": 20, "y": 50}, "q": {"x": 45, "y": 29}})
     report = run(rubric, rows)
-    assert [report.stars_of(c) for c in "pq"] == [2, 1]  # p: a 20 unconstrained; q: b 29 < 30
+    assert [report.stars[c] for c in "pq"] == [2, 1]  # p: a 20 unconstrained; q: b 29 < 30
 
 
 def test_min_bonus_is_a_level_condition() -> None:
@@ -228,7 +228,7 @@ def test_earned_level_is_the_highest_whose_conditions_hold() -> None:
     rows = rows_of({"a": {"s": 49.9, "accident": 0}, "b": {"s": 50, "accident": 0},
                     "c": {"s": 89.9, "accident": 0}, "d": {"s": 90, "accident": 0}})
     report = run(rubric, rows)
-    assert [report.stars_of(c) for c in "abcd"] == [0, 1, 2, 3]
+    assert [report.stars[c] for c in "abcd"] == [0, 1, 2, 3]
 
 
 # --------------------------------------------------------------------------- claims

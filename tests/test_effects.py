@@ -20,12 +20,8 @@ import numpy as np
 import pytest
 
 import red_property as rp
-from red_property.analysis.effects import (
-    Flag,
-    RaterEffects,
-    compare_corrected,
-    rater_effects,
-)
+from red_property.analysis import RaterEffects, compare_corrected, rater_effects
+from red_property.analysis.peers import Flag
 
 from .conftest import EXAMPLE, SHANYANG
 
@@ -172,7 +168,7 @@ def kinds(effects: RaterEffects) -> dict[str, set[str | tuple[str, str]]]:
 @pytest.mark.parametrize("seed", range(5))
 def test_planted_effects_are_flagged(rubric: rp.Rubric, seed: int) -> None:
     """The harsh peer, the colluding pair and the lenient assessor are flagged, nothing else."""
-    effects = rater_effects(rubric, simulate(100 + seed, plant=True).ratings)
+    effects = rater_effects(rp.evaluate(rubric, simulate(100 + seed, plant=True).ratings))
     found = kinds(effects)
     assert found.get("harsh on rivals") == {HARSH}
     assert found.get("colluding pair") == {tuple(sorted(PAIR))}
@@ -184,14 +180,14 @@ def test_planted_effects_are_flagged(rubric: rp.Rubric, seed: int) -> None:
 @pytest.mark.parametrize("seed", range(10))
 def test_clean_season_raises_no_flag(rubric: rp.Rubric, seed: int) -> None:
     """A season without planted effects raises no flag at the default threshold."""
-    effects = rater_effects(rubric, simulate(200 + seed).ratings)
+    effects = rater_effects(rp.evaluate(rubric, simulate(200 + seed).ratings))
     assert effects.flags == ()
     assert effects.converged
 
 
 def test_flags_carry_evidence(rubric: rp.Rubric) -> None:
     """Each flag names its source and carries effect/mean, n, z and the source median."""
-    effects = rater_effects(rubric, simulate(100, plant=True).ratings)
+    effects = rater_effects(rp.evaluate(rubric, simulate(100, plant=True).ratings))
     by_kind = {f.kind: f for f in effects.flags}
     harsh, lenient, pair = (by_kind["harsh on rivals"], by_kind["lenient"],
                             by_kind["colluding pair"])
@@ -214,7 +210,7 @@ def test_outlier_rater_is_flagged(rubric: rp.Rubric) -> None:
     erratic = r.rater == list(r.rater_labels).index("association-4")
     value = r.value.copy()
     value[erratic] = np.clip(value[erratic] + rng.normal(0.0, 2.0, erratic.sum()), 0.0, 10.0)
-    effects = rater_effects(rubric, dataclasses.replace(r, value=value))
+    effects = rater_effects(rp.evaluate(rubric, dataclasses.replace(r, value=value)))
     assert kinds(effects).get("outlier") == {"association-4"}
 
 
@@ -225,7 +221,7 @@ def test_outlier_rater_is_flagged(rubric: rp.Rubric) -> None:
 def test_als_recovers_rater_effects(rubric: rp.Rubric, seed: int) -> None:
     """With random rater effects (sd 0.08), estimates correlate > 0.9 with the truth."""
     season = simulate(400 + seed, rater_sd=0.08)
-    effects = rater_effects(rubric, season.ratings)
+    effects = rater_effects(rp.evaluate(rubric, season.ratings))
     assert effects.converged
     est, true = [], []
     for source in ("association", "peer"):
@@ -242,12 +238,12 @@ def test_als_recovers_rater_effects(rubric: rp.Rubric, seed: int) -> None:
 def test_correction_removes_planted_leniency(rubric: rp.Rubric) -> None:
     """After correction the lenient assessor's effect and mean residual are about 0."""
     season = simulate(500, plant=True)
-    effects = rater_effects(rubric, season.ratings)
+    effects = rater_effects(rp.evaluate(rubric, season.ratings))
     corrected = effects.corrected_ratings()
     assert len(corrected) == len(season.ratings)
     assert np.array_equal(corrected.rater, season.ratings.rater)
     assert np.all((corrected.value >= 0.0) & (corrected.value <= 10.0))
-    again = rater_effects(rubric, corrected)
+    again = rater_effects(rp.evaluate(rubric, corrected))
     assert abs(again.effect_of(LENIENT)) < 0.01
     assert LENIENT not in {f.who for f in again.flags}
     assert HARSH not in {f.who for f in again.flags}
@@ -267,9 +263,11 @@ def test_correction_removes_planted_leniency(rubric: rp.Rubric) -> None:
 def test_compare_corrected_side_by_side(rubric: rp.Rubric) -> None:
     """compare_corrected: a lenient official's +0.3 taken out lowers totals by about 5 points."""
     season = simulate(600, extra={"authority-1": 0.3})
-    effects = rater_effects(rubric, season.ratings)
+    effects = rater_effects(rp.evaluate(rubric, season.ratings))
     assert {f.who for f in effects.flagged("lenient")} == {"authority-1"}
-    rows = compare_corrected(rubric, season.ratings, effects)
+    comparison = compare_corrected(rp.evaluate(rubric, season.ratings))
+    assert repr(comparison).startswith(f"<CorrectedComparison {N_COMPANIES} companies: ")
+    rows = comparison.to_records()
     assert len(rows) == N_COMPANIES
     assert set(rows[0]) == {"company", "rated", "raw_total", "raw_stars", "corrected_total",
                             "corrected_stars", "total_change", "stars_change"}
@@ -282,8 +280,6 @@ def test_compare_corrected_side_by_side(rubric: rp.Rubric) -> None:
         assert r["total_change"] == pytest.approx(r["corrected_total"] - r["raw_total"])
     report = rp.evaluate(rubric, effects.corrected_ratings())
     assert [float(t) for t in report.scores.total] == [r["corrected_total"] for r in rows]
-    with pytest.raises(ValueError, match="other ratings"):
-        compare_corrected(rubric, simulate(601).ratings, effects)
 
 
 def test_bundled_season_flags_only_the_planted_harsh_peer() -> None:
@@ -291,7 +287,7 @@ def test_bundled_season_flags_only_the_planted_harsh_peer() -> None:
     effect — sy-14's peer rater marking rivals down by a quarter of the scale — is the only
     flag, and correcting it raises the totals it rated."""
     ratings = rp.Ratings.from_csv(EXAMPLE / "ratings.csv")
-    effects = rater_effects(SHANYANG, ratings)
+    effects = rater_effects(rp.evaluate(SHANYANG, ratings))
     assert [(f.kind, f.who) for f in effects.flags] == [("harsh on rivals", "peer-sy-14")]
     assert -0.3 < effects.flags[0].evidence["effect"] < -0.2
     assert effects.converged
@@ -300,7 +296,8 @@ def test_bundled_season_flags_only_the_planted_harsh_peer() -> None:
     assert all(row.company == row.rater.removeprefix("peer-") for row in peer)
     corrected = effects.corrected_ratings()
     assert len(corrected) == len(ratings)
-    rows = compare_corrected(SHANYANG, ratings, effects, claims=EXAMPLE / "claims.csv")
+    rows = compare_corrected(rp.evaluate(SHANYANG, ratings,
+                                         claims=EXAMPLE / "claims.csv")).to_records()
     assert len(rows) == 40
     rated_by_14 = {str(c) for c in np.unique(
         ratings.company_labels[ratings.company[ratings.rater_labels[ratings.rater]
@@ -316,7 +313,7 @@ def test_bundled_season_flags_only_the_planted_harsh_peer() -> None:
 def test_records_repr_and_html(rubric: rp.Rubric) -> None:
     """to_records has the exact keys; repr is short; the HTML escapes every label."""
     season = simulate(100, plant=True)
-    effects = rater_effects(rubric, season.ratings)
+    effects = rater_effects(rp.evaluate(rubric, season.ratings))
     n_raters = 3 + 5 + N_COMPANIES
     assert repr(effects) == f"<RaterEffects {n_raters} raters, 3 flags>"
     records = effects.to_records()
@@ -342,7 +339,7 @@ def test_records_repr_and_html(rubric: rp.Rubric) -> None:
         indicator=r.indicator_labels[r.indicator], value=r.value,
         rater_company=np.where(r.rater_company >= 0,
                                r.company_labels[np.maximum(r.rater_company, 0)], ""))
-    page = rater_effects(rubric, tricky)._repr_html_()
+    page = rater_effects(rp.evaluate(rubric, tricky))._repr_html_()
     assert evil not in page and html.escape(evil) in page
 
 
@@ -350,14 +347,14 @@ def test_bad_arguments_are_refused(rubric: rp.Rubric) -> None:
     """A non-positive threshold or floor, min_ratings < 1 and unknown indicators are refused."""
     ratings = simulate(1).ratings
     with pytest.raises(ValueError, match="threshold"):
-        rater_effects(rubric, ratings, threshold=0)
+        rater_effects(rp.evaluate(rubric, ratings), threshold=0)
     with pytest.raises(ValueError, match="min_ratings"):
-        rater_effects(rubric, ratings, min_ratings=0)
+        rater_effects(rp.evaluate(rubric, ratings), min_ratings=0)
     with pytest.raises(ValueError, match="floor"):
-        rater_effects(rubric, ratings, floor=0.0)
+        rater_effects(rp.evaluate(rubric, ratings), floor=0.0)
     with pytest.raises(ValueError, match="unknown indicators"):
-        rater_effects(rubric, ratings, indicators=["nope"])
-    only = rater_effects(rubric, ratings, indicators=["o1"])
+        rater_effects(rp.evaluate(rubric, ratings), indicators=["nope"])
+    only = rater_effects(rp.evaluate(rubric, ratings), indicators=["o1"])
     assert {row.source for row in only.raters} == {"authority", "association"}
 
 
@@ -375,8 +372,8 @@ def test_rubric_option_scores_corrected_values_beside_raw() -> None:
     assert report.provenance()["rater_correction"]["applied"] is True
     assert report.provenance()["rater_correction"] == {"applied": True}
     by = {r["company"]: r for r in report.to_records()}
-    expected = {r["company"]: r for r in compare_corrected(
-        SHANYANG, ratings, rater_effects(SHANYANG, ratings))}
+    expected = {r["company"]: r for r in compare_corrected(plain).to_records()}
+    assert compare_corrected(report) == compare_corrected(plain)
     for name, rec in by.items():
         assert rec["uncorrected_total"] == expected[name]["raw_total"] or not rec["rated"]
         if rec["rated"]:

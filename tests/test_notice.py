@@ -58,7 +58,7 @@ def test_notice_groups_by_level_highest_first(named_report: rp.Report, tmp_path:
     listed = re.findall(r'<td class="id">([^<]+)</td>', page)
     expected = [str(named_report.companies[c]) for c in named_report._order().tolist()
                 if a.rated[c] and a.stars[c] > 0]
-    expected.sort(key=lambda c: -int(named_report.stars_of(c) or 0))
+    expected.sort(key=lambda c: -int(named_report.stars[c] or 0))
     assert listed == expected and len(listed) == 22
     assert "sy-31" not in listed  # vetoed: no stars, not published
     assert "sy-38" not in listed  # not rated

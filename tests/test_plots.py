@@ -27,10 +27,9 @@ def season() -> dict[str, Any]:
                          companies=EXAMPLE / "companies.csv")
     return {
         "report": report,
-        "bootstrap": analysis.bootstrap(SHANYANG, EXAMPLE / "ratings.csv",
-                                        claims=EXAMPLE / "claims.csv", replicates=60, seed=3),
+        "bootstrap": analysis.bootstrap(report, replicates=60, seed=3),
         "sensitivity": analysis.weight_sensitivity(report, draws=200, seed=3),
-        "effects": analysis.rater_effects(SHANYANG, EXAMPLE / "ratings.csv"),
+        "effects": analysis.rater_effects(report),
     }
 
 

@@ -496,7 +496,7 @@ def test_not_rated_policy_marks_company_not_rated() -> None:
     assert recs["b"]["rank"] is None
     assert recs["b"]["total"] is None
     assert recs["b"]["not_rated"] == ["below quorum: authority/s (0 of 1)"]
-    assert report.stars_of("b") is None
+    assert report.stars["b"] is None
 
 
 def test_fail_policy_raises_evaluation_error() -> None:

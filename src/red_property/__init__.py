@@ -13,11 +13,14 @@ Load a rubric, read a season's ratings, evaluate::
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .awarding import ClaimOutcome
 from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
 from .evaluation import evaluate, library_version
-from .loading import bundled_rubric, dump_rubric, fingerprint, load_rubric
-from .ratings import Claims, Ratings
-from .report import Explanation, Report
+from .explanation import Explanation
+from .loading import bundled_rubric, dump_rubric, load_rubric
+from .plan import Plan, compile_plan, fingerprint
+from .ratings import Claims, Companies, Ratings
+from .report import CompanyResult, Report
 from .rubric import Rubric
 
 if TYPE_CHECKING:
@@ -37,10 +40,15 @@ def __getattr__(name: str) -> Any:
         return diff
     raise AttributeError(f"module 'red_property' has no attribute {name!r}")
 
+
 __all__ = [
+    "ClaimOutcome",
     "Claims",
+    "Companies",
+    "CompanyResult",
     "EvaluationError",
     "Explanation",
+    "Plan",
     "Problem",
     "Ratings",
     "RatingsError",
@@ -51,6 +59,7 @@ __all__ = [
     "__version__",
     "analysis",
     "bundled_rubric",
+    "compile_plan",
     "diff",
     "dump_rubric",
     "evaluate",

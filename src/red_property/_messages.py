@@ -14,19 +14,6 @@ from typing import Literal, cast
 
 from .rubric import Label, Rubric
 
-__all__ = [
-    "LANGS",
-    "MESSAGES",
-    "Lang",
-    "Phrase",
-    "drop_reason",
-    "label",
-    "msg",
-    "reason",
-    "resolve",
-    "stars_word",
-]
-
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 

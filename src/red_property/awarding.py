@@ -22,12 +22,14 @@ replicates of a bootstrap) before the company axis, so every consumer awards thr
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from ._tolerance import at_least
+from ._values import ValueEquality, frozen_mapping
 from .plan import AboveClaim, BelowClaim, Plan, WhenShort
 from .scoring import Scores
 
@@ -68,7 +70,7 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
-class Awards:
+class Awards(ValueEquality):
     """Per-company decisions. Axes: C companies, I indicators, L levels, D dimensions,
     G gates, V vetoes."""
 
@@ -86,7 +88,11 @@ class Awards:
     rated: BoolArray  # (C,)
     stars: IntArray  # (C,) 0 when not rated
     rank: IntArray  # (C,) 0 when not rated
-    not_rated_reasons: dict[int, tuple[str, ...]]  # company index -> why (not rated only)
+    not_rated_reasons: Mapping[int, tuple[str, ...]]  # company index -> why (not rated only)
+
+    def __repr__(self) -> str:
+        return (f"<Awards {self.rated.shape[0]} companies: {int(self.rated.sum())} rated, "
+                f"{self.level_pass.shape[-1]} levels>")
 
     def reasons(self, company: int) -> tuple[str, ...]:
         """Why company ``company`` (an index) is not rated; () when it is rated."""
@@ -246,7 +252,7 @@ def award(plan: Plan, scores: Scores, claimed: IntArray) -> Awards:
         rated=d.rated,
         stars=d.stars,
         rank=rank(scores.total, d.rated).astype(np.int64),
-        not_rated_reasons=reasons,
+        not_rated_reasons=frozen_mapping(reasons),
     )
 
 

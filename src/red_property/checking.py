@@ -18,8 +18,6 @@ from .errors import Problem, RatingsError
 from .plan import VALUE_LIMIT, Plan, label_codes
 from .ratings import Ratings
 
-__all__ = ["MAX_LISTED", "Checked", "check_ratings"]
-
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -157,7 +155,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     errors = [p for p, r in problems
               if (policy.self_ratings if r == SELF_RATING else policy.invalid_rows) == "error"]
     if errors:
-        raise RatingsError(errors, source=ratings.origin)
+        raise RatingsError(errors, file=ratings.origin)
     if companies is None:
         # every company named, even if all its rows were dropped
         rated = np.flatnonzero(np.bincount(ratings.company,

@@ -19,8 +19,6 @@ from .evaluation import evaluate, library_version
 from .loading import load_rubric
 from .schema import rubric_json_schema_text
 
-__all__ = ["main"]
-
 OK, INVALID, USAGE = 0, 1, 2
 
 
@@ -267,7 +265,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"red-property: {where}cannot write: {exc.strerror or exc}", file=sys.stderr)
         return INVALID
-
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,14 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = [
-    "EvaluationError",
-    "Problem",
-    "RatingsError",
-    "RedPropertyError",
-    "RubricError",
-]
-
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -84,18 +76,18 @@ class _ProblemsError(RedPropertyError):
     #: The noun used in the summary line.
     what = "input"
 
-    def __init__(self, problems: Iterable[Problem] | str, *, source: str = "") -> None:
+    def __init__(self, problems: Iterable[Problem] | str, *, file: str = "") -> None:
         if isinstance(problems, str):
-            problems = [Problem(problems, file=source)]
+            problems = [Problem(problems, file=file)]
         self.problems: tuple[Problem, ...] = tuple(problems)
-        self.source = source
+        self.file = file
         super().__init__(self._render())
 
     def _render(self) -> str:
         n = len(self.problems)
         if n == 1:
             return str(self.problems[0])
-        head = f"{n} problems in {self.what}" + (f" {self.source}" if self.source else "")
+        head = f"{n} problems in {self.what}" + (f" {self.file}" if self.file else "")
         return head + ":\n" + "\n".join(f"  {p}" for p in self.problems)
 
     def to_dicts(self) -> list[dict[str, str | int]]:

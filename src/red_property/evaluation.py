@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ._values import frozen_mapping
 from .awarding import award
 from .checking import check_ratings
 from .correction import corrected_ratings, fit_raters
@@ -20,8 +21,6 @@ from .ratings import Claims, Companies, Ratings, as_ratings, read_claims, read_c
 from .report import Report
 from .rubric import Rubric
 from .scoring import score
-
-__all__ = ["evaluate", "evaluate_as_rated", "library_version"]
 
 
 def library_version() -> str:
@@ -69,19 +68,20 @@ def evaluate(
     plan = as_plan(rubric)
     ratings = as_ratings(ratings)
     table = None if companies is None else read_companies(companies)
-    report = evaluate_as_rated(plan, ratings, claims=claims, companies=table)
+    given = None if claims is None else read_claims(claims)
+    report = evaluate_as_rated(plan, ratings, claims=given, companies=table)
     if not plan.rubric.rater_correction:
         return report
     corrected = evaluate_as_rated(plan, corrected_ratings(fit_raters(plan, ratings)),
-                                  claims=claims, companies=table)
-    return replace(corrected, uncorrected=report)
+                                  claims=given, companies=table)
+    return replace(corrected, ratings=ratings, uncorrected=report)
 
 
 def evaluate_as_rated(
     plan: Plan,
     ratings: Ratings,
     *,
-    claims: Claims | Mapping[str, int] | str | os.PathLike[str] | Sequence[Any] | None = None,
+    claims: Claims | None = None,
     companies: Companies | None = None,
 ) -> Report:
     """:func:`evaluate` on the values as given, whatever the rubric says of rater correction."""
@@ -91,7 +91,7 @@ def evaluate_as_rated(
     claimed = np.full(n_c, -1, dtype=np.int64)
     warnings: list[str] = []
     if claims is not None:
-        claimed = _claims(plan, read_claims(claims), checked.companies, claimed)
+        claimed = _claims(plan, claims, checked.companies, claimed)
     scores = score(plan, checked, n_c)
     awards = award(plan, scores, claimed)
     if checked.dropped:
@@ -102,14 +102,17 @@ def evaluate_as_rated(
         companies=_frozen(checked.companies),
         scores=_frozen(scores),
         awards=_frozen(awards),
+        ratings=ratings,
+        claims=claims,
+        company_table=companies,
         rows_read=checked.rows_read,
         rows_used=int(checked.value.shape[0]),
         dropped=checked.dropped,
-        dropped_by_reason=checked.dropped_by_reason,
+        dropped_by_reason=frozen_mapping(checked.dropped_by_reason),
         warnings=tuple(warnings),
         library_version=library_version(),
-        names=dict(table.names) if table else {},
-        districts=dict(table.districts) if table else {},
+        names=frozen_mapping(table.names if table else {}),
+        districts=frozen_mapping(table.districts if table else {}),
     )
 
 
@@ -143,5 +146,5 @@ def _claims(plan: Plan, claims: Claims, companies: np.ndarray, out: np.ndarray) 
         else:
             out[index[company]] = stars
     if problems:
-        raise RatingsError(problems, source=claims.origin)
+        raise RatingsError(problems, file=claims.origin)
     return out

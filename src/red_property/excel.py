@@ -21,7 +21,6 @@ from .texts import breakdown, flat_table, text_width
 if TYPE_CHECKING:
     from .report import Report
 
-__all__ = ["write_workbook"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60

@@ -23,13 +23,9 @@ from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 
 from .errors import Problem, RubricError
-from .plan import canonical_json, fingerprint
 from .rubric import Rubric
 from .rubric_checks import Loc, check_rubric
 from .rubric_messages import pydantic_message
-
-__all__ = ["MAX_BYTES", "bundled_rubric", "canonical_json", "dump_rubric", "fingerprint",
-           "load_rubric"]
 
 #: Largest rubric file accepted, in bytes. Real rubrics are a few kilobytes.
 MAX_BYTES = 1_000_000
@@ -160,39 +156,39 @@ def _decode(data: bytes, name: str) -> str:
         raise RubricError(
             [Problem(f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
                      file=name, line=line, column=column)],
-            source=name,
+            file=name,
         ) from None
     return text
 
 
-def _read(source: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str, str]:
-    if isinstance(source, bytes):
+def _read(file: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str, str]:
+    if isinstance(file, bytes):
         label = name or "<bytes>"
-        if len(source) > MAX_BYTES:
-            raise RubricError(_too_big(label, len(source)), source=label)
-        return _decode(source, label), label
-    if isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{")):
+        if len(file) > MAX_BYTES:
+            raise RubricError(_too_big(label, len(file)), file=label)
+        return _decode(file, label), label
+    if isinstance(file, str) and ("\n" in file or file.lstrip().startswith("{")):
         label = name or "<text>"
-        size = len(source) if len(source) > MAX_BYTES else len(source.encode("utf-8", "replace"))
+        size = len(file) if len(file) > MAX_BYTES else len(file.encode("utf-8", "replace"))
         if size > MAX_BYTES:
-            raise RubricError(_too_big(label, size), source=label)
-        return source, label
-    if isinstance(source, str) and source in bundled_rubric_names():
-        if Path(source).exists():
-            raise RubricError([Problem(f"{source!r} names a bundled rubric and a file here; "
-                                       f"write ./{source} for the file", file=source)])
-        name, source = name or f"{source}.yaml", _bundled_dir() / f"{source}.yaml"
-    path = Path(source)
-    label = name or str(source)
+            raise RubricError(_too_big(label, size), file=label)
+        return file, label
+    if isinstance(file, str) and file in bundled_rubric_names():
+        if Path(file).exists():
+            raise RubricError([Problem(f"{file!r} names a bundled rubric and a file here; "
+                                       f"write ./{file} for the file", file=file)])
+        name, file = name or f"{file}.yaml", _bundled_dir() / f"{file}.yaml"
+    path = Path(file)
+    label = name or str(file)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise RubricError(_too_big(label, size), source=label)
+            raise RubricError(_too_big(label, size), file=label)
         data = path.read_bytes()
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
         raise RubricError([Problem(f"cannot read the rubric: {why}", file=label)],
-                          source=label) from None
+                          file=label) from None
     return _decode(data, label), label
 
 
@@ -201,7 +197,7 @@ def _too_big(label: str, size: int) -> list[Problem]:
                     file=label, line=1, column=1)]
 
 
-def load_rubric(source: str | os.PathLike[str] | bytes, *, name: str | None = None) -> Rubric:
+def load_rubric(file: str | os.PathLike[str] | bytes, *, name: str | None = None) -> Rubric:
     """Load and fully validate a rubric from a file path, YAML text or bytes.
 
     A ``str`` holding a newline (or starting with ``{``) is YAML text; a ``str`` that is the name
@@ -211,11 +207,11 @@ def load_rubric(source: str | os.PathLike[str] | bytes, *, name: str | None = No
     Raises :class:`~red_property.errors.RubricError` carrying **every** problem found, each at
     its ``file:line:column`` with the dotted path of the offending value.
     """
-    text, label = _read(source, name)
+    text, label = _read(file, name)
     problems = _parse(text, label)
     data, positions, found = problems
     if found:
-        raise RubricError(found, source=label)
+        raise RubricError(found, file=label)
     return _validate(data, positions, label)
 
 
@@ -273,7 +269,7 @@ def _validate(data: Any, positions: _Positions, label: str) -> Rubric:
                                    f"{type(data).__name__}", file=label,
                                    line=positions.values.get((), _Mark(1, 1)).line,
                                    column=positions.values.get((), _Mark(1, 1)).column)],
-                          source=label)
+                          file=label)
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
@@ -281,14 +277,14 @@ def _validate(data: Any, positions: _Positions, label: str) -> Rubric:
         raise RubricError(
             sorted((_from_pydantic(err, positions, label) for err in errors),
                    key=lambda p: (p.line, p.column, p.path)),
-            source=label,
+            file=label,
         ) from None
     found = check_rubric(rubric)
     if found:
         raise RubricError(
             sorted((_locate(loc, msg, positions, label) for loc, msg in found),
                    key=lambda p: (p.line, p.column, p.path)),
-            source=label,
+            file=label,
         )
     return rubric
 

@@ -22,7 +22,6 @@ from .errors import RedPropertyError
 if TYPE_CHECKING:
     from .report import Report
 
-__all__ = ["chromium", "chromium_command", "notice_html", "write_notice"]
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 STYLE = """

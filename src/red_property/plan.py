@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -137,6 +138,10 @@ class Plan:
 
     def __hash__(self) -> int:
         return hash(self.fingerprint)
+
+    def __reduce__(self) -> tuple[Any, tuple[Rubric]]:
+        """Pickled as its rubric and compiled again (to a cluster's workers, for instance)."""
+        return compile_plan, (self.rubric,)
 
 
 def canonical_json(rubric: Rubric) -> str:

@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 
-__all__ = ["cjk_font", "contributions", "p_stars", "radar", "rank_intervals",
-           "rater_severity", "star_distribution"]
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK JP", "SimHei")
@@ -243,7 +241,7 @@ def p_stars(uncertainty: Uncertainty, *, report: Report | None = None,
     """For each company (best first), bars of the chance of each star level across the
     bootstrap replicates; the ``report`` gives names and the language."""
     language = _lang(lang, report)
-    ids = [str(c) for c in uncertainty.companies.tolist()]
+    ids = list(uncertainty.companies)
     chosen = _choose(ids, companies, order=-np.nan_to_num(uncertainty.total, nan=-np.inf))
     probs = uncertainty.p_stars[chosen]
     top = probs.shape[1] - 1

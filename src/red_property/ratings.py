@@ -23,9 +23,6 @@ import numpy.typing as npt
 
 from .errors import Problem, RatingsError
 
-__all__ = ["Claims", "Companies", "Ratings", "as_ratings", "factorize", "read_claims",
-           "read_companies"]
-
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 StrArray = npt.NDArray[np.str_]
@@ -308,7 +305,7 @@ class Ratings:
             rc = mapped[rc_codes]
             company_labels = all_labels
         if problems:
-            raise RatingsError(problems, source=origin)
+            raise RatingsError(problems, file=origin)
         return cls(
             company=company_codes.astype(np.int64, copy=False),
             source=coded["source"][0],
@@ -344,7 +341,7 @@ class Ratings:
                                         f"{', '.join(REQUIRED + OPTIONAL)}", row=k, file=origin,
                                         path=unknown[0]))
         if problems:
-            raise RatingsError(problems, source=origin)
+            raise RatingsError(problems, file=origin)
         columns: dict[str, list[Any]] = {c: [r[c] for r in rows] for c in REQUIRED}
         has_rc = any(_id_text(r.get("rater_company")) != "" for r in rows)
         return cls.from_columns(
@@ -390,12 +387,12 @@ class Ratings:
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
             raise RatingsError([Problem(f"missing column {c!r}", path=c, file=origin)
-                                for c in missing], source=origin)
+                                for c in missing], file=origin)
         unknown = [str(c) for c in frame.columns if c not in REQUIRED + OPTIONAL]
         if unknown:
             raise RatingsError([Problem(f"unknown column {c!r}; columns are "
                                         f"{', '.join(REQUIRED + OPTIONAL)}", path=c, file=origin)
-                                for c in unknown], source=origin)
+                                for c in unknown], file=origin)
         get = {c: frame[c].to_numpy() for c in frame.columns}
         value = frame["value"].to_numpy(dtype=object, na_value=np.nan)
         return cls.from_columns(
@@ -416,12 +413,12 @@ def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
         data = Path(path).read_bytes()
     except OSError as exc:
         raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
-                           source=name) from None
+                           file=name) from None
     reader = csv.reader(io.StringIO(_decode(data, name, encoding), newline=""))
     first = next(_records(reader, name), None)
     if first is None:
         raise RatingsError([Problem("the file is empty; it needs a header row", file=name)],
-                           source=name)
+                           file=name)
     header = [h.strip().lstrip("\ufeff") for h in first]
     known = required + optional
     problems = [Problem(f"missing column {c!r}; the header needs {', '.join(required)}",
@@ -431,7 +428,7 @@ def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
     problems += [Problem(f"column {c!r} appears {header.count(c)} times; keep one", file=name,
                          row=1, path=c) for c in sorted(set(header)) if header.count(c) > 1]
     if problems:
-        raise RatingsError(problems, source=name)
+        raise RatingsError(problems, file=name)
     body: list[list[str]] = []
     lines: list[int] = []
     for record in _records(reader, name):
@@ -444,7 +441,7 @@ def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
         body.append(record)
         lines.append(reader.line_num)
     if problems:
-        raise RatingsError(problems, source=name)
+        raise RatingsError(problems, file=name)
     return header, body, lines
 
 
@@ -457,7 +454,7 @@ def _records(reader: Any, name: str) -> Iterator[list[str]]:
             return
         except csv.Error as exc:
             raise RatingsError([Problem(f"not readable as CSV: {exc}", file=name,
-                                        row=reader.line_num)], source=name) from None
+                                        row=reader.line_num)], file=name) from None
         yield record
 
 
@@ -485,7 +482,7 @@ def _decode(data: bytes, name: str, encoding: str | None) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; save it as UTF-8 or "
-                                "pass encoding=", file=name)], source=name)
+                                "pass encoding=", file=name)], file=name)
 
 
 # --------------------------------------------------------------------------- claims
@@ -505,21 +502,21 @@ class Claims:
         return dict(zip(self.company, self.stars, strict=True))
 
 
-def read_claims(source: str | os.PathLike[str] | Mapping[str, int] | Claims | Sequence[Any]
+def read_claims(claims: str | os.PathLike[str] | Mapping[str, int] | Claims | Sequence[Any]
                 ) -> Claims:
     """Claims from a CSV file (columns ``company, stars``), a mapping, a sequence of
     ``(company, stars)`` pairs, or a Claims."""
-    if isinstance(source, Claims):
-        return source
-    if isinstance(source, Mapping):
-        pairs = list(source.items())
+    if isinstance(claims, Claims):
+        return claims
+    if isinstance(claims, Mapping):
+        pairs = list(claims.items())
         return _claims(pairs, list(range(1, len(pairs) + 1)), "<claims>")
-    if isinstance(source, (str, os.PathLike)):
-        header, body, lines = _read_table(source, ("company", "stars"), ())
+    if isinstance(claims, (str, os.PathLike)):
+        header, body, lines = _read_table(claims, ("company", "stars"), ())
         items = [(r[header.index("company")].strip(), r[header.index("stars")].strip())
                  for r in body]
-        return _claims(items, lines, str(source))
-    items = [tuple(x) for x in source]
+        return _claims(items, lines, str(claims))
+    items = [tuple(x) for x in claims]
     return _claims(items, list(range(1, len(items) + 1)), "<claims>")
 
 
@@ -548,7 +545,7 @@ def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) 
         companies.append(company)
         stars.append(level)
     if problems:
-        raise RatingsError(problems, source=origin)
+        raise RatingsError(problems, file=origin)
     return Claims(tuple(companies), tuple(stars), tuple(rows), origin)
 
 
@@ -565,20 +562,20 @@ class Companies:
     origin: str = "<companies>"
 
 
-def read_companies(source: str | os.PathLike[str] | Mapping[str, str] | Sequence[str] | Companies
+def read_companies(companies: str | os.PathLike[str] | Mapping[str, str] | Sequence[str] | Companies
                    ) -> Companies:
     """Companies from a CSV file (columns ``company`` and optionally ``name``, ``district``), a
     mapping of id to name, a sequence of ids, or a Companies."""
-    if isinstance(source, Companies):
-        return source
-    if isinstance(source, Mapping):
-        return _companies([(str(k), str(v), "") for k, v in source.items()], None, "<companies>")
-    if isinstance(source, (str, os.PathLike)):
-        header, body, lines = _read_table(source, ("company",), ("name", "district"))
+    if isinstance(companies, Companies):
+        return companies
+    if isinstance(companies, Mapping):
+        return _companies([(str(k), str(v), "") for k, v in companies.items()], None, "<companies>")
+    if isinstance(companies, (str, os.PathLike)):
+        header, body, lines = _read_table(companies, ("company",), ("name", "district"))
         recs = [dict(zip(header, (c.strip() for c in r), strict=True)) for r in body]
         items = [(r["company"], r.get("name", ""), r.get("district", "")) for r in recs]
-        return _companies(items, lines, str(source))
-    return _companies([(str(c), "", "") for c in source], None, "<companies>")
+        return _companies(items, lines, str(companies))
+    return _companies([(str(c), "", "") for c in companies], None, "<companies>")
 
 
 def _companies(items: Sequence[tuple[str, str, str]], rows: Sequence[int] | None, origin: str
@@ -595,7 +592,7 @@ def _companies(items: Sequence[tuple[str, str, str]], rows: Sequence[int] | None
         else:
             seen[company] = row
     if problems:
-        raise RatingsError(problems, source=origin)
+        raise RatingsError(problems, file=origin)
     return Companies(
         ids=tuple(c for c, _, _ in items),
         names={c: n for c, n, _ in items if n},

@@ -12,6 +12,7 @@ import csv
 import html
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,171 +20,81 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _messages as m
-from .awarding import OUTCOMES, REFUSED, Awards
+from ._values import ValueEquality, frozen_mapping
+from .awarding import OUTCOMES, Awards, ClaimOutcome
 from .errors import Problem
-from .plan import AboveClaim, Plan
+from .explanation import Explanation, explain
+from .plan import Plan
+from .ratings import Claims, Companies, Ratings
 from .scoring import Scores
-from .texts import (
-    claim_and_flags,
-    condition_text,
-    explanation_text,
-    flat_table,
-    num,
-    star_table,
-    stars_text,
-)
-
-__all__ = ["Condition", "Explanation", "LevelTrace", "Part", "Report"]
+from .texts import claim_and_flags, flat_table, star_table, stars_text
 
 HTML_ROWS = 60
 
 
-_num = num
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompanyResult:
+    """One company's result in a :class:`Report` (``report["sy-03"]``).
 
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One additive part of a total: ``points`` that ``source`` gave through ``indicator``."""
-
-    dimension: str
-    indicator: str
-    source: str
-    points: float
-
-
-@dataclass(frozen=True, slots=True)
-class Condition:
-    """One condition of a star level: what it needs, what the company has, pass or fail."""
-
-    what: str
-    required: float | str
-    actual: float | str
-    passed: bool
-    shortfall: float = 0.0
-    digits: int = 2  # decimals shown: at least the rubric's rounding digits
-    # what the condition is about, for wording it in another language:
-    # kind total | dimension | requires | bonus | veto | claim_refused | claim_low
-    kind: str = ""
-    subject: str = ""  # dimension, indicator or veto id
-    share: float = 0.0  # kind dimension: the share of ``maximum`` needed
-    maximum: float = 0.0
-    level: int = 0  # kind claim_*: the level claimed or needed
-    reached: int = 0  # kind claim_*: the level reached or claimed
-
-    def __str__(self) -> str:
-        return condition_text(self, "en")
-
-
-@dataclass(frozen=True, slots=True)
-class LevelTrace:
-    """A level's conditions for one company."""
-
-    stars: int
-    passed: bool
-    conditions: tuple[Condition, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """Why a company got its stars, and what the next star would take."""
+    Not rated is ``rated=False`` with the ``reasons``; ``stars``, ``total`` and ``rank`` are then
+    None. ``claim`` is what became of the company's claim (``ClaimOutcome.NO_CLAIM`` without
+    one); ``vetoes`` the vetoes that capped or removed its stars.
+    """
 
     company: str
+    name: str | None
     rated: bool
-    not_rated_reasons: tuple[str, ...]
-    total: float
-    raw_total: float
-    stars: int
+    reasons: tuple[str, ...]
+    stars: int | None
     earned: int
-    claimed: int | None
-    verdict: str
+    total: float | None
     rank: int | None
-    top: int
-    dimensions: dict[str, tuple[float, float]]  # id -> (points, maximum)
-    parts: tuple[Part, ...]
-    adjustments: dict[str, float]  # bonus cap, rounding
-    by_source: dict[str, float]
-    weights: dict[str, dict[str, float]]  # indicator -> source -> effective weight
-    trace: tuple[LevelTrace, ...]
+    claimed: int | None
+    claim: ClaimOutcome
     vetoes: tuple[str, ...]
-    next_level: int | None
-    gap: tuple[Condition, ...]
-    labels: dict[str, str] = field(default_factory=dict)
-    name: str | None = None  # from the companies table
-    headroom: tuple[tuple[str, float, float], ...] = ()  # (indicator, points, most), most room
-    lang: str = "en"  # the language of str(): "en" or "zh"
-    indicator_labels: dict[str, str] = field(default_factory=dict)
-    source_labels: dict[str, str] = field(default_factory=dict)
-    veto_labels: dict[str, str] = field(default_factory=dict)
-
-    def parts_sum(self) -> float:
-        """Sum of every part and adjustment: equals ``total``."""
-        return float(sum(p.points for p in self.parts) + sum(self.adjustments.values()))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The explanation as plain data."""
-        return {
-            "company": self.company,
-            "rated": self.rated,
-            "not_rated_reasons": list(self.not_rated_reasons),
-            "total": self.total,
-            "raw_total": self.raw_total,
-            "stars": self.stars if self.rated else None,
-            "earned": self.earned,
-            "claimed": self.claimed,
-            "verdict": self.verdict,
-            "rank": self.rank,
-            "dimensions": {k: {"points": v, "max": m} for k, (v, m) in self.dimensions.items()},
-            "parts": [
-                {"dimension": p.dimension, "indicator": p.indicator, "source": p.source,
-                 "points": p.points} for p in self.parts
-            ],
-            "adjustments": dict(self.adjustments),
-            "by_source": dict(self.by_source),
-            "weights": {k: dict(v) for k, v in self.weights.items()},
-            "trace": [
-                {"stars": t.stars, "passed": t.passed,
-                 "conditions": [_cond_dict(c) for c in t.conditions]} for t in self.trace
-            ],
-            "vetoes": list(self.vetoes),
-            "next_level": self.next_level,
-            "gap": [_cond_dict(c) for c in self.gap],
-            "name": self.name,
-            "headroom": [{"indicator": i, "points": pts, "max": most}
-                         for i, pts, most in self.headroom],
-        }
-
-    def __str__(self) -> str:
-        return explanation_text(self)
 
     def __repr__(self) -> str:
-        state = f"{self.stars}★ total {_num(self.total)}" if self.rated else "not rated"
-        return f"<Explanation {self.company}: {state}>"
+        if not self.rated:
+            return f"<CompanyResult {self.company}: not rated>"
+        return (f"<CompanyResult {self.company}: {self.stars}★ total {self.total:g} "
+                f"rank {self.rank}>")
 
     def _repr_html_(self) -> str:
-        return "<pre>" + html.escape(str(self)) + "</pre>"
+        e = html.escape
+        who = f"{self.company} {self.name}" if self.name else self.company
+        if not self.rated:
+            what = "not rated: " + "; ".join(self.reasons)
+        else:
+            what = f"{self.stars}★, total {self.total:g}, rank {self.rank}"
+        claim = "" if self.claimed is None else f"; claimed {self.claimed}★: {self.claim.value}"
+        return f"<p><b>{e(who)}</b> {e(what + claim)}</p>"
 
 
-def _cond_dict(c: Condition) -> dict[str, Any]:
-    return {"what": c.what, "required": c.required, "actual": c.actual, "passed": c.passed,
-            "shortfall": c.shortfall}
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
+class Report(ValueEquality):
+    """Scores and stars of every company, with what made them and what it was made from.
 
-
-@dataclass(frozen=True, slots=True, repr=False)
-class Report:
-    """Scores and stars of every company, with what made them."""
+    ``report["sy-03"]`` is one company's :class:`CompanyResult`; :attr:`stars` and
+    :attr:`totals` map every company to its stars and total (None when not rated). ``ratings``,
+    ``claims`` and ``company_table`` are the inputs as given (before any rater correction), so
+    the analysis functions need the report alone. Equal reports hold equal values.
+    """
 
     plan: Plan
     companies: npt.NDArray[np.str_]
     scores: Scores
     awards: Awards
+    ratings: Ratings
+    claims: Claims | None
+    company_table: Companies | None
     rows_read: int
     rows_used: int
     dropped: tuple[Problem, ...]
-    dropped_by_reason: dict[str, int]
+    dropped_by_reason: Mapping[str, int]
     warnings: tuple[str, ...]
     library_version: str
-    names: dict[str, str] = field(default_factory=dict)
-    districts: dict[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=frozen_mapping)
+    districts: Mapping[str, str] = field(default_factory=frozen_mapping)
     uncorrected: Report | None = None  # with rater_correction: the result on the raw values
 
     # ------------------------------------------------------------------ basics
@@ -206,10 +117,45 @@ class Report:
             raise KeyError(f"no company {company!r} in this report")
         return int(hit[0])
 
-    def stars_of(self, company: str) -> int | None:
-        """Stars awarded to ``company`` (None when not rated)."""
+    def __getitem__(self, company: str) -> CompanyResult:
+        """One company's result (KeyError for a company not in the report)."""
         c = self._index(company)
-        return int(self.awards.stars[c]) if self.awards.rated[c] else None
+        a, s = self.awards, self.scores
+        rated = bool(a.rated[c])
+        return CompanyResult(
+            company=company,
+            name=self.names.get(company),
+            rated=rated,
+            reasons=a.reasons(c),
+            stars=int(a.stars[c]) if rated else None,
+            earned=int(a.earned[c]),
+            total=float(s.total[c]) if rated else None,
+            rank=int(a.rank[c]) if rated else None,
+            claimed=int(a.claimed[c]) if a.claimed[c] >= 0 else None,
+            claim=OUTCOMES[int(a.verdict[c])],
+            vetoes=tuple(v for k, v in enumerate(self.plan.veto_ids) if a.vetoed[c, k]),
+        )
+
+    def __contains__(self, company: object) -> bool:
+        return bool(np.any(self.companies == company))
+
+    @property
+    def stars(self) -> Mapping[str, int | None]:
+        """Stars by company, in report order (None when not rated); read-only."""
+        a = self.awards
+        return frozen_mapping(zip(self.companies.tolist(),
+                                  (int(x) if r else None for x, r in
+                                   zip(a.stars.tolist(), a.rated.tolist(), strict=True)),
+                                  strict=True))
+
+    @property
+    def totals(self) -> Mapping[str, float | None]:
+        """Rounded totals by company, in report order (None when not rated); read-only."""
+        return frozen_mapping(zip(self.companies.tolist(),
+                                  (float(x) if r else None for x, r in
+                                   zip(self.scores.total.tolist(),
+                                       self.awards.rated.tolist(), strict=True)),
+                                  strict=True))
 
     def provenance(self) -> dict[str, Any]:
         """What made this report: rubric identity and fingerprint, library, input counts."""
@@ -405,128 +351,7 @@ class Report:
     def explain(self, company: str, *, lang: str | None = None) -> Explanation:
         """Why ``company`` got its stars: parts, weights, level trace and the gap upward;
         ``str()`` of it reads in ``lang`` ("en" or "zh"; default the rubric's, else English)."""
-        language = m.resolve(lang, self.plan.rubric)
-        c = self._index(company)
-        p, s, a = self.plan, self.scores, self.awards
-        rubric = p.rubric
-        parts: list[Part] = []
-        by_source = {src: 0.0 for src in p.sources}
-        default_total = 0.0
-        weights: dict[str, dict[str, float]] = {}
-        for i, iid in enumerate(p.indicators):
-            did = p.dimensions[p.dimension_of[i]]
-            if s.defaulted[c, i]:
-                pts = float(s.points[c, i])
-                parts.append(Part(did, iid, "default", pts))
-                default_total += pts
-                continue
-            weights[iid] = {p.sources[k]: float(s.weight[c, k, i])
-                            for k in range(len(p.sources)) if s.weight[c, k, i] > 0}
-            for k, src in enumerate(p.sources):
-                if s.weight[c, k, i] > 0:
-                    pts = float(s.weight[c, k, i] * s.source_points[c, k, i] * p.scale[i])
-                    parts.append(Part(did, iid, src, pts))
-                    by_source[src] += pts
-        if default_total:
-            by_source["default"] = default_total
-        adjustments = {
-            "bonus cap": float(s.bonus[c] - s.bonus_raw[c]),
-            "rounding": float(s.total[c] - s.raw_total[c]),
-        }
-        trace = tuple(self._trace(c, n) for n in range(len(rubric.levels) - 1, -1, -1))
-        stars = int(a.stars[c])
-        higher = [n for n, lv in enumerate(rubric.levels) if lv.stars > stars]
-        next_level = rubric.levels[higher[0]].stars if higher and a.rated[c] else None
-        gap: tuple[Condition, ...] = ()
-        if next_level is not None:
-            gap = tuple(x for x in self._trace(c, higher[0]).conditions if not x.passed)
-            gap += self._blockers(c, next_level)
-        return Explanation(
-            company=str(self.companies[c]),
-            rated=bool(a.rated[c]),
-            not_rated_reasons=tuple(m.reason(r, language, rubric) for r in a.reasons(c)),
-            total=float(s.total[c]),
-            raw_total=float(s.raw_total[c]),
-            stars=stars,
-            earned=int(a.earned[c]),
-            claimed=int(a.claimed[c]) if a.claimed[c] >= 0 else None,
-            verdict=OUTCOMES[int(a.verdict[c])].value,
-            rank=int(a.rank[c]) if a.rated[c] else None,
-            top=rubric.top_stars,
-            dimensions={d: (float(s.dimension[c, k]), float(p.dimension_max[k]))
-                        for k, d in enumerate(p.dimensions)},
-            parts=tuple(parts),
-            adjustments=adjustments,
-            by_source=by_source,
-            weights=weights,
-            trace=trace,
-            vetoes=tuple(v for k, v in enumerate(p.veto_ids) if a.vetoed[c, k]),
-            next_level=next_level,
-            gap=gap,
-            labels={d: m.label(rubric.dimensions[d].label, language, d) for d in p.dimensions},
-            name=self.names.get(str(self.companies[c])),
-            headroom=self._headroom(c),
-            lang=language,
-            indicator_labels={i: m.label(ind.label, language, i)
-                              for i, (_, ind) in rubric.indicators().items()},
-            source_labels={k: m.label(v.label, language, k) for k, v in rubric.sources.items()},
-            veto_labels={v.id: m.label(v.label, language, v.id) for v in rubric.vetoes},
-        )
-
-    def _headroom(self, c: int, top: int = 5) -> tuple[tuple[str, float, float], ...]:
-        """The base indicators with the most points still to gain, in total-scale points."""
-        p, s = self.plan, self.scores
-        most = p.max_points * p.scale
-        room = np.where(p.is_bonus, 0.0, most - np.nan_to_num(s.points[c]))
-        order = [int(i) for i in np.argsort(-room, kind="stable")[:top] if room[i] > 1e-9]
-        return tuple((p.indicators[i], float(s.points[c, i]), float(most[i])) for i in order)
-
-    def _trace(self, c: int, n: int) -> LevelTrace:
-        p, s, a = self.plan, self.scores, self.awards
-        level = p.rubric.levels[n]
-        d = max(2, p.digits)
-        conds = [Condition("total", level.min_total, float(s.total[c]), bool(a.level_total[c, n]),
-                           max(0.0, level.min_total - float(s.total[c])), d, kind="total")]
-        for k, did in enumerate(p.dimensions):
-            share = p.level_min_share[n, k]
-            if share > 0:
-                need = float(share * p.dimension_max[k])
-                have = float(s.dimension[c, k])
-                conds.append(Condition(f"{did} ({share:.0%} of {_num(p.dimension_max[k])})",
-                                       need, have, bool(a.level_dims[c, n, k]),
-                                       max(0.0, need - have), d, kind="dimension",
-                                       subject=did, share=float(share),
-                                       maximum=float(p.dimension_max[k])))
-        for iid in level.requires:
-            i = p.index[iid]
-            ok = bool(a.met[c, i])
-            conds.append(Condition(f"{iid} met", "yes", "yes" if ok else "no", ok,
-                                   kind="requires", subject=iid))
-        if level.min_bonus > 0:
-            have = float(s.bonus[c])
-            conds.append(Condition("bonus", level.min_bonus, have, bool(a.level_bonus[c, n]),
-                                   max(0.0, level.min_bonus - have), d, kind="bonus"))
-        return LevelTrace(level.stars, bool(a.level_pass[c, n]), tuple(conds))
-
-    def _blockers(self, c: int, next_level: int) -> tuple[Condition, ...]:
-        """What stops ``next_level`` besides the level's own conditions: vetoes and claims."""
-        p, a = self.plan, self.awards
-        out = []
-        for k, veto in enumerate(p.veto_ids):
-            if a.vetoed[c, k] and p.veto_limit[k] < next_level:
-                out.append(Condition(f"veto {veto}", "not triggered", "triggered", False,
-                                     kind="veto", subject=veto))
-        claimed = int(a.claimed[c])
-        if claimed >= 0 and a.verdict[c] == REFUSED:
-            out.append(Condition("claim", f"reach the claimed {claimed}★",
-                                 f"{int(a.after_veto[c])}★ reached", False,
-                                 kind="claim_refused", level=claimed,
-                                 reached=int(a.after_veto[c])))
-        if (claimed >= 0 and claimed < next_level
-                and p.claims.above is AboveClaim.AWARD_CLAIM):
-            out.append(Condition("claim", f"a claim of {next_level}★ or more", f"{claimed}★",
-                                 False, kind="claim_low", level=next_level, reached=claimed))
-        return tuple(out)
+        return explain(self, self._index(company), lang=lang)
 
 
 def _cell(value: Any) -> Any:

@@ -27,31 +27,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-__all__ = [
-    "Aggregate",
-    "BandStep",
-    "BonusIndicator",
-    "CheckIndicator",
-    "ClaimPolicy",
-    "DeductionIndicator",
-    "Dimension",
-    "Effective",
-    "Gate",
-    "Goalposts",
-    "Indicator",
-    "InputPolicy",
-    "Label",
-    "Level",
-    "MeasureIndicator",
-    "OptionsIndicator",
-    "Rounding",
-    "Rubric",
-    "ScoreIndicator",
-    "Source",
-    "Veto",
-    "max_points",
-]
-
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),

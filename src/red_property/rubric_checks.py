@@ -24,10 +24,7 @@ from .rubric import (
     max_points,
 )
 
-__all__ = ["Loc", "check_rubric", "dimension_maxima", "total_maxima"]
-
 Loc = tuple[str | int, ...]
-
 
 
 def _is_base(indicator: Indicator) -> bool:

@@ -11,8 +11,6 @@ from typing import Any
 
 from .rubric import Rubric
 
-__all__ = ["rubric_json_schema", "rubric_json_schema_text"]
-
 SCHEMA_ID = "https://red-property.example/schema/rubric.schema.json"
 
 

@@ -32,19 +32,18 @@ import numpy as np
 import numpy.typing as npt
 
 from ._tolerance import TOLERANCE
+from ._values import ValueEquality
 from .checking import Checked
 from .errors import EvaluationError
 from .plan import Plan, WhenShort, indicator_points
-
-__all__ = ["Scores", "aggregate", "half_up_codes", "round_half_up", "round_values", "score"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-@dataclass(frozen=True, slots=True)
-class Scores:
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
+class Scores(ValueEquality):
     """Per-company scores. Axes: C companies, S sources, I indicators, D dimensions."""
 
     raters: IntArray  # (C, S, I) raters counted after exclusions
@@ -62,6 +61,10 @@ class Scores:
     short: BoolArray  # (C, S, I) cell below quorum (or missing) where the source covers
     not_rated_quorum: BoolArray  # (C,) a 'not_rated' source was short
     unscored: BoolArray  # (C, I) no source present and no default
+
+    def __repr__(self) -> str:
+        n_c, n_s, n_i = self.raters.shape
+        return f"<Scores {n_c} companies x {n_s} sources x {n_i} indicators>"
 
 
 def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArray, IntArray]:

@@ -16,10 +16,8 @@ from ._messages import Lang, drop_reason, label, msg, reason, stars_word
 from .awarding import OUTCOMES
 
 if TYPE_CHECKING:
-    from .report import Condition, Explanation, Report
-
-__all__ = ["breakdown", "claim_and_flags", "condition_text", "explanation_text", "flat_table",
-           "num", "star_table", "stars_text", "text_width"]
+    from .explanation import Condition, Explanation
+    from .report import Report
 
 
 def num(x: float, digits: int = 2) -> str:

@@ -25,8 +25,6 @@ from ..ratings import Claims, Ratings, as_ratings, read_claims
 from ..report import Report
 from ..rubric import Rubric
 
-__all__ = ["CompanyChange", "Edit", "RubricDiff", "diff", "structural_diff"]
-
 
 @dataclass(frozen=True, slots=True)
 class Edit:
@@ -227,7 +225,7 @@ def _evaluate(which: str, rubric: Rubric, ratings: Ratings, claims: Claims | Non
     try:
         return evaluate(rubric, ratings, claims=claims)
     except RatingsError as exc:
-        raise RatingsError(_grouped(exc.problems, which), source=exc.source) from None
+        raise RatingsError(_grouped(exc.problems, which), file=exc.file) from None
     except EvaluationError as exc:
         raise EvaluationError(f"refused by {which}: {exc}") from None
 

@@ -98,28 +98,18 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
-import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from .._values import ValueEquality, frozen_mapping
 from ..correction import RaterFit, corrected_ratings, fit_raters
-from ..evaluation import as_plan, evaluate_as_rated
-from ..plan import Plan, label_codes
-from ..ratings import Ratings, as_ratings
-from ..rubric import Rubric
-
-__all__ = [
-    "Flag",
-    "PairRow",
-    "RaterEffects",
-    "RaterRow",
-    "compare_corrected",
-    "rater_effects",
-]
+from ..ratings import Ratings
+from ..report import Report
+from .peers import Flag, PairRow, colluding, robust
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -135,7 +125,7 @@ _ABS_SD = math.sqrt(1.0 - 2.0 / math.pi)
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RaterRow:
     """One rater: its source, its company (peers), informative ratings, effect, se and z.
 
@@ -154,55 +144,20 @@ class RaterRow:
     fit_z: float  # robust z of mean_abs_residual within the source
 
 
-@dataclass(frozen=True, slots=True)
-class PairRow:
-    """Two peer companies that rated each other: the mean residual each way, pooled, z."""
-
-    source: str
-    company_a: str
-    company_b: str
-    n_ab: int  # ratings by a's raters of b
-    n_ba: int
-    mean_ab: float  # mean residual of a's raters on b
-    mean_ba: float
-    mean: float  # both directions pooled
-    z: float  # robust z of ``mean`` across the reciprocal pairs of the source
-    z_ab: float  # robust z of ``mean_ab`` across the directions of reciprocal pairs
-    z_ba: float
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """A finding: ``kind`` (lenient, severe, harsh on rivals, outlier, colluding pair), ``who``
-    (a rater, or the two companies of a pair), the source, the evidence and a sentence."""
-
-    kind: str
-    who: str | tuple[str, str]
-    source: str
-    evidence: dict[str, Any]
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The flag as plain data (a pair's ``who`` becomes a list)."""
-        who: str | list[str] = self.who if isinstance(self.who, str) else list(self.who)
-        return {"kind": self.kind, "who": who, "source": self.source,
-                "evidence": dict(self.evidence), "message": self.message}
-
-
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
-class RaterEffects:
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
+class RaterEffects(ValueEquality):
     """Rater effects of a season and the flags raised; see the module docstring."""
 
     raters: tuple[RaterRow, ...]
     pairs: tuple[PairRow, ...]
     flags: tuple[Flag, ...]
-    sigma: dict[str, float]  # residual standard deviation by source (shares of the range)
+    sigma: Mapping[str, float]  # residual standard deviation by source (shares of the range)
     threshold: float
     min_ratings: int
     floor: float
     iterations: int
     converged: bool
-    fit: RaterFit = field(repr=False)  # the model, as the core fits it
+    fit: RaterFit  # the model, as the core fits it
 
     @property
     def ratings(self) -> Ratings:
@@ -289,16 +244,6 @@ class RaterEffects:
 # --------------------------------------------------------------------------- the fit
 
 
-def _robust(x: FloatArray, panel: BoolArray, floor: float) -> tuple[float, float]:
-    """Median and scale ``max(1.4826 * MAD, floor)`` of ``x[panel]``."""
-    ref = x[panel & np.isfinite(x)]
-    if ref.size == 0:
-        return 0.0, floor
-    med = float(np.median(ref))
-    mad = float(np.median(np.abs(ref - med)))
-    return med, max(MAD_SCALE * mad, floor)
-
-
 def _rater_companies(ratings: Ratings) -> IntArray:
     """For each rater code, the company code it names most often in ``rater_company`` or -1."""
     out = np.full(len(ratings.rater_labels), -1, dtype=np.int64)
@@ -321,16 +266,16 @@ def _fmt_who(source: str, rater: str) -> str:
 
 
 def rater_effects(
-    rubric_or_plan: Rubric | Plan | str | os.PathLike[str],
-    ratings: Ratings | str | os.PathLike[str],
+    report: Report,
     *,
     threshold: float = 3.0,
     min_ratings: int = 10,
     floor: float = 0.02,
     indicators: Sequence[str] | None = None,
 ) -> RaterEffects:
-    """Fit the rater-effects model to a season and flag lenient, severe, erratic and colluding
-    raters (see the module docstring for the model, the thresholds and the limits).
+    """Fit the rater-effects model to the season a report scored (its ratings as given) and
+    flag lenient, severe, erratic and colluding raters (see the module docstring for the
+    model, the thresholds and the limits).
 
     ``threshold`` is the robust z beyond which a flag is raised, ``min_ratings`` the fewest
     informative ratings a rater (or a pair) needs to be flagged, ``floor`` the smallest scale of
@@ -343,255 +288,138 @@ def rater_effects(
         raise ValueError(f"min_ratings must be at least 1, got {min_ratings!r}")
     if not floor > 0:
         raise ValueError(f"floor must be positive, got {floor!r}")
-    plan = as_plan(rubric_or_plan)
-    ratings = as_ratings(ratings)
+    plan, ratings = report.plan, report.ratings
     fit = fit_raters(plan, ratings, indicators=indicators, min_ratings=min_ratings)
-    checked = fit.checked
-    company, source, rater_code = fit.company, fit.source, checked.rater[fit.keep]
-    rc_of_code = _rater_companies(ratings)
     if fit.y.size == 0:
-        return RaterEffects((), (), (), {}, float(threshold), int(min_ratings), float(floor), 0,
-                            True, fit)
-    n_s = len(plan.sources)
-    n_c = len(checked.companies)
-    y, cell, rater, b, resid = fit.y, fit.cell, fit.rater, fit.effect, fit.resid
-    raters_used, rater_source = fit.raters_used, fit.rater_source
-    n_r = raters_used.shape[0]
-    indicator = fit.indicator
-    n_groups = np.unique(source * len(plan.indicators) + indicator).size
-    informative, n = fit.informative, fit.n
+        return RaterEffects(raters=(), pairs=(), flags=(), sigma=frozen_mapping(),
+                            threshold=float(threshold), min_ratings=int(min_ratings),
+                            floor=float(floor), iterations=0, converged=True, fit=fit)
+    sp = _spread(fit)
+    rc_of_code = _rater_companies(ratings)
+    pairs, flags, in_pair = colluding(fit, sp.sigma, rc_of_code, threshold=threshold,
+                                       min_ratings=min_ratings, floor=floor)
+    z, fit_z, rater_flags = _judge_raters(fit, sp, in_pair, threshold=threshold,
+                                          min_ratings=min_ratings, floor=floor)
+    flags += rater_flags
+    labels = ratings.rater_labels
+    rows = tuple(
+        RaterRow(rater=str(labels[code]), source=plan.sources[fit.rater_source[r]],
+                 company=(str(ratings.company_labels[rc_of_code[code]])
+                          if rc_of_code[code] >= 0 else None),
+                 n=int(fit.n[r]), effect=float(fit.effect[r]), se=float(sp.se[r]),
+                 z=float(z[r]), mean_abs_residual=float(sp.mar[r]), fit_z=float(fit_z[r]))
+        for r, code in enumerate(fit.raters_used.tolist()))
+    order = {"colluding pair": 0, "harsh on rivals": 1, "lenient": 2, "severe": 3, "outlier": 4}
+    flags.sort(key=lambda f: (order.get(f.kind, 9), -abs(float(f.evidence["z"]))))
+    return RaterEffects(
+        raters=rows, pairs=tuple(pairs), flags=tuple(flags),
+        sigma=frozen_mapping((plan.sources[s], float(sp.sigma[s]))
+                             for s in range(len(plan.sources)) if sp.rows[s] > 0),
+        threshold=float(threshold), min_ratings=int(min_ratings), floor=float(floor),
+        iterations=fit.rounds, converged=fit.converged, fit=fit)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Spread:
+    """Residual spread by source and each rater's standard errors."""
+
+    sigma: FloatArray  # (S,) residual standard deviation
+    rows: FloatArray  # (S,) informative rows
+    se: FloatArray  # (R,) standard error of the effect
+    mar: FloatArray  # (R,) mean absolute residual
+    mar_se: FloatArray  # (R,)
+
+
+def _spread(fit: RaterFit) -> _Spread:
+    """Residual standard deviations (degrees of freedom taken off for every parameter)."""
+    n_s, n_r = len(fit.plan.sources), fit.raters_used.shape[0]
+    source, informative, n = fit.source, fit.informative, fit.n
+    n_groups = np.unique(source * len(fit.plan.indicators) + fit.indicator).size
     n_inf = int(np.count_nonzero(informative))
-    n_params = (len(np.unique(cell[informative])) + n_groups + n_r - n_s
-                - len(np.unique(indicator)))
+    n_params = (len(np.unique(fit.cell[informative])) + n_groups + n_r - n_s
+                - len(np.unique(fit.indicator)))
     dof = n_inf / max(n_inf - n_params, 1)
-    ss = np.bincount(source, weights=resid**2, minlength=n_s)
-    rows_s = np.bincount(source, weights=informative.astype(float), minlength=n_s)
-    sigma_s = np.sqrt(dof * ss / np.maximum(rows_s, 1.0))
+    ss = np.bincount(source, weights=fit.resid**2, minlength=n_s)
+    rows = np.bincount(source, weights=informative.astype(float), minlength=n_s).astype(float)
+    sigma = np.sqrt(dof * ss / np.maximum(rows, 1.0))
+    own = sigma[fit.rater_source]
     with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.where(n > 0, sigma_s[rater_source] / np.sqrt(n), np.inf)
-        abs_sum = np.bincount(rater, weights=np.abs(resid) * informative, minlength=n_r)
-        mar = np.where(n > 0, abs_sum / n, np.nan)
-        mar_se = np.where(n > 0, _ABS_SD * sigma_s[rater_source] / np.sqrt(n), np.inf)
+        abs_sum = np.bincount(fit.rater, weights=np.abs(fit.resid) * informative, minlength=n_r)
+        return _Spread(sigma=sigma, rows=rows,
+                       se=np.where(n > 0, own / np.sqrt(n), np.inf),
+                       mar=np.where(n > 0, abs_sum / n, np.nan),
+                       mar_se=np.where(n > 0, _ABS_SD * own / np.sqrt(n), np.inf))
 
-    # peer pairs first: ratings inside a colluding pair are judged there, not again below
-    company_pos = {str(c): k for k, c in enumerate(checked.companies.tolist())}
-    to_checked = label_codes(ratings.company_labels, tuple(company_pos))
-    rc_checked = np.where(rc_of_code >= 0, to_checked[np.maximum(rc_of_code, 0)], -1)
-    rc_row = rc_checked[rater_code]
-    pairs: list[PairRow] = []
-    flags: list[Flag] = []
-    in_pair = np.zeros(y.size, dtype=bool)
-    resid_out = _leave_company_out(resid, b, rater, company, informative, n_c)
-    for s in np.flatnonzero(plan.peer).tolist():
-        pairs_s, flags_s = _pairs(plan.sources[s], source == s, informative, rc_row, company,
-                                  resid_out, n_c, checked.companies, float(sigma_s[s]),
-                                  threshold=threshold, min_ratings=min_ratings, floor=floor)
-        pairs += pairs_s
-        flags += flags_s
-        for f in flags_s:
-            a, c = (company_pos[w] for w in f.who)
-            in_pair |= (source == s) & (((rc_row == a) & (company == c))
-                                       | ((rc_row == c) & (company == a)))
 
-    # each rater judged on its ratings outside flagged pairs
-    judged = informative & ~in_pair
+def _judge_raters(fit: RaterFit, sp: _Spread, in_pair: BoolArray, *, threshold: float,
+                  min_ratings: int, floor: float) -> tuple[FloatArray, FloatArray, list[Flag]]:
+    """Robust z of every rater's effect and fit within its source, and the flags raised; each
+    rater judged on its ratings outside flagged pairs."""
+    b, resid, rater, n = fit.effect, fit.resid, fit.rater, fit.n
+    n_r = fit.raters_used.shape[0]
+    judged = fit.informative & ~in_pair
     n_j = np.bincount(rater, weights=judged.astype(float), minlength=n_r)
     with np.errstate(divide="ignore", invalid="ignore"):
         b_j = np.where(n_j > 0, b + np.bincount(rater, weights=resid * judged, minlength=n_r)
                        / n_j, np.nan)
         mar_j = np.bincount(rater, weights=np.abs(resid) * judged, minlength=n_r) / n_j
-        se_j = sigma_s[rater_source] / np.sqrt(n_j)
-
+        se_j = sp.sigma[fit.rater_source] / np.sqrt(n_j)
     z = np.full(n_r, np.nan)
     fit_z = np.full(n_r, np.nan)
-    labels = ratings.rater_labels
-    company_of = [str(ratings.company_labels[rc_of_code[c]]) if rc_of_code[c] >= 0 else None
-                  for c in raters_used.tolist()]
-    for s in range(n_s):
-        members = (rater_source == s) & (n > 0)
+    flags: list[Flag] = []
+    labels = fit.ratings.rater_labels
+    for s, src in enumerate(fit.plan.sources):
+        members = (fit.rater_source == s) & (n > 0)
         if not members.any():
             continue
         panel = members & (n >= min_ratings)
         if np.count_nonzero(panel) < 2:
             panel = members
-        med, scale = _robust(b, panel, floor)
-        z[members] = (b[members] - med) / np.hypot(scale, se[members])
-        mmed, mscale = _robust(mar, panel, floor)
-        fit_z[members] = (mar[members] - mmed) / np.hypot(mscale, mar_se[members])
-        src = plan.sources[s]
-        peer = bool(plan.peer[s])
+        med, scale = robust(b, panel, floor)
+        z[members] = (b[members] - med) / np.hypot(scale, sp.se[members])
+        mmed, mscale = robust(sp.mar, panel, floor)
+        fit_z[members] = (sp.mar[members] - mmed) / np.hypot(mscale, sp.mar_se[members])
         for r in np.flatnonzero(members & (n_j >= min_ratings)).tolist():
-            name = str(labels[raters_used[r]])
             whole = n_j[r] == n[r]
-            eff, count = (float(b[r]), int(n[r])) if whole else (float(b_j[r]), int(n_j[r]))
-            sd = float(np.hypot(scale, se[r] if whole else se_j[r]))
-            zr = (eff - med) / sd
-            outside = "" if whole else " outside its colluding pair"
-            evidence: dict[str, Any] = {"effect": eff, "n": count, "z": zr,
-                                        "source_median": med, "scale": sd,
-                                        "se": float(se[r] if whole else se_j[r])}
-            if abs(zr) > threshold:
-                if zr > 0:
-                    kind, word = "lenient", "more lenient"
-                elif peer:
-                    kind, word = "harsh on rivals", "harsher on the companies it competes with"
-                else:
-                    kind, word = "severe", "more severe"
-                flags.append(Flag(
-                    kind, name, src, evidence,
-                    f"{_fmt_who(src, name)} is {word} than its panel{outside}: {eff:+.2f} of "
-                    f"each indicator's range (panel median {med:+.2f}, z = {zr:+.1f}, "
-                    f"{count} ratings)"))
-            m = float(mar[r] if whole else mar_j[r])
-            msd = float(np.hypot(mscale, _ABS_SD * sigma_s[s] / math.sqrt(count)))
-            mz = (m - mmed) / msd
-            if mz > threshold:
-                flags.append(Flag(
-                    "outlier", name, src,
-                    {"mean_abs_residual": m, "n": count, "z": mz, "source_median": mmed,
-                     "scale": msd},
-                    f"{_fmt_who(src, name)} strays from the consensus{outside}: mean |residual| "
-                    f"{m:.2f} of the range (panel median {mmed:.2f}, z = {mz:+.1f}, "
-                    f"{count} ratings)"))
-
-    rows = tuple(
-        RaterRow(str(labels[raters_used[r]]), plan.sources[rater_source[r]], company_of[r],
-                 int(n[r]), float(b[r]), float(se[r]), float(z[r]), float(mar[r]),
-                 float(fit_z[r]))
-        for r in range(n_r))
-    order = {"colluding pair": 0, "harsh on rivals": 1, "lenient": 2, "severe": 3, "outlier": 4}
-    flags.sort(key=lambda f: (order.get(f.kind, 9), -abs(float(f.evidence["z"]))))
-    return RaterEffects(
-        raters=rows, pairs=tuple(pairs), flags=tuple(flags),
-        sigma={plan.sources[s]: float(sigma_s[s]) for s in range(n_s) if rows_s[s] > 0},
-        threshold=float(threshold), min_ratings=int(min_ratings), floor=float(floor),
-        iterations=fit.rounds, converged=fit.converged, fit=fit)
+            se = float(sp.se[r] if whole else se_j[r])
+            flags += _flags_of(
+                name=str(labels[fit.raters_used[r]]), src=src, peer=bool(fit.plan.peer[s]),
+                outside="" if whole else " outside its colluding pair",
+                eff=float(b[r] if whole else b_j[r]), count=int(n[r] if whole else n_j[r]),
+                med=med, sd=float(np.hypot(scale, se)), se=se,
+                mar=float(sp.mar[r] if whole else mar_j[r]), mmed=mmed, mscale=mscale,
+                sigma=float(sp.sigma[s]), threshold=threshold)
+    return z, fit_z, flags
 
 
-def _leave_company_out(resid: FloatArray, b: FloatArray, rater: IntArray, company: IntArray,
-                       informative: BoolArray, n_c: int) -> FloatArray:
-    """Residuals with each rater's effect estimated without its ratings of the rated company.
-
-    A rater who favours one company shows part of that favour in its own effect ``b``; taking
-    ``b`` from its other ratings keeps the favour where it belongs, in the residual.
-    """
-    w = informative.astype(float)
-    dev = (resid + b[rater]) * w  # y - u - a on informative rows
-    keys, inv = np.unique(rater * n_c + company, return_inverse=True)
-    inv = inv.ravel()
-    s_rc = np.bincount(inv, weights=dev)
-    n_rc = np.bincount(inv, weights=w)
-    t_r = np.bincount(rater, weights=dev, minlength=b.shape[0])
-    n_r = np.bincount(rater, weights=w, minlength=b.shape[0])
-    r_of = keys // n_c
-    rest = n_r[r_of] - n_rc
-    with np.errstate(divide="ignore", invalid="ignore"):
-        b_out: FloatArray = np.where(rest > 0, (t_r[r_of] - s_rc) / rest, b[r_of])
-    out: FloatArray = resid + b[rater] - b_out[inv]
-    return out
-
-
-def _pairs(src: str, in_source: BoolArray, informative: BoolArray, rc_row: IntArray,
-           company: IntArray, resid: FloatArray, n_c: int, companies: npt.NDArray[np.str_],
-           sigma: float, *, threshold: float, min_ratings: int, floor: float
-           ) -> tuple[list[PairRow], list[Flag]]:
-    """Reciprocal peer pairs of one source, and the colluding ones."""
-    use = in_source & informative & (rc_row >= 0)
-    if not use.any():
-        return [], []
-    keys, inverse = np.unique(rc_row[use] * n_c + company[use], return_inverse=True)
-    sums = np.bincount(inverse.ravel(), weights=resid[use])
-    counts = np.bincount(inverse.ravel()).astype(float)
-    frm, to = keys // n_c, keys % n_c
-    reverse = to * n_c + frm
-    pos = np.minimum(np.searchsorted(keys, reverse), keys.shape[0] - 1)
-    has_rev = keys[pos] == reverse
-    ab = np.flatnonzero(has_rev & (frm < to))
-    if ab.size == 0:
-        return [], []
-    ba = pos[ab]
-    n_ab, n_ba = counts[ab], counts[ba]
-    d_ab, d_ba = sums[ab] / n_ab, sums[ba] / n_ba
-    mean = (sums[ab] + sums[ba]) / (n_ab + n_ba)
-    every_pair = np.ones(ab.size, dtype=bool)
-    med, spread = _robust(mean, every_pair, floor)
-    scale = np.hypot(spread, sigma / np.sqrt(n_ab + n_ba))
-    dirs = np.concatenate([d_ab, d_ba])
-    dmed, dspread = _robust(dirs, np.ones(dirs.size, dtype=bool), floor)
-    z = (mean - med) / scale
-    z_ab = (d_ab - dmed) / np.hypot(dspread, sigma / np.sqrt(n_ab))
-    z_ba = (d_ba - dmed) / np.hypot(dspread, sigma / np.sqrt(n_ba))
-    rows: list[PairRow] = []
-    flags: list[Flag] = []
-    each = threshold / math.sqrt(2.0)
-    for k in range(ab.size):
-        a, b = str(companies[frm[ab[k]]]), str(companies[to[ab[k]]])
-        row = PairRow(src, a, b, int(n_ab[k]), int(n_ba[k]), float(d_ab[k]), float(d_ba[k]),
-                      float(mean[k]), float(z[k]), float(z_ab[k]), float(z_ba[k]))
-        rows.append(row)
-        if (z[k] > threshold and min(z_ab[k], z_ba[k]) > each
-                and n_ab[k] + n_ba[k] >= min_ratings):
-            flags.append(Flag(
-                "colluding pair", (a, b), src,
-                {"mean": row.mean, "z": row.z, "mean_ab": row.mean_ab, "mean_ba": row.mean_ba,
-                 "z_ab": row.z_ab, "z_ba": row.z_ba, "n": row.n_ab + row.n_ba,
-                 "n_ab": row.n_ab, "n_ba": row.n_ba, "source_median": med,
-                 "scale": float(scale[k])},
-                f"{src} companies {a!r} and {b!r} rate each other high: {a}'s raters "
-                f"{row.mean_ab:+.2f} on {b}, {b}'s raters {row.mean_ba:+.2f} on {a} of the range "
-                f"above the consensus (pair z = {row.z:+.1f} against a median of {med:+.2f}, "
-                f"{row.n_ab + row.n_ba} ratings)"))
-    return rows, flags
-
-
-# --------------------------------------------------------------------------- comparison
-
-
-def _same_rows(x: Ratings, y: Ratings) -> bool:
-    if x is y:
-        return True
-    return (len(x) == len(y) and np.array_equal(x.value, y.value, equal_nan=True)
-            and np.array_equal(x.rater_labels[x.rater], y.rater_labels[y.rater])
-            and np.array_equal(x.company_labels[x.company], y.company_labels[y.company]))
-
-
-def compare_corrected(
-    rubric: Rubric | Plan | str | os.PathLike[str],
-    ratings: Ratings | str | os.PathLike[str],
-    effects: RaterEffects,
-    *,
-    claims: Any = None,
-) -> list[dict[str, Any]]:
-    """Raw and rater-corrected totals and stars of every company, side by side.
-
-    One dict per company: ``company, rated, raw_total, raw_stars, corrected_total,
-    corrected_stars, total_change, stars_change`` (stars ``None`` where not rated).
-    ``effects`` must come from the same ``ratings``.
-    """
-    plan = as_plan(rubric)
-    ratings = as_ratings(ratings)
-    if not _same_rows(ratings, effects.ratings):
-        raise ValueError(f"effects were fitted on other ratings ({effects.ratings!r}) than "
-                         f"{ratings!r}; pass the ratings the effects came from")
-    raw = evaluate_as_rated(plan, ratings, claims=claims)
-    cor = evaluate_as_rated(plan, effects.corrected_ratings(), claims=claims)
+def _flags_of(*, name: str, src: str, peer: bool, outside: str, eff: float, count: int,
+              med: float, sd: float, se: float, mar: float, mmed: float, mscale: float,
+              sigma: float, threshold: float) -> list[Flag]:
+    """The leniency (severity) and outlier flags of one rater."""
     out = []
-    cor_index = {str(c): k for k, c in enumerate(cor.companies.tolist())}
-    for k, name in enumerate(raw.companies.tolist()):
-        j = cor_index[str(name)]
-        rated_raw, rated_cor = bool(raw.awards.rated[k]), bool(cor.awards.rated[j])
-        raw_total, cor_total = float(raw.scores.total[k]), float(cor.scores.total[j])
-        raw_stars = int(raw.awards.stars[k]) if rated_raw else None
-        cor_stars = int(cor.awards.stars[j]) if rated_cor else None
-        out.append({
-            "company": str(name),
-            "rated": rated_raw and rated_cor,
-            "raw_total": raw_total,
-            "raw_stars": raw_stars,
-            "corrected_total": cor_total,
-            "corrected_stars": cor_stars,
-            "total_change": cor_total - raw_total,
-            "stars_change": (cor_stars - raw_stars
-                             if raw_stars is not None and cor_stars is not None else None),
-        })
+    zr = (eff - med) / sd
+    if abs(zr) > threshold:
+        if zr > 0:
+            kind, word = "lenient", "more lenient"
+        elif peer:
+            kind, word = "harsh on rivals", "harsher on the companies it competes with"
+        else:
+            kind, word = "severe", "more severe"
+        out.append(Flag(
+            kind=kind, who=name, source=src,
+            evidence=frozen_mapping({"effect": eff, "n": count, "z": zr, "source_median": med,
+                                     "scale": sd, "se": se}),
+            message=(f"{_fmt_who(src, name)} is {word} than its panel{outside}: {eff:+.2f} of "
+                     f"each indicator's range (panel median {med:+.2f}, z = {zr:+.1f}, "
+                     f"{count} ratings)")))
+    msd = float(np.hypot(mscale, _ABS_SD * sigma / math.sqrt(count)))
+    mz = (mar - mmed) / msd
+    if mz > threshold:
+        out.append(Flag(
+            kind="outlier", who=name, source=src,
+            evidence=frozen_mapping({"mean_abs_residual": mar, "n": count, "z": mz,
+                                     "source_median": mmed, "scale": msd}),
+            message=(f"{_fmt_who(src, name)} strays from the consensus{outside}: mean "
+                     f"|residual| {mar:.2f} of the range (panel median {mmed:.2f}, "
+                     f"z = {mz:+.1f}, {count} ratings)")))
     return out

@@ -12,27 +12,24 @@ from __future__ import annotations
 
 import html
 import math
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._values import frozen_mapping
 from ..checking import check_ratings
-from ..evaluation import as_plan
-from ..plan import Plan
-from ..ratings import Ratings, as_ratings
-from ..rubric import Rubric
-from .agreement import icc, krippendorff_alpha
-
-__all__ = ["PanelAgreement", "rater_agreement"]
+from ..report import Report
+from .agreement import krippendorff_alpha
+from .icc import icc
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class PanelAgreement:
     """Agreement per (source, dimension): alpha, ICC(A,k) and ICC(A,1) where computable."""
 
-    rows: tuple[dict[str, Any], ...]
+    rows: tuple[Mapping[str, Any], ...]
 
     def __repr__(self) -> str:
         alphas = [r["alpha"] for r in self.rows if r["alpha"] is not None]
@@ -58,12 +55,11 @@ class PanelAgreement:
                 f"</thead><tbody>{body}</tbody></table>")
 
 
-def rater_agreement(rubric: Rubric | Plan | str | os.PathLike[str],
-                    ratings: Ratings | str | os.PathLike[str]) -> PanelAgreement:
-    """Krippendorff's alpha and ICC per source and dimension of a season."""
-    plan = as_plan(rubric)
-    data = as_ratings(ratings)
-    ch = check_ratings(plan, data)
+def rater_agreement(report: Report) -> PanelAgreement:
+    """Krippendorff's alpha and ICC per source and dimension of the season a report scored
+    (its ratings as given, rows checked as :func:`red_property.evaluate` checks them)."""
+    plan = report.plan
+    ch = check_ratings(plan, report.ratings)
     width = plan.upper - plan.lower
     finite = np.isfinite(width) & (width > 0)
     rows = []
@@ -99,5 +95,5 @@ def rater_agreement(rubric: Rubric | Plan | str | os.PathLike[str],
                     row["note"] = (row["note"] + "; " if row["note"] else "") + f"ICC: {exc}"
             elif raters.size >= 2:
                 row["note"] = "ICC needs units every rater rated; use alpha"
-            rows.append(row)
-    return PanelAgreement(tuple(rows))
+            rows.append(frozen_mapping(row))
+    return PanelAgreement(rows=tuple(rows))

@@ -1,0 +1,98 @@
+"""Properties of the analysis layer on generated seasons: with nothing to vary, weight
+sensitivity and the bootstrap reproduce :func:`red_property.evaluate` exactly.
+
+Seasons come from :mod:`tests.strategies` (defaults, gates, vetoes, claim policies, every
+indicator kind), with a listed company that has no ratings (``companies=``), drawn claims and
+the rubric's ``rater_correction`` on or off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import red_property as rp
+from red_property.analysis import bootstrap, weight_sensitivity
+
+from .strategies import claims_for, rubric_dicts, seasons, validated
+
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                           HealthCheck.data_too_large])
+
+
+def identical_raters(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The season with every rater of a source giving a company what its first rater gave
+    (same indicators, same values), so resampling raters changes nothing."""
+    raters: dict[tuple[str, str], dict[str, str | None]] = {}
+    first: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for rec in records:
+        key = (rec["company"], rec["source"])
+        seen = raters.setdefault(key, {})
+        if not seen:
+            first[key] = []
+        seen.setdefault(rec["rater"], rec.get("rater_company"))
+        if rec["rater"] == next(iter(seen)):
+            first[key].append(rec)
+    out = []
+    for key, who in raters.items():
+        for rater, home in who.items():
+            for rec in first[key]:
+                row = {**rec, "rater": rater}
+                row.pop("rater_company", None)
+                if home:
+                    row["rater_company"] = home
+                out.append(row)
+    return out
+
+
+@st.composite
+def evaluated(draw: st.DrawFn, *, identical: bool = False) -> rp.Report:
+    """A report on a generated season, with a listed company that has no ratings."""
+    data = draw(rubric_dicts())
+    data["rater_correction"] = draw(st.booleans())
+    rubric = validated(data)
+    season = draw(seasons(rubric))
+    records = identical_raters(season.records) if identical else season.records
+    claims = draw(claims_for(rubric, season.companies))
+    try:
+        return rp.evaluate(rubric, rp.Ratings.from_records(records), claims=claims,
+                           companies=[*season.companies, "listed-only"])
+    except rp.EvaluationError:  # a source with `when_short: fail` was short
+        assume(False)
+        raise
+
+
+@SETTINGS
+@given(report=evaluated())
+def test_zero_spread_reproduces_evaluate(report: rp.Report) -> None:
+    """weight_sensitivity with spread 0 gives every company its report's award, total and rank
+    in every draw, and P(differs) 0."""
+    ws = weight_sensitivity(report, draws=3, spread=0.0, keep=3)
+    assert not report["listed-only"].rated
+    for j in range(3):
+        np.testing.assert_array_equal(ws.kept_rated[j], report.awards.rated)
+        np.testing.assert_array_equal(ws.kept_stars[j], report.awards.stars)
+        np.testing.assert_array_equal(ws.kept_rank[j], report.awards.rank)
+        np.testing.assert_allclose(ws.kept_total[j], report.scores.total, rtol=0, atol=1e-9)
+    assert not ws.p_differs.any()
+    np.testing.assert_array_equal(ws.p_not_rated, (~report.awards.rated).astype(float))
+
+
+@SETTINGS
+@given(report=evaluated(identical=True), seed=st.integers(0, 2**16))
+def test_bootstrap_over_identical_raters_reproduces_evaluate(report: rp.Report,
+                                                             seed: int) -> None:
+    """When every rater of a source agrees, every bootstrap replicate is the report: each
+    company's award in every replicate, and an interval of width 0 at its total."""
+    u = bootstrap(report, replicates=4, seed=seed, chunk=3)
+    rated = report.awards.rated
+    assert np.all(u.p_not_rated == (~rated).astype(float))
+    c = np.flatnonzero(rated)
+    assert np.all(u.p_stars[c, report.awards.stars[c]] == 1.0)
+    assert np.all(u.p_stable() == 1.0)
+    np.testing.assert_allclose(u.low, report.scores.total, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(u.high, report.scores.total, rtol=0, atol=1e-9)

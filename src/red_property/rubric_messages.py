@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+
 def pydantic_message(err: Mapping[str, Any], written: str | None = None) -> str:
     """The message for one pydantic error of a rubric; ``written`` is the value's text as it
     stands in the file, quoted back where the value was read as another type."""

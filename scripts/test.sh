@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up a virtual environment (once) and run the whole test suite.
+# Set up a virtual environment (once) and run the whole test suite with the newest dependencies,
+# then again with the lowest declared ones (scripts/test-lowest.sh). Arguments go to pytest.
 # Exits non-zero when any test fails and when no test was collected (pytest exit code 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,3 +16,4 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test,pandas,plot,fast,excel,distributed]'
 .venv/bin/python -m pytest "$@"
+bash scripts/test-lowest.sh "$@"

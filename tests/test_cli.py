@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,8 +72,9 @@ def test_validate_json_and_github_formats(tmp_path: Path,
     assert (problem["line"], problem["column"], problem["path"]) == (5, 39,
                                                                      "sources.authority.weight")
     assert main(["validate", "--format", "github", str(f)]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith(f"::error file={f},line=5,col=39::sources.authority.weight: ")
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"::error file={f},line=5,col=39::sources.authority.weight: ")
+    assert captured.err == ""  # GitHub reads workflow commands from stdout only
 
 
 def test_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,14 +107,20 @@ def test_score_json_matches_library(shanyang_report, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().out == shanyang_report.to_json() + "\n"
 
 
-def test_score_csv_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--format csv writes a file with --out and is a usage error without it."""
-    assert main(["score", str(SHANYANG), RATINGS, "--format", "csv"]) == 2
+def test_score_csv_to_file_or_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                     ) -> None:
+    """--format csv writes a file with --out and the same rows, without a BOM, to stdout."""
     out = tmp_path / "r.csv"
     assert main(["score", str(SHANYANG), RATINGS, "--format", "csv", "--out", str(out)]) == 0
-    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    written = out.read_text(encoding="utf-8-sig")
+    lines = written.splitlines()
     assert lines[0].startswith("company,name,district,rated,total,stars")
     assert len(lines) == 41
+    capsys.readouterr()
+    assert main(["score", str(SHANYANG), RATINGS, "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == out.read_bytes().decode("utf-8-sig")
+    assert captured.err == ""
 
 
 def test_explain_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,3 +201,29 @@ def test_unwritable_out_is_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[
     missing = tmp_path / "no" / "x.csv"
     assert main(["score", str(SHANYANG), RATINGS, "--format", "csv", "--out", str(missing)]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_github_annotations_go_to_stdout(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Every --format github command writes its annotations to stdout, nothing to stderr."""
+    bad = tmp_path / "r.csv"
+    bad.write_text("company,source,rater,indicator,value\nsy-01,authority,a1,six_haves,maybe\n",
+                   encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(SHANYANG.read_text(encoding="utf-8").replace("min_total: 80", "min_total: 78"),
+                   encoding="utf-8")
+    refusing = tmp_path / "refusing.yaml"
+    refusing.write_text(SHANYANG.read_text(encoding="utf-8").replace(
+        "when_short: renormalise", "when_short: fail"), encoding="utf-8")
+    for argv in (["diff", str(SHANYANG), str(SHANYANG), str(bad), "--format", "github"],
+                 ["diff", str(SHANYANG), str(new), RATINGS, "--format", "github"],
+                 ["diff", str(SHANYANG), str(refusing), RATINGS, "--format", "github"]):
+        assert main(argv) in (0, 1)
+        captured = capsys.readouterr()
+        assert captured.err == ""
+        annotations = [x for x in captured.out.splitlines() if x.startswith("::")]
+        assert annotations
+        assert all(re.match(r"::(error|warning)( file=[^,:]+(,line=\d+)?(,col=\d+)?)?::", x)
+                   for x in annotations)
+    assert annotations[0].startswith(f"::error::refused by the new rubric shanyang-red-property"
+                                     f"@2019.1 ({refusing}): source 'peer' has ")

@@ -127,3 +127,45 @@ levels:
     d = diff(old, new, ratings)
     assert [(c.company, c.old_stars, c.new_stars) for c in d.star_changes] == [("b", 1, None)]
     assert d.rows_left_out == {"old": 0, "new": 2}
+
+
+def test_text_lists_every_company_that_moved(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The text output names every company whose stars, rank or total moved, as the JSON does."""
+    new = _edited(tmp_path, "occasional: 2, regular: 4", "occasional: 3, regular: 4")
+    d = diff(SHANYANG, new, RATINGS)
+    total_only = [c for c in d.changes
+                  if not c.stars_changed and c.old_rank == c.new_rank]
+    assert total_only, "the edit moves some totals without moving rank or stars"
+    assert main(["diff", str(SHANYANG), str(new), str(RATINGS)]) == 0
+    out = capsys.readouterr().out
+    assert main(["diff", str(SHANYANG), str(new), str(RATINGS), "--format", "json"]) == 0
+    listed = {c["company"] for c in json.loads(capsys.readouterr().out)["companies"]}
+    shown = {line.split(":")[0].strip() for line in out.splitlines() if line.startswith("  sy-")}
+    assert shown == listed == {c.company for c in d.changes}
+    for change in total_only:
+        assert (f"  {change.company}: {change.new_stars}★ (rank {change.old_rank} → "
+                f"{change.new_rank}, total {change.old_total:g} → {change.new_total:g})") in out
+
+
+def test_values_the_new_rubric_refuses_are_grouped_and_attributed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Values only the new rubric refuses give one problem per cause that names that rubric."""
+    new = _edited(tmp_path, "occasional: 2, regular: 4", "occasional: 2, often: 4")
+    rows = [n for n, line in enumerate(RATINGS.read_text(encoding="utf-8").splitlines(), 1)
+            if ",party_rules,regular," in line]
+    assert len(rows) > 5
+    with pytest.raises(rp.RatingsError) as info:
+        diff(SHANYANG, new, RATINGS)
+    (problem,) = info.value.problems
+    assert problem.row == rows[0]
+    assert problem.message.startswith(
+        f"refused by the new rubric shanyang-red-property@2019.1 ({new}): value 'regular' ")
+    first = ", ".join(str(r) for r in rows[:5])  # the count and the first rows, in either form
+    assert (problem.message.endswith(f"({len(rows)} rows: {first}, …)")
+            or problem.message.endswith(f"(rows {first} and {len(rows) - 5} more)"))
+    assert main(["diff", str(SHANYANG), str(new), str(RATINGS)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "refused by the new rubric" in err[0]
+    assert main(["diff", str(new), str(SHANYANG), str(RATINGS)]) == 1
+    assert "refused by the old rubric" in capsys.readouterr().err

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import red_property as rp
 from red_property.cli import build_parser, main
 
 from .conftest import ROOT
@@ -88,3 +91,53 @@ def test_service_example_runs(tmp_path: Path) -> None:
     assert err.returncode == 1
     problem = json.loads(err.stdout)["problems"][0]
     assert (problem["row"], problem["path"]) == (2, "indicator")
+
+
+def _service() -> Any:
+    spec = importlib.util.spec_from_file_location("service", ROOT / "examples" / "service.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_service_names_files_without_their_folders(tmp_path: Path) -> None:
+    """The service's JSON never holds the server's folders, on success or on bad input."""
+    script = ROOT / "examples" / "service.py"
+    ok = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                        check=True)
+    assert str(ROOT) not in ok.stdout
+    assert json.loads(ok.stdout)["provenance"]["warnings"] == [
+        "ratings.csv: 7 rows dropped by the rubric's input policy"]
+    bad = tmp_path / "r.csv"
+    bad.write_text("company,source,rater,indicator,value\na,authority,r,six_haves,maybe\n",
+                   encoding="utf-8")
+    for args in ([str(bad)], ["r.csv"], [str(tmp_path / "missing.csv")]):
+        err = subprocess.run([sys.executable, str(script), *args], capture_output=True,
+                             text=True, check=False, cwd=tmp_path)
+        assert err.returncode == 1, err.stderr
+        assert str(tmp_path) not in err.stdout
+        doc = json.loads(err.stdout)
+        assert doc["problems"][0]["file"] in ("r.csv", "missing.csv")
+
+
+@pytest.mark.parametrize(("raised", "status", "message"), [
+    (rp.EvaluationError("source 'peer' is short under /srv/data/secret.csv"), 1,
+     "source 'peer' is short under secret.csv"),
+    (RuntimeError("boom in /srv/data/secret.csv"), 2, "internal error"),
+])
+def test_service_answers_every_error_in_json(raised: Exception, status: int, message: str,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A refused evaluation or an unexpected failure is a JSON error, no traceback, no folders."""
+    service = _service()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(service.rp, "evaluate", refuse)
+    assert service.main(["/srv/data/secret.csv"]) == status
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"error": message, "problems": []}
+    assert "/srv" not in captured.out + captured.err
+    assert "Traceback" not in captured.err

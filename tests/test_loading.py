@@ -19,6 +19,7 @@ names the behaviour that should hold.
 from __future__ import annotations
 
 import copy
+import os
 import re
 import subprocess
 import sys
@@ -32,6 +33,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from red_property import loading
 from red_property.errors import Problem, RubricError
 from red_property.loading import MAX_BYTES, dump_rubric, load_rubric, rubric_data
 from red_property.plan import fingerprint
@@ -315,13 +317,28 @@ def test_bytes_that_are_not_utf8_are_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["\n" + "[" * 100_000, "\n" + "- " * 100_000 + "x\n", "\n" + "{a: " * 50_000],
+    ("text", "column"),
+    [("\n" + "[" * 100_000, 41), ("\n" + "- " * 100_000 + "x\n", 81),
+     ("\n" + "{a: " * 50_000, 161)],
     ids=["flow-sequences", "block-sequences", "flow-mappings"],
 )
-def test_deep_nesting_is_refused_quickly(text: str) -> None:
-    """Absurdly deep nesting is refused as RubricError, without recursion errors or crashes."""
-    _refused_quickly(text)
+def test_deep_nesting_is_refused_quickly(text: str, column: int) -> None:
+    """Absurdly deep nesting is refused at the first level too deep, before it is composed."""
+    error = _refused_quickly(text)
+    assert len(error.problems) == 1
+    problem = error.problems[0]
+    if "exceeded maximum nesting depth" in problem.message:  # newer libyaml's own flow limit
+        assert (problem.line, problem.column) == (2, 1001)
+    else:
+        assert (problem.line, problem.column) == (2, column)
+        assert "nested deeper than 40 levels" in problem.message
+
+
+def test_nesting_at_the_limit_is_not_refused_as_deep() -> None:
+    """Forty levels of nesting pass the depth guard (and fail only as a rubric)."""
+    error = _refused_quickly("[" * 40 + "]" * 40 + "\n")
+    assert "nested" not in str(error)
+    assert "a rubric is a mapping" in str(error)
 
 
 # --------------------------------------------------------------------------- fuzzing
@@ -609,3 +626,42 @@ def test_loading_keeps_no_yaml_nodes_alive() -> None:
     out = subprocess.run([sys.executable, "-c", code], input=MINIMAL, capture_output=True,
                          text=True, check=True)
     assert out.stdout.split() == [load_rubric(MINIMAL).id, "0"]
+
+
+def test_deep_nesting_is_refused_by_the_pure_python_parser(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """Without libyaml, deep nesting is refused from the events at the first level too deep."""
+    monkeypatch.setattr(loading, "_Loader", yaml.SafeLoader)
+    error = _refused_quickly("\n" + "- " * 5_000 + "x\n")
+    assert [(p.line, p.column) for p in error.problems] == [(2, 81)]
+    assert "nested deeper than 40 levels" in error.problems[0].message
+
+
+# --------------------------------------------------------------------------- bundled names
+
+
+def test_a_bundled_rubric_is_named_where_a_file_is_taken() -> None:
+    """load_rubric takes a bundled rubric's name and labels its messages with the file name."""
+    assert load_rubric("shanyang-red-property-2019") == load_rubric(SHANYANG)
+
+
+def test_bundled_rubric_refuses_paths(tmp_path: Path) -> None:
+    """bundled_rubric takes only the listed names: a relative path to a rubric is refused."""
+    (tmp_path / "elsewhere.yaml").write_text(SHANYANG.read_text(encoding="utf-8"),
+                                             encoding="utf-8")
+    sneaky = os.path.relpath(tmp_path / "elsewhere", loading._bundled_dir())
+    for name in (sneaky, "../rubrics/shanyang-red-property-2019", str(SHANYANG.with_suffix(""))):
+        with pytest.raises(RubricError, match=r"no bundled rubric .*; bundled: provincial"):
+            loading.bundled_rubric(name)
+
+
+def test_a_name_that_is_also_a_file_here_is_refused(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundled name that is also a file in the working folder is refused, never guessed."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shanyang-red-property-2019").write_text("id: mine\n", encoding="utf-8")
+    with pytest.raises(RubricError, match="names a bundled rubric and a file here; write "
+                       r"\./shanyang-red-property-2019 for the file"):
+        load_rubric("shanyang-red-property-2019")
+    with pytest.raises(RubricError, match="version: required key is missing"):
+        load_rubric("./shanyang-red-property-2019")

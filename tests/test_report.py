@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -198,3 +200,28 @@ def test_report_arrays_are_read_only(shanyang_report) -> None:  # type: ignore[n
         shanyang_report.scores.total[0] = 100.0
     with pytest.raises(ValueError, match="read-only"):
         shanyang_report.awards.stars[0] = 5
+
+
+def test_html_shows_what_the_text_table_shows(shanyang_report) -> None:  # type: ignore[no-untyped-def]
+    """Each HTML row holds every cell of the company's text-table line: rank, total, stars,
+    claim outcome, vetoes and why a company is not rated; the summary lines follow the table."""
+    page = shanyang_report._repr_html_()
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page)[1:]:
+        cells = [html.unescape(x) for x in re.findall(r"<td>(.*?)</td>", row)]
+        rows[cells[1]] = cells
+    lines = shanyang_report.table().splitlines()
+    for line in lines[1:len(shanyang_report) + 1]:
+        text_cells = re.split(r"\s{2,}", line.strip())
+        cells = rows[text_cells[1]]
+        assert [c for c in text_cells if c not in cells] == [], line
+    vetoed = [r for r in shanyang_report.to_records() if r["vetoed"]]
+    unrated = [r for r in shanyang_report.to_records() if not r["rated"]]
+    assert vetoed and unrated and any(r["claimed"] for r in vetoed)
+    for rec in unrated:
+        cells = rows[rec["company"]]
+        assert cells[:4] == ["-", rec["company"], "-", "not rated"]
+        assert set(cells[4:-2]) == {"-"}
+        assert cells[-1] == "; ".join(rec["not_rated"]) != ""
+    for line in lines[len(shanyang_report) + 1:]:
+        assert f"<p>{html.escape(line)}</p>" in page

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,12 +37,17 @@ def _github(p: Problem) -> str:
         where.append(f"line={p.row}")
     text = f"{p.path}: {p.message}" if p.path else p.message
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::error {','.join(where)}::{text}"
+    return f"::error {','.join(where)}::{text}" if where else f"::error::{text}"
 
 
 def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
+    """Problems as text on stderr, or as annotations on stdout (where GitHub Actions reads
+    workflow commands)."""
     for p in problems:
-        print(_github(p) if fmt == "github" else str(p), file=sys.stderr)
+        if fmt == "github":
+            print(_github(p))
+        else:
+            print(str(p), file=sys.stderr)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -121,16 +127,22 @@ def _cmd_score(args: argparse.Namespace) -> int:
     report = _season(args)
     if args.format == "json":
         text = report.to_json() + "\n"
-    elif args.format in ("csv", "xlsx"):
+    elif args.format == "xlsx":
         if not args.out:
-            print(f"red-property score: --format {args.format} needs --out FILE",
-                  file=sys.stderr)
+            print("red-property score: --format xlsx needs --out FILE", file=sys.stderr)
             return USAGE
-        if args.format == "csv":
-            report.to_csv(args.out, lang=args.lang)
-        else:
-            report.to_excel(args.out, lang=args.lang)
+        report.to_excel(args.out, lang=args.lang)
         print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+        return OK
+    elif args.format == "csv":
+        if args.out:
+            report.to_csv(args.out, lang=args.lang)
+            print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+            return OK
+        with tempfile.TemporaryDirectory() as tmp:
+            report.to_csv(Path(tmp) / "report.csv", lang=args.lang)
+            with open(Path(tmp) / "report.csv", encoding="utf-8-sig", newline="") as fh:
+                sys.stdout.write(fh.read())  # without the BOM, which only spreadsheets need
         return OK
     else:
         text = report.table(lang=args.lang) + "\n"
@@ -202,9 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("validate", help="check rubric files; report every problem",
-                       description="Check rubric YAML files. Exit 0 when all are valid, 1 when "
+                       description="Check rubric YAML files (or bundled rubrics, by name, such as "
+                       "shanyang-red-property-2019). Exit 0 when all are valid, 1 when "
                        "any has a problem (each reported as file:line:column: path: message).")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="RUBRIC",
+                   help="a rubric file, or the name of a bundled rubric")
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.set_defaults(func=_cmd_validate)
 
@@ -214,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="score a season and print the star table",
                        description="Score every company of a ratings CSV against a rubric.")
-    p.add_argument("rubric", metavar="RUBRIC")
+    p.add_argument("rubric", metavar="RUBRIC",
+                   help="a rubric file, or the name of a bundled rubric")
     p.add_argument("ratings", metavar="RATINGS")
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
     p.add_argument("--companies", metavar="F",
@@ -222,12 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
     _input_options(p)
     p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     _add_lang(p)
-    p.add_argument("--out", metavar="F", help="write to this file instead of stdout")
+    p.add_argument("--out", metavar="F",
+                   help="write to this file instead of stdout (csv: UTF-8 with a BOM; xlsx "
+                   "needs it)")
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("explain", help="explain one company's stars",
                        description="Why a company got its stars and what the next star takes.")
-    p.add_argument("rubric", metavar="RUBRIC")
+    p.add_argument("rubric", metavar="RUBRIC",
+                   help="a rubric file, or the name of a bundled rubric")
     p.add_argument("ratings", metavar="RATINGS")
     p.add_argument("company", metavar="COMPANY")
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
@@ -260,8 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", help="what a rubric change does to a season's stars",
                        description="Score RATINGS under OLD and NEW rubrics; list the rubric "
                        "edits and every company whose stars, rank or total change.")
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
+    p.add_argument("old", metavar="OLD", help="a rubric file, or the name of a bundled rubric")
+    p.add_argument("new", metavar="NEW", help="a rubric file, or the name of a bundled rubric")
     p.add_argument("ratings", metavar="RATINGS")
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
     _input_options(p)
@@ -287,7 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc.problems, getattr(args, "format", "text"))
         return INVALID
     except (EvaluationError, RedPropertyError) as exc:
-        print(f"red-property: {exc}", file=sys.stderr)
+        if getattr(args, "format", "text") == "github":
+            print(_github(Problem(str(exc))))
+        else:
+            print(f"red-property: {exc}", file=sys.stderr)
         return INVALID
     except OSError as exc:  # writing --out: a folder, a missing directory, no permission
         where = f"{exc.filename}: " if exc.filename else ""

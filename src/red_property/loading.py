@@ -12,7 +12,6 @@ Only this module knows YAML. It
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from yaml.constructor import SafeConstructor
 from .errors import Problem, RubricError
 from .rubric import Rubric
 from .rubric_checks import Loc, check_rubric
+from .rubric_messages import pydantic_message
 
 #: Largest rubric file accepted, in bytes. Real rubrics are a few kilobytes.
 MAX_BYTES = 1_000_000
@@ -61,6 +61,8 @@ class _Positions:
             problems.append((loc, f"unreadable value {node.value!r}: "
                              f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
             return None
+        finally:  # the constructor remembers each node it saw: keep no node alive
+            self.constructor.constructed_objects.clear()
 
     def find(self, loc: Loc, *, key: bool = False) -> tuple[Loc, _Mark]:
         """The deepest known prefix of ``loc`` and its mark (pydantic adds union tags to paths,
@@ -88,9 +90,6 @@ def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc,
     """Turn a composed node into plain Python data, recording positions and refusing what is not
     plain data."""
     pos.values[loc] = _mark(node)
-    if len(loc) > _MAX_DEPTH:
-        problems.append((loc, f"nested deeper than {_MAX_DEPTH} levels"))
-        return None
     if isinstance(node, yaml.MappingNode):
         if node.tag != _TAG + "map":
             problems.append((loc, f"tag {node.tag!r} is not allowed; write plain YAML data"))
@@ -127,11 +126,23 @@ def _build(node: yaml.Node, loc: Loc, pos: _Positions, problems: list[tuple[Loc,
     return pos.scalar(node, loc, problems)
 
 
-def _refuse_aliases(text: str) -> list[tuple[_Mark, str]]:
+def _scan_events(text: str) -> list[tuple[_Mark, str]]:
+    """Refuse anchors, aliases and deep nesting from the parse events, before anything is
+    composed: composing a deeply nested document recurses once per level and can overflow the C
+    stack of some libyaml builds, killing the interpreter."""
     found: list[tuple[_Mark, str]] = []
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         start = event.start_mark
         mark = _Mark(start.line + 1, start.column + 1) if start else _Mark(1, 1)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                found.append((mark, f"nested deeper than {_MAX_DEPTH} levels; a rubric needs "
+                                    "a handful"))
+                return found
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
             found.append((mark, f"alias *{anchor} is not allowed; write the value out"))
@@ -166,6 +177,11 @@ def _read(file: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str, 
         if size > MAX_BYTES:
             raise RubricError(_too_big(label, size), file=label)
         return file, label
+    if isinstance(file, str) and file in bundled_rubric_names():
+        if Path(file).exists():
+            raise RubricError([Problem(f"{file!r} names a bundled rubric and a file here; "
+                                       f"write ./{file} for the file", file=file)])
+        name, file = name or f"{file}.yaml", _bundled_dir() / f"{file}.yaml"
     path = Path(file)
     label = name or str(file)
     try:
@@ -188,7 +204,8 @@ def _too_big(label: str, size: int) -> list[Problem]:
 def load_rubric(file: str | os.PathLike[str] | bytes, *, name: str | None = None) -> Rubric:
     """Load and fully validate a rubric from a file path, YAML text or bytes.
 
-    A ``str`` holding a newline (or starting with ``{``) is YAML text; any other ``str`` or a
+    A ``str`` holding a newline (or starting with ``{``) is YAML text; a ``str`` that is the name
+    of a bundled rubric (see :func:`bundled_rubric_names`) is that rubric; any other ``str`` or a
     path-like is a file name. ``name`` sets the file name used in messages.
 
     Raises :class:`~red_property.errors.RubricError` carrying **every** problem found, each at
@@ -205,7 +222,7 @@ def load_rubric(file: str | os.PathLike[str] | bytes, *, name: str | None = None
 def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
     positions = _Positions()
     try:
-        bad = _refuse_aliases(text)
+        bad = _scan_events(text)
         if bad:
             return None, positions, [
                 Problem(msg, file=label, line=m.line, column=m.column) for m, msg in bad
@@ -224,16 +241,11 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, positions, [Problem(f"not valid YAML: {first}", file=label, line=line,
                                          column=column)]
-    except RecursionError:
-        return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
     if node is None:
         return None, positions, [Problem("the file is empty; a rubric is a mapping with `id`, "
                                          "`version`, ...", file=label, line=1, column=1)]
     found: list[tuple[Loc, str]] = []
-    try:
-        data = _build(node, (), positions, found)
-    except RecursionError:
-        return None, positions, [Problem("nested too deeply", file=label, line=1, column=1)]
+    data = _build(node, (), positions, found)  # at most _MAX_DEPTH deep: see _scan_events
     out = []
     for k, (loc, msg) in enumerate(found):
         where = positions.at.get(k)
@@ -320,43 +332,8 @@ def _from_pydantic(err: Mapping[str, Any], positions: _Positions, label: str) ->
         shown.append(loc[-1])
     elif kind == "union_tag_invalid" and (*known, "kind") in positions.values:
         shown.append("kind")  # point at the kind itself
-    message = _message(err, positions.text.get(tuple(known)))
+    message = pydantic_message(err, positions.text.get(tuple(known)))
     return _locate(tuple(shown), message, positions, label, key=at_key)
-
-
-def _message(err: Mapping[str, Any], written: str | None = None) -> str:
-    kind = err["type"]
-    value = err.get("input")
-    if kind == "extra_forbidden":
-        return "unknown key; remove it or check its spelling"
-    if kind == "missing":
-        return "required key is missing"
-    if kind in ("dict_type", "model_type", "model_attributes_type") and not isinstance(
-            value, Mapping):
-        shown = written if written is not None else repr(value)
-        return (f"expected a mapping of keys, got {shown} (YAML reads it as "
-                f"{type(value).__name__})")
-    if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)):
-        return (f"expected text, got {value!r} (YAML reads it as {type(value).__name__}); "
-                f"quote it: '{written if written is not None else _yaml_text(value)}'")
-    if kind == "union_tag_invalid":
-        ctx = err.get("ctx", {})
-        return f"unknown kind {ctx.get('tag')!r}; use one of {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        return "missing `kind` (check, options, score, measure, deduction or bonus)"
-    msg = str(err["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if kind == "string_pattern_mismatch":
-        msg = f"{value!r} is not a valid id: use lower-case letters, digits and _, " \
-              "starting with a letter"
-    return msg[0].lower() + msg[1:] if msg else msg
-
-
-def _yaml_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 # --------------------------------------------------------------------------- writing
@@ -393,15 +370,14 @@ def _bundled_dir() -> Path:
 
 
 def bundled_rubric(name: str) -> Rubric:
-    """A rubric shipped with the package, by file stem (``"shanyang-red-property-2019"``)."""
-    folder = _bundled_dir()
-    path = folder / f"{name}.yaml"
-    if not path.is_file():
-        names = ", ".join(bundled_rubric_names())
-        raise RubricError([Problem(f"no bundled rubric {name!r}; bundled: {names}")])
-    return load_rubric(path, name=f"{name}.yaml")
+    """A rubric shipped with the package, by name (``"shanyang-red-property-2019"``); only the
+    names :func:`bundled_rubric_names` lists are accepted, never a path."""
+    names = list(bundled_rubric_names())
+    if not isinstance(name, str) or name not in names:
+        raise RubricError([Problem(f"no bundled rubric {name!r}; bundled: {', '.join(names)}")])
+    return load_rubric(_bundled_dir() / f"{name}.yaml", name=f"{name}.yaml")
 
 
 def bundled_rubric_names() -> Iterator[str]:
-    """Stems of the bundled rubric files."""
+    """Names of the bundled rubrics (their file stems)."""
     return iter(sorted(p.stem for p in _bundled_dir().glob("*.yaml")))

@@ -50,7 +50,7 @@ def factorize(values: Any) -> tuple[IntArray, StrArray]:
         arr = arr.astype(str)
     n = arr.shape[0]
     if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, dtype=arr.dtype)
+        return np.zeros(0, np.int64), arr[:0].copy()
     short = ascii_codes(arr)  # short ASCII ids: an integer sort, no string comparisons
     if short is not None:
         return short

@@ -28,7 +28,7 @@ from .explanation import Explanation, explain
 from .plan import Plan
 from .ratings import Claims, Companies, Ratings
 from .scoring import Scores
-from .texts import flat_table, star_table, stars_text
+from .texts import claim_and_flags, flat_table, star_table, stars_text
 
 HTML_ROWS = 60
 
@@ -307,41 +307,44 @@ class Report(ValueEquality):
         return self.to_html()
 
     def to_html(self, *, lang: str | None = None) -> str:
-        """The star table as an HTML fragment (what Jupyter shows); ``lang`` "en" or "zh"."""
+        """The star table as an HTML fragment (what Jupyter shows): what :meth:`table` shows
+        (rank, total, stars, claim and its outcome, vetoes, why a company is not rated, the
+        summary lines), plus the dimension scores of rated companies; ``lang`` "en" or "zh"."""
         lang_ = m.resolve(lang, self.plan.rubric)
         top = self.plan.rubric.top_stars
-        order = self._order()
-        shown = order[:HTML_ROWS]
+        shown = self._order()[:HTML_ROWS]
         a, s, p = self.awards, self.scores, self.plan
         e = html.escape
         head = "".join(f"<th>{e(m.label(p.rubric.dimensions[d].label, lang_, d))}</th>"
                        for d in p.dimensions)
         rows = []
         for c in shown.tolist():
-            rated = bool(a.rated[c])
-            dims = "".join(f"<td>{s.dimension[c, k]:.1f}</td>" for k in range(len(p.dimensions)))
-            note = m.msg("sep.clause", lang_).join(m.reason(x, lang_, p.rubric)
-                                                   for x in a.reasons(c))
-            rows.append(
-                f"<tr><td>{a.rank[c] if rated else '-'}</td>"
-                f"<td>{e(self._label(str(self.companies[c])))}</td>"
-                f"<td>{s.total[c]:.{p.digits}f}</td>"
-                f"<td>{e(stars_text(int(a.stars[c]), top, rated=rated, lang=lang_))}</td>{dims}"
-                f"<td>{e(note)}</td></tr>"
-            )
+            label = self._label(str(self.companies[c]))
+            if a.rated[c]:
+                cells = [str(a.rank[c]), label, f"{s.total[c]:.{p.digits}f}",
+                         stars_text(int(a.stars[c]), top, lang=lang_),
+                         *(f"{s.dimension[c, k]:.1f}" for k in range(len(p.dimensions)))]
+            else:  # no rank, total or scores: only why it is not rated
+                cells = ["-", label, "-", stars_text(0, top, rated=False, lang=lang_),
+                         *(["-"] * len(p.dimensions))]
+            claim, flags = claim_and_flags(self, c, lang_)
+            cells += [claim, " | ".join(flags)]
+            rows.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in cells) + "</tr>")
         more = (f"<p>{e(m.msg('table.more', lang_, n=len(self) - len(shown)))}</p>"
                 if len(self) > len(shown) else "")
+        summary = "".join(f"<p>{e(line)}</p>" for line in
+                          star_table(self, limit=0, lang=lang_).splitlines()[1:])
         r = p.rubric
         counts = m.msg("table.rows_used", lang_, n=len(self), used=self.rows_used,
                        read=self.rows_read)
         cols = "".join(f"<th>{e(m.msg(f'col.{k}', lang_))}</th>"
                        for k in ("rank", "company", "total", "stars"))
+        tail = "".join(f"<th>{e(m.msg(f'col.{k}', lang_))}</th>" for k in ("claim", "note"))
         return (
             f"<div><p><b>{e(m.label(r.title, lang_))}</b> {e(r.id)}@{e(r.version)} — "
             f"{e(counts)}</p>"
-            f"<table><thead><tr>{cols}{head}"
-            f"<th>{e(m.msg('col.note', lang_))}</th></tr></thead><tbody>{''.join(rows)}</tbody>"
-            f"</table>{more}</div>"
+            f"<table><thead><tr>{cols}{head}{tail}</tr></thead><tbody>{''.join(rows)}</tbody>"
+            f"</table>{more}{summary}</div>"
         )
 
     # ------------------------------------------------------------------ explain

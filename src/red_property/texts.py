@@ -51,6 +51,30 @@ def verdict_text(verdict: int, lang: Lang) -> str:
 # --------------------------------------------------------------------------- the star table
 
 
+def claim_and_flags(report: Report, c: int, lang: Lang) -> tuple[str, list[str]]:
+    """Company ``c``'s claim with its outcome, and its flags: vetoes, why it is not rated, its
+    uncorrected result (the star table's last columns, in text and HTML alike)."""
+    plan, a, s = report.plan, report.awards, report.scores
+    rated = bool(a.rated[c])
+    claim = ""
+    if a.claimed[c] >= 0:
+        claim = f"{stars_word(int(a.claimed[c]), lang)} {verdict_text(int(a.verdict[c]), lang)}"
+    flags = []
+    if a.vetoed[c].any():
+        ids = ",".join(v for k, v in enumerate(plan.veto_ids) if a.vetoed[c, k])
+        flags.append(msg("table.veto", lang, ids=ids))
+    if not rated:
+        flags.append(msg("sep.clause", lang).join(
+            reason(r, lang, plan.rubric) for r in a.reasons(c)))
+    raw = report.uncorrected
+    if raw is not None and rated and (raw.scores.total[c] != s.total[c]
+                                      or raw.awards.stars[c] != a.stars[c]):
+        flags.append(msg("table.uncorrected", lang,
+                         total=f"{raw.scores.total[c]:.{plan.digits}f}",
+                         stars=int(raw.awards.stars[c])))
+    return claim, flags
+
+
 def star_table(report: Report, *, limit: int | None, lang: Lang) -> str:
     """The star table, best first (equal totals in company order)."""
     plan, a, s = report.plan, report.awards, report.scores
@@ -70,22 +94,7 @@ def star_table(report: Report, *, limit: int | None, lang: Lang) -> str:
         rated = bool(a.rated[c])
         rank = str(a.rank[c]) if rated else "-"
         total = f"{s.total[c]:7.{plan.digits}f}" if rated else f"{'-':>7}"
-        claim = ""
-        if a.claimed[c] >= 0:
-            claim = f"{stars_word(int(a.claimed[c]), lang)} {verdict_text(int(a.verdict[c]), lang)}"
-        flags = []
-        if a.vetoed[c].any():
-            ids = ",".join(v for k, v in enumerate(plan.veto_ids) if a.vetoed[c, k])
-            flags.append(msg("table.veto", lang, ids=ids))
-        if not rated:
-            flags.append(msg("sep.clause", lang).join(
-                reason(r, lang, plan.rubric) for r in a.reasons(c)))
-        raw = report.uncorrected
-        if raw is not None and rated and (raw.scores.total[c] != s.total[c]
-                                          or raw.awards.stars[c] != a.stars[c]):
-            flags.append(msg("table.uncorrected", lang,
-                             total=f"{raw.scores.total[c]:.{plan.digits}f}",
-                             stars=int(raw.awards.stars[c])))
+        claim, flags = claim_and_flags(report, c, lang)
         extra = ("  " + " | ".join(flags)) if flags else ""
         bar = stars_text(int(a.stars[c]), top, rated=rated, lang=lang)
         lines.append(f"{rank:>4}  {_pad(labels[c], width)}  {total}  "

@@ -12,14 +12,16 @@ from __future__ import annotations
 import html
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from ..errors import EvaluationError, Problem, RatingsError
 from ..evaluation import evaluate
 from ..loading import load_rubric
-from ..ratings import Claims, Ratings, as_ratings
+from ..ratings import Claims, Ratings, as_ratings, read_claims
 from ..report import Report
 from ..rubric import Rubric
 
@@ -70,8 +72,9 @@ class CompanyChange:
         delta = ""
         if self.old_total is not None and self.new_total is not None:
             delta = f", total {self.old_total:g} → {self.new_total:g}"
-        return (f"{self.company}: {stars(self.old_stars)} → {stars(self.new_stars)}"
-                f" (rank {self.old_rank} → {self.new_rank}{delta})")
+        award = (stars(self.new_stars) if not self.stars_changed
+                 else f"{stars(self.old_stars)} → {stars(self.new_stars)}")
+        return f"{self.company}: {award} (rank {self.old_rank} → {self.new_rank}{delta})"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -125,9 +128,9 @@ class RubricDiff:
             lines += ["", "Rubric edits:"] + [f"  {e}" for e in self.edits]
         if self.star_changes:
             lines += ["", "Stars change:"] + [f"  {c}" for c in self.star_changes]
-        moved = [c for c in self.changes if not c.stars_changed and c.old_rank != c.new_rank]
+        moved = [c for c in self.changes if not c.stars_changed]
         if moved:
-            lines += ["", f"Rank changes only: {len(moved)} companies"]
+            lines += ["", "Rank or total change, same stars:"] + [f"  {c}" for c in moved]
         for side, n in self.rows_left_out.items():
             if n:
                 lines.append(f"{n} rating rows have no indicator/source in the {side} rubric "
@@ -191,10 +194,11 @@ def diff(
     old_r = old if isinstance(old, Rubric) else load_rubric(old)
     new_r = new if isinstance(new, Rubric) else load_rubric(new)
     data = as_ratings(ratings)
+    claimed = None if claims is None else read_claims(claims)  # its problems are no rubric's
     old_in, old_out = _scorable(old_r, data)
     new_in, new_out = _scorable(new_r, data)
-    a = evaluate(old_r, old_in, claims=claims)
-    b = evaluate(new_r, new_in, claims=claims)
+    a = _evaluate(f"the old rubric {_named(old, old_r)}", old_r, old_in, claimed)
+    b = _evaluate(f"the new rubric {_named(new, new_r)}", new_r, new_in, claimed)
     absent = {"stars": None, "rank": None, "total": None}
     ra = {rec["company"]: rec for rec in a.to_records()}
     rb = {rec["company"]: rec for rec in b.to_records()}
@@ -209,3 +213,35 @@ def diff(
     changes.sort(key=lambda c: (not c.stars_changed, c.company))
     return RubricDiff(old=a, new=b, edits=structural_diff(old_r, new_r), changes=tuple(changes),
                       rows_left_out={"old": old_out, "new": new_out})
+
+
+def _named(given: Rubric | str | os.PathLike[str], rubric: Rubric) -> str:
+    where = "" if isinstance(given, Rubric) else f" ({os.fspath(given)})"
+    return f"{rubric.id}@{rubric.version}{where}"
+
+
+def _evaluate(which: str, rubric: Rubric, ratings: Ratings, claims: Claims | None) -> Report:
+    """Evaluate under one side's rubric; a refusal says which rubric refused, once per cause."""
+    try:
+        return evaluate(rubric, ratings, claims=claims)
+    except RatingsError as exc:
+        raise RatingsError(_grouped(exc.problems, which), file=exc.file) from None
+    except EvaluationError as exc:
+        raise EvaluationError(f"refused by {which}: {exc}") from None
+
+
+def _grouped(problems: Iterable[Problem], which: str) -> list[Problem]:
+    """One problem per distinct cause (column and message), at its first row, with the count
+    and the first few rows of the others."""
+    groups: dict[tuple[str, str, str], list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.path, p.message), []).append(p)
+    out = []
+    for (_, _, message), same in groups.items():
+        rows = [p.row for p in same if p.row]
+        more = ""
+        if len(same) > 1:
+            shown = ", ".join(str(r) for r in rows[:5])
+            more = f" ({len(same)} rows: {shown}{', …' if len(rows) > 5 else ''})"
+        out.append(replace(same[0], message=f"refused by {which}: {message}{more}"))
+    return out

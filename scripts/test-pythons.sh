@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the test suite with the newest dependencies on every supported CPython found on this
-# machine (3.11 and newer: on PATH and under pyenv), each in its own .venv-X.Y/.
+# Run the test suite with the newest dependencies (every extra) on every supported CPython found
+# on this machine (3.11 and newer: on PATH and under pyenv), each in its own .venv-X.Y/.
 # Arguments go to pytest. Exits non-zero when the suite fails on any of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +25,11 @@ for version in $(printf '%s\n' "${!found[@]}" | sort -V); do
     echo "== Python $version (${found[$version]})"
     "${found[$version]}" -m venv ".venv-$version"
     ".venv-$version/bin/python" -m pip install -q --upgrade pip
-    ".venv-$version/bin/python" -m pip install -q --upgrade -e '.[test,pandas]'
+    extras=$(".venv-$version/bin/python" -c 'import tomllib
+p = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print(",".join(k for k, v in p["optional-dependencies"].items()
+               if not any(r.startswith(p["name"]) for r in v)))')
+    ".venv-$version/bin/python" -m pip install -q --upgrade -e ".[$extras]"
     ".venv-$version/bin/python" -m pip list 2>/dev/null \
         | grep -iE '^(numpy|pydantic|pyyaml|pandas|pytest|hypothesis|mypy|ruff) ' | tr -s ' ' | paste -sd ';'
     ".venv-$version/bin/python" -m pytest "$@" || failed+=("$version")

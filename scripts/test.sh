@@ -14,6 +14,6 @@ if { ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -
 fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test,pandas,plot,excel,distributed]'
+.venv/bin/python -m pip install -q -e '.[test,pandas,plot,fast,excel,distributed]'
 .venv/bin/python -m pytest "$@"
 bash scripts/test-lowest.sh "$@"

@@ -336,7 +336,7 @@ def domain_values(ind: Any) -> list[Any]:
     if kind == "check":
         return [0, 1]
     if kind == "options":
-        return list(range(len(ind.options)))
+        return list(ind.options)  # options take their labels
     if kind == "score":
         p = float(ind.points)
         tenths = [k / 10 for k in range(int(p * 10) + 1)]
@@ -359,7 +359,7 @@ def domain_values(ind: Any) -> list[Any]:
 
 
 def season_for(rubric: Rubric, seed: int, n_companies: int, raters_per_source: list[int],
-               density: float, option_text: bool = False) -> Season:
+               density: float) -> Season:
     """A season of valid rows for ``rubric``, generated from ``seed``."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     companies = [f"c{k}" for k in range(n_companies)]
@@ -401,8 +401,6 @@ def season_for(rubric: Rubric, seed: int, n_companies: int, raters_per_source: l
                         value = menu[k]
                     else:
                         value = rng.choice(menu)
-                    if option_text and ind.kind == "options" and rng.random() < 0.5:
-                        value = list(ind.options)[int(value)]
                     rec = {"company": c, "source": sid, "rater": rater, "indicator": iid,
                            "value": value}
                     if home:
@@ -414,13 +412,13 @@ def season_for(rubric: Rubric, seed: int, n_companies: int, raters_per_source: l
 
 @st.composite
 def seasons(draw: st.DrawFn, rubric: Rubric, *, min_companies: int = 2,
-            max_companies: int = 6, option_text: bool = True) -> Season:
+            max_companies: int = 6) -> Season:
     """A random season of valid ratings for ``rubric``."""
     n = draw(st.integers(min_companies, max_companies))
     raters = [draw(st.integers(1, 4)) for _ in rubric.sources]
     density = draw(st.sampled_from([1.0, 1.0, 0.95, 0.85, 0.6]))
     seed = draw(st.integers(0, 2**32 - 1))
-    season = season_for(rubric, seed, n, raters, density, option_text=option_text)
+    season = season_for(rubric, seed, n, raters, density)
     assume(len({r["company"] for r in season.records}) >= 2)
     return season
 

@@ -141,6 +141,17 @@ def test_explain_unknown_company(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no company 'sy-99'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [["score"], ["explain"]])
+def test_empty_season_exits_1(command: list[str], tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A ratings file with a header and no rows exits 1 in score and explain, saying so."""
+    f = tmp_path / "r.csv"
+    f.write_text("company,source,rater,indicator,value\n", encoding="utf-8")
+    argv = [*command, str(SHANYANG), str(f)] + (["sy-01"] if command == ["explain"] else [])
+    assert main(argv) == 1
+    assert "no ratings: the file has a header but no rows" in capsys.readouterr().err
+
+
 def test_bad_ratings_exit_1_with_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A bad ratings row is reported with its row and column, exit 1."""
     f = tmp_path / "r.csv"

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -251,9 +252,12 @@ def test_raising_a_rating_never_lowers_stars(case: Case, data: st.DataObject) ->
         if rec["indicator"] in read or not _monotone(ind):
             continue
         menu = domain_values(ind)
-        code = (list(getattr(ind, "options", {})).index(rec["value"])
-                if isinstance(rec["value"], str) else rec["value"])
-        higher = [v for v in menu if v > code]
+        rank = list(getattr(ind, "options", {}))  # options rise in the order of their labels
+
+        def code(v: Any, rank: list[str] = rank) -> Any:
+            return rank.index(v) if isinstance(v, str) else v
+
+        higher = [v for v in menu if code(v) > code(rec["value"])]
         if higher:
             candidates.append((n, higher))
     assume(candidates)
@@ -523,14 +527,24 @@ def test_explanation_parts_sum_to_the_total(case: Case) -> None:
        st.data())
 @example(["none", "inf"], None)
 @example(["nan", "some"], None)
-def test_option_given_by_key_scores_like_its_code(keys: list[str], data: Any) -> None:
-    """An options rating given as the option's key scores exactly like its 0-based code."""
+def test_option_is_read_one_way(keys: list[str], data: Any) -> None:
+    """An options rating given as the option's key scores the option's points; its 0-based
+    position as a number is refused, and read as points only under `numbers: points`."""
     options = {k: float(2 * n) for n, k in enumerate(keys)}
     rubric = _one_score_rubric(1.0, options=options)
     pick = len(keys) - 1 if data is None else data.draw(st.integers(0, len(keys) - 1))
     by_key = run(rubric, _rows([("c", keys[pick])]))
-    by_code = run(rubric, _rows([("c", pick)]))
-    assert outcome(by_key) == outcome(by_code) == {"c": (float(2 * pick), 1)}
+    assert outcome(by_key) == {"c": (float(2 * pick), 1)}
+    with pytest.raises(rp.RatingsError, match="takes an option's label"):
+        run(rubric, _rows([("c", pick)]))
+    as_points = Rubric.model_validate(_with_numbers_as_points(rubric.model_dump()))
+    by_points = run(as_points, _rows([("c", float(2 * pick))]))
+    assert outcome(by_points) == outcome(by_key)
+
+
+def _with_numbers_as_points(data: dict[str, Any]) -> dict[str, Any]:
+    data["dimensions"]["d"]["indicators"]["s"]["numbers"] = "points"
+    return data
 
 
 # --------------------------------------------------------------------------- the rubric model

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import red_property as rp
 
@@ -57,8 +59,9 @@ def test_check_points_times_weighted_share_of_yes() -> None:
     assert report.explain("a").total == approx(5.5)
 
 
-def test_options_numeric_codes_give_the_option_points() -> None:
-    """options: a 0-based code selects that option's points (none 0 / applied 3 / approved 5)."""
+def test_options_number_is_refused_with_the_labels() -> None:
+    """options: a number is no option (2 is not read as the third option); the error lists the
+    labels, at the number's row."""
     rubric = load(ONE_SOURCE, """
         dimensions:
           d:
@@ -68,15 +71,41 @@ def test_options_numeric_codes_give_the_option_points() -> None:
         levels:
           - {stars: 1, min_total: 1}
         """)
-    rows = [rec("a", "authority", "r", "o", 2), rec("b", "authority", "r", "o", 1),
-            rec("c", "authority", "r", "o", 0)]
+    rows = [rec("a", "authority", "r", "o", "approved"), rec("b", "authority", "r", "o", 2),
+            rec("c", "authority", "r", "o", "0")]
+    with pytest.raises(rp.RatingsError) as info:
+        run(rubric, rows)
+    assert [(p.row, p.path) for p in info.value.problems] == [(2, "value"), (3, "value")]
+    assert info.value.problems[0].message == (
+        "value 2 is a number, but indicator 'o' takes an option's label: none, applied, approved")
+
+
+def test_options_numbers_as_points_when_the_rubric_declares_it() -> None:
+    """options with `numbers: points`: a number names the option worth exactly that many points;
+    any other number is refused with the options and their points."""
+    rubric = load(ONE_SOURCE, """
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              o: {label: {en: O}, kind: options, options: {none: 0, applied: 3, approved: 5},
+                  numbers: points}
+        levels:
+          - {stars: 1, min_total: 1}
+        """)
+    rows = [rec("a", "authority", "r", "o", 3), rec("b", "authority", "r", "o", "approved"),
+            rec("c", "authority", "r", "o", "0")]
     report = run(rubric, rows)
-    # code 2 -> approved 5; code 1 -> applied 3; code 0 -> none 0
-    assert [raw(report, c) for c in "abc"] == [approx(5.0), approx(3.0), approx(0.0)]
+    assert [raw(report, c) for c in "abc"] == [approx(3.0), approx(5.0), approx(0.0)]
+    with pytest.raises(rp.RatingsError) as info:
+        run(rubric, [*rows, rec("d", "authority", "r", "o", 2)])
+    assert [p.row for p in info.value.problems] == [4]
+    assert info.value.problems[0].message == (
+        "value 2 is not the points of an option of 'o': none 0, applied 3, approved 5")
 
 
 def test_options_text_keys_in_value_column() -> None:
-    """options: the value column may hold the option key instead of its code."""
+    """options: the value column holds the option's label."""
     rubric = load(ONE_SOURCE, """
         dimensions:
           d:
@@ -107,9 +136,9 @@ def test_options_interpolate_between_neighbours_when_raters_differ() -> None:
         """)
     rows = [
         rec("a", "authority", "r1", "o", "applied"), rec("a", "authority", "r2", "o", "approved"),
-        rec("b", "authority", "r1", "o", "none"), rec("b", "authority", "r2", "o", 1),
+        rec("b", "authority", "r1", "o", "none"), rec("b", "authority", "r2", "o", "applied"),
         rec("c", "authority", "r1", "o", "none"), rec("c", "authority", "r2", "o", "applied"),
-        rec("c", "authority", "r3", "o", "approved"), rec("c", "authority", "r4", "o", 2),
+        rec("c", "authority", "r3", "o", "approved"), rec("c", "authority", "r4", "o", "approved"),
     ]
     report = run(rubric, rows)
     # a: codes 1, 2 -> 1.5 -> halfway between 3 and 5 = 4
@@ -684,7 +713,7 @@ BAD_ROWS = {
     "duplicate": (rec("a", "authority", "a1", "s", 2), [3],
                   "rater 'a1' rated company 'a' on 's' twice", 7.25),
     # every row of a rater found in two sources is suspect: rows 1, 3 and 4 are a1's; a keeps
-    # association 6 alone, b association 5 alone
+    # association 6 alone, b association 5 alone. One cause: listed once, at row 1, with its rows
     "rater in two sources": (rec("a", "association", "a1", "s", 9), [1, 3, 4],
                              "rater 'a1' appears in more than one source", 6.0),
     "peer rating without rater_company": (rec("a", "peer", "p1", "s", 4), [3],
@@ -701,13 +730,16 @@ def _input_rows(bad: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("reason", list(BAD_ROWS))
 def test_invalid_row_is_a_ratings_error_with_its_row(reason: str) -> None:
-    """input.invalid_rows error (default): an invalid row raises RatingsError naming its row."""
+    """input.invalid_rows error (default): an invalid row raises RatingsError naming its row
+    (the rows of one cause in one problem, at the first)."""
     bad, rows, message, _ = BAD_ROWS[reason]
     rubric = load(INPUT_SOURCES, AGG_DIMENSIONS)
     with pytest.raises(rp.RatingsError) as info:
         run(rubric, _input_rows(bad))
-    assert [p.row for p in info.value.problems] == rows
+    assert [p.row for p in info.value.problems] == rows[:1]
     assert all(message in p.message for p in info.value.problems)
+    if len(rows) > 1:
+        assert info.value.problems[0].message.endswith(f"(rows {', '.join(map(str, rows))})")
 
 
 @pytest.mark.parametrize("reason", list(BAD_ROWS))
@@ -719,7 +751,7 @@ def test_invalid_row_dropped_and_counted_with_drop_policy(reason: str) -> None:
     assert report.rows_read == 5
     assert report.rows_dropped == len(rows)
     assert report.dropped_by_reason == {reason: len(rows)}
-    assert [p.row for p in report.dropped] == rows
+    assert [p.row for p in report.dropped] == rows  # the report lists dropped rows one by one
     assert all(message in p.message for p in report.dropped)
     assert raw(report, "a") == approx(total_a)
     assert raw(report, "b") == approx(5.0 if reason == "rater in two sources" else 6.25)
@@ -863,3 +895,27 @@ def test_from_columns_scores_like_records_and_keeps_row_numbers() -> None:
         rp.evaluate(rubric, bad)
     assert [p.row for p in info.value.problems] == [11]
     assert info.value.problems[0].path == "value"
+
+
+_MEAN_RUBRIC = load(ONE_SOURCE, """
+    dimensions:
+      d:
+        label: {en: D}
+        indicators:
+          s: {label: {en: S}, kind: score, points: 10}
+    levels:
+      - {stars: 1, min_total: 1}
+    rounding: {mode: none}
+    """)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 1000).map(lambda k: k / 100), min_size=3, max_size=40),
+       st.randoms(use_true_random=False))
+def test_within_source_mean_ignores_row_order(values: list[float], rnd: Any) -> None:
+    """A within-source mean is the same float, to the last bit, whatever the rows' order."""
+    rows = [rec("a", "authority", f"r{k}", "s", v) for k, v in enumerate(values)]
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    assert run(_MEAN_RUBRIC, rows).scores.value.tobytes() == (
+        run(_MEAN_RUBRIC, shuffled).scores.value.tobytes())

@@ -13,32 +13,51 @@ Load a rubric, read a season's ratings, evaluate::
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .awarding import ClaimOutcome
 from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
-from .evaluation import evaluate, library_version
-from .explanation import Explanation
-from .loading import bundled_rubric, dump_rubric, load_rubric
-from .plan import Plan, compile_plan, fingerprint
-from .ratings import Claims, Companies, Ratings
-from .report import CompanyResult, Report
-from .rubric import Rubric
 
 if TYPE_CHECKING:
     from . import analysis
     from .analysis.diff import diff
+    from .awarding import ClaimOutcome
+    from .evaluation import evaluate
+    from .explanation import Explanation
+    from .loading import bundled_rubric, dump_rubric, load_rubric
+    from .plan import Plan, compile_plan, fingerprint
+    from .ratings import Claims, Companies, Ratings
+    from .report import CompanyResult, Report
+    from .rubric import Rubric
 
-__version__ = library_version()
+# Each name is imported from its module on first use, so that ``import red_property`` costs
+# little more than its dependencies: the rubric models, the engine, rendering and the analysis
+# layer load when they are needed.
+_HOME = {
+    "ClaimOutcome": "awarding", "Claims": "ratings", "Companies": "ratings",
+    "CompanyResult": "report", "Explanation": "explanation", "Plan": "plan",
+    "Ratings": "ratings", "Report": "report", "Rubric": "rubric", "analysis": "analysis",
+    "bundled_rubric": "loading", "compile_plan": "plan", "diff": "analysis.diff",
+    "dump_rubric": "loading", "evaluate": "evaluation", "fingerprint": "plan",
+    "load_rubric": "loading",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """The analysis layer, imported on first use (the core never needs it)."""
-    if name == "analysis":
-        return importlib.import_module(f"{__name__}.analysis")
-    if name == "diff":
-        from .analysis.diff import diff
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
 
-        return diff
+        try:
+            return version("red-property")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+            return "0+unknown"
+    if name in _HOME:
+        module = importlib.import_module(f"{__name__}.{_HOME[name]}")
+        value = module if name == "analysis" else getattr(module, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'red_property' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [

@@ -115,6 +115,10 @@ MESSAGES: dict[str, Phrase] = {
                                                      "同行评分未注明评委所属企业"),
     "drop.self-rating": Phrase("self-rating", "自评"),
     "drop.too large": Phrase("too large", "数值过大"),
+    "drop.empty": Phrase("empty", "数值为空"),
+    "drop.number for options": Phrase("number for options", "选项指标填了数字"),
+    "drop.not an option's points": Phrase("not an option's points", "数字不是任一选项的分值"),
+    "drop.unknown rater_company": Phrase("unknown rater_company", "评委所属企业不在名单中"),
     # ---- an explanation
     "explain.not_rated": Phrase("{head}not rated — {reasons}", "{head}未评定（{reasons}）"),
     "explain.claim": Phrase("; claimed {claimed}★: {verdict}",

@@ -9,12 +9,13 @@ reported. Self-ratings follow ``input.self_ratings`` (dropped by default).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .errors import Problem, RatingsError
+from .errors import Problem, RatingsError, rows_text
 from .plan import VALUE_LIMIT, Plan, label_codes
 from .ratings import Ratings
 
@@ -31,37 +32,58 @@ class Reason:
     column: str
     short: str
     template: str
+    key: tuple[str, ...] = ()  # the fields the message names: rows alike in them are one cause
 
 
 OK = 0  # a kept row; a flagged row holds the 1-based position of its reason in REASONS
 REASONS = (
     Reason("source", "unknown source",
-           "unknown source {source!r}; the rubric's sources are {sources}"),
+           "unknown source {source!r}; the rubric's sources are {sources}", ("source",)),
     Reason("indicator", "unknown indicator",
-           "unknown indicator {indicator!r}; check the rubric's indicator ids"),
+           "unknown indicator {indicator!r}; check the rubric's indicator ids", ("indicator",)),
     Reason("company", "unknown company",
-           "unknown company {company!r}; it is not in the companies table"),
+           "unknown company {company!r}; it is not in the companies table", ("company",)),
     Reason("indicator", "source does not rate indicator",
-           "source {source!r} does not rate indicator {indicator!r} (see the source's `covers`)"),
-    Reason("value", "not a number", "value {text!r} is not a number{options}"),
-    Reason("value", "not finite", "value {value} is not a finite number"),
+           "source {source!r} does not rate indicator {indicator!r} (see the source's `covers`)",
+           ("source", "indicator")),
+    Reason("value", "not a number", "value {text!r} is not a number{options}",
+           ("text", "indicator")),
+    Reason("value", "not finite", "value {value} is not a finite number", ("value",)),
     Reason("value", "out of range",
-           "value {value:g} is outside {lower:g} to {upper:g} for indicator {indicator!r}"),
+           "value {value:g} is outside {lower:g} to {upper:g} for indicator {indicator!r}",
+           ("value", "indicator")),
     Reason("value", "not a whole number",
-           "value {value:g} must be a whole number for indicator {indicator!r}"),
+           "value {value:g} must be a whole number for indicator {indicator!r}",
+           ("value", "indicator")),
     Reason("rater", "duplicate",
-           "rater {rater!r} rated company {company!r} on {indicator!r} twice; keep one row"),
+           "rater {rater!r} rated company {company!r} on {indicator!r} twice; keep one row",
+           ("rater", "company", "indicator")),
     Reason("rater", "rater in two sources",
-           "rater {rater!r} appears in more than one source; a rater belongs to one source"),
+           "rater {rater!r} appears in more than one source; a rater belongs to one source",
+           ("rater",)),
     Reason("rater_company", "peer rating without rater_company",
-           "peer rating without rater_company: name the company the rater belongs to"),
+           "peer rating without rater_company: name the company the rater belongs to",
+           ("rater",)),
     Reason("rater", "self-rating",
-           "self-rating: rater {rater!r} belongs to {company!r}, the company rated"),
-    Reason("value", "too large", "value {value:g} is too large: values lie within ±1e15"),
+           "self-rating: rater {rater!r} belongs to {company!r}, the company rated",
+           ("rater", "company")),
+    Reason("value", "too large", "value {value:g} is too large: values lie within ±1e15",
+           ("value",)),
+    Reason("value", "empty", "value is empty; every rating needs a value"),
+    Reason("value", "number for options",
+           "value {value:g} is a number, but indicator {indicator!r} takes an option's label: "
+           "{labels}", ("raw", "indicator")),
+    Reason("value", "not an option's points",
+           "value {value:g} is not the points of an option of {indicator!r}: {labels}",
+           ("raw", "indicator")),
+    Reason("rater_company", "unknown rater_company",
+           "rater_company {rater_company!r} of rater {rater!r} is not in the companies table",
+           ("rater_company", "rater")),
 )
 (UNKNOWN_SOURCE, UNKNOWN_INDICATOR, UNKNOWN_COMPANY, NOT_COVERED, NOT_A_NUMBER, NOT_FINITE,
  OUT_OF_RANGE, NOT_WHOLE, DUPLICATE, TWO_SOURCES, NO_RATER_COMPANY, SELF_RATING,
- TOO_LARGE) = range(1, len(REASONS) + 1)
+ TOO_LARGE, EMPTY, OPTION_NUMBER, NOT_OPTION_POINTS,
+ UNKNOWN_RATER_COMPANY) = range(1, len(REASONS) + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +110,9 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     that may fail is tested row by row, so a clean season costs little more than its gathers.
     """
     n = len(ratings)
+    conflicts = _rater_company_conflicts(ratings)
+    if conflicts:
+        raise RatingsError(conflicts, file=ratings.origin)
     reason = np.zeros(n, dtype=np.int8)
     dirty = False
 
@@ -119,9 +144,15 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         flag(~label_covers[ratings.source, ratings.indicator], NOT_COVERED)
 
     value = ratings.value
+    if plan.option_keys:
+        value, refused, unmatched = option_values(plan, ratings, i)
+        flag(refused, OPTION_NUMBER)
+        flag(unmatched, NOT_OPTION_POINTS)
     if ratings.text is not None:
-        value = _option_codes(plan, ratings, i, value.copy())
         flag(np.isnan(value) & (ratings.text != ""), NOT_A_NUMBER)
+        flag(np.isnan(ratings.value) & (ratings.text == ""), EMPTY)
+    else:
+        flag(np.isnan(value), EMPTY)
     finite = np.isfinite(value)
     all_finite = bool(finite.all())
     if not all_finite:
@@ -148,6 +179,10 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         if dirty:
             peer &= reason == OK
         flag(peer & (ratings.rater_company < 0), NO_RATER_COMPANY)
+        if companies is not None:
+            listed = np.isin(ratings.company_labels, np.asarray(companies, dtype=str))
+            flag(peer & (ratings.rater_company >= 0) & ~listed[ratings.rater_company],
+                 UNKNOWN_RATER_COMPANY)
         flag(peer & (ratings.rater_company == ratings.company), SELF_RATING)
 
     problems, counts = _account(plan, ratings, reason, s, i, value) if dirty else ([], {})
@@ -176,21 +211,71 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         companies=company_labels,
         rater_labels=ratings.rater_labels,
         rows_read=n,
-        dropped=tuple(p for p, _ in problems),
+        dropped=tuple(p for p, _ in (_account(plan, ratings, reason, s, i, value, by_row=True)[0]
+                                     if dirty else [])),
         dropped_by_reason={REASONS[r - 1].short: c for r, c in counts.items()},
     )
 
 
-def _option_codes(plan: Plan, ratings: Ratings, i: IntArray, value: FloatArray) -> FloatArray:
-    """Option keys given as text become their 0-based position."""
-    if ratings.text is None:
-        return value
-    text_rows = np.flatnonzero(ratings.text != "")
+def option_values(plan: Plan, ratings: Ratings, i: IntArray
+                  ) -> tuple[FloatArray, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """The values with each option's label replaced by the option's 0-based position, the
+    internal code scoring reads. A number on an options indicator is refused (``refused``), unless
+    the indicator declares ``numbers: points``: then it names the option worth exactly that
+    many points (``unmatched`` where none is). A cell is read one way only: labels are text
+    that is no number, so a label and a number can never be the same cell."""
+    value = ratings.value.copy()
+    refused = np.zeros(len(value), dtype=bool)
+    unmatched = np.zeros(len(value), dtype=bool)
+    numeric = ~np.isnan(ratings.value)
+    text_rows = None if ratings.text is None else np.flatnonzero(ratings.text != "")
     for k, keys in plan.option_keys.items():
-        rows = text_rows[i[text_rows] == k]
-        for code, key in enumerate(keys):
-            value[rows[ratings.text[rows] == key]] = code
-    return value
+        on = i == k
+        number_rows = np.flatnonzero(on & numeric)
+        if number_rows.size:
+            value[number_rows] = np.nan
+            points = np.asarray(plan.option_points.get(k, ()), dtype=np.float64)
+            if points.size:
+                given = ratings.value[number_rows]
+                at = np.minimum(np.searchsorted(points, given), points.size - 1)
+                hit = points[at] == given
+                value[number_rows[hit]] = at[hit]
+                unmatched[number_rows[~hit]] = True
+            else:
+                refused[number_rows] = True
+        if text_rows is not None and ratings.text is not None:
+            rows = text_rows[on[text_rows]]
+            for code, key in enumerate(keys):
+                value[rows[ratings.text[rows] == key]] = code
+    return value, refused, unmatched
+
+
+def _rater_company_conflicts(ratings: Ratings) -> list[Problem]:
+    """One problem per rater named with two or more ``rater_company`` values: a rater belongs
+    to one company for the whole season, else the self-rating exclusion could be evaded by
+    naming another company on the rows where the rater rates its own."""
+    given = np.flatnonzero(ratings.rater_company >= 0)
+    if given.size == 0:
+        return []
+    n_c = len(ratings.company_labels)
+    pair = ratings.rater[given] * n_c + ratings.rater_company[given]
+    pairs, first = np.unique(pair, return_index=True)
+    raters, per_rater = np.unique(pairs // n_c, return_counts=True)
+    problems = []
+    for r in raters[per_rater > 1].tolist():
+        parts = []
+        for p in pairs[pairs // n_c == r].tolist():
+            at = ratings.row[given[pair == p]]
+            parts.append((int(at[0]), f"{str(ratings.company_labels[p % n_c])!r} "
+                          f"({rows_text(at.tolist(), at.size)})"))
+        parts.sort()
+        problems.append(Problem(
+            f"rater {str(ratings.rater_labels[r])!r} is given {len(parts)} rater_company "
+            f"values: {' and '.join(text for _, text in parts)}; a rater belongs to one "
+            "company for the whole season", file=ratings.origin, row=parts[1][0],
+            path="rater_company"))
+    del first
+    return sorted(problems, key=lambda p: p.row)
 
 
 def _flag_duplicates(ratings: Ratings, s: IntArray, i: IntArray,
@@ -232,30 +317,75 @@ def _flag_multi_source(ratings: Ratings, s: IntArray, reason: npt.NDArray[np.int
 
 
 def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntArray,
-             i: IntArray, value: FloatArray) -> tuple[list[tuple[Problem, int]], dict[int, int]]:
+             i: IntArray, value: FloatArray, *, by_row: bool = False
+             ) -> tuple[list[tuple[Problem, int]], dict[int, int]]:
+    """Problems for the flagged rows, one per cause: rows that share a reason and the fields
+    its message names are one problem, with their count and first rows (at most
+    :data:`MAX_LISTED` causes per reason are listed; every row is counted). ``by_row`` lists
+    each row instead (the report's account of dropped rows, one row each)."""
     counts: dict[int, int] = {}
     problems: list[tuple[Problem, int]] = []
     codes, tally = np.unique(reason[reason != OK], return_counts=True)
     for code, count in zip(codes.tolist(), tally.tolist(), strict=True):
         counts[code] = count
         rows = np.flatnonzero(reason == code)
-        for k in rows[:MAX_LISTED].tolist():
-            problems.append((_problem(plan, ratings, code, k, s, i, value), code))
-        if count > MAX_LISTED:
-            why = REASONS[code - 1]
-            problems.append((Problem(f"... and {count - MAX_LISTED} more rows: {why.short}",
+        # by row number: which rows are listed must not depend on the order the rows came in
+        rows = rows[np.argsort(ratings.row[rows], kind="stable")]
+        why = REASONS[code - 1]
+        group = (np.arange(rows.size, dtype=np.int64) if by_row
+                 else _causes(ratings, why.key, rows, value))
+        order = np.argsort(group, kind="stable")  # rows of a cause together, in row order
+        sg = group[order]
+        starts = np.flatnonzero(np.r_[True, sg[1:] != sg[:-1]])
+        ends = np.r_[starts[1:], rows.size]
+        firsts = sorted(zip(order[starts].tolist(), starts.tolist(), ends.tolist(), strict=True))
+        for first, a, b in firsts[:MAX_LISTED]:
+            at = ratings.row[rows[order[a:b]]]
+            p = _problem(plan, ratings, code, int(rows[first]), s, i, value)
+            if b - a > 1:
+                p = replace(p, message=f"{p.message} ({rows_text(at.tolist(), b - a)})")
+            problems.append((p, code))
+        if len(firsts) > MAX_LISTED:
+            rest = sum(b - a for _, a, b in firsts[MAX_LISTED:])
+            problems.append((Problem(f"... and {rest} more rows: {why.short}",
                                      file=ratings.origin, row=int(ratings.row[rows[-1]]),
                                      path=why.column), code))
     problems.sort(key=lambda pc: pc[0].row)
     return problems, counts
 
 
+def _causes(ratings: Ratings, key: tuple[str, ...], rows: IntArray, value: FloatArray
+            ) -> IntArray:
+    """A cause number for each of ``rows``: rows alike in the fields ``key`` names share one."""
+    columns: dict[str, npt.NDArray[Any]] = {
+        "source": ratings.source, "indicator": ratings.indicator, "company": ratings.company,
+        "rater": ratings.rater, "rater_company": ratings.rater_company, "value": value,
+        "raw": ratings.value,
+    }
+    parts = []
+    for name in key:
+        if name == "text":
+            cells = (np.full(rows.size, "", dtype=object) if ratings.text is None
+                     else ratings.text[rows])
+            parts.append(np.unique(cells.astype(str), return_inverse=True)[1].ravel())
+        else:
+            parts.append(np.unique(columns[name][rows], return_inverse=True)[1].ravel())
+    if not parts:
+        return np.zeros(rows.size, dtype=np.int64)
+    inverse = np.unique(np.stack(parts, axis=1), axis=0, return_inverse=True)[1]
+    return np.asarray(inverse, dtype=np.int64).ravel()
+
+
 def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: IntArray,
              value: FloatArray) -> Problem:
     ind = int(i[k])
-    options = ""
+    options = labels = ""
     if ind in plan.option_keys:
         options = f" or an option of {plan.indicators[ind]!r}: {', '.join(plan.option_keys[ind])}"
+        labels = ", ".join(plan.option_keys[ind])
+        if ind in plan.option_points:
+            labels = ", ".join(f"{key} {pts:g}" for key, pts in
+                               zip(plan.option_keys[ind], plan.option_points[ind], strict=True))
     rc = int(ratings.rater_company[k])
     fields = {
         "source": str(ratings.source_labels[ratings.source[k]]),
@@ -264,9 +394,11 @@ def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: In
         "company": str(ratings.company_labels[ratings.company[k]]),
         "rater": str(ratings.rater_labels[ratings.rater[k]]),
         "rater_company": str(ratings.company_labels[rc]) if rc >= 0 else "",
-        "value": float(value[k]),
+        "value": float(ratings.value[k] if code in (OPTION_NUMBER, NOT_OPTION_POINTS)
+                       else value[k]),
         "text": "" if ratings.text is None else str(ratings.text[k]),
         "options": options,
+        "labels": labels,
         "lower": float(plan.lower[max(ind, 0)]),
         "upper": float(plan.upper[max(ind, 0)]),
     }

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._factorize import NO_ARROW, arrow
 from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
 from .evaluation import evaluate, library_version
 from .loading import load_rubric
+from .ratings import Ratings
+from .report import Report
 from .schema import rubric_json_schema_text
 
 OK, INVALID, USAGE = 0, 1, 2
@@ -90,8 +94,49 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     return OK
 
 
+_hinted: list[bool] = []
+
+
+def _ratings(args: argparse.Namespace) -> Ratings:
+    """The RATINGS file read with the --encoding, --delimiter and --sheet given; says once, on
+    stderr, how to get the fast reader when it is missing."""
+    if not _hinted and arrow() is None and os.environ.get(NO_ARROW, "") in ("", "0"):
+        _hinted.append(True)
+        print("red-property: reading CSV with the built-in reader; for the fast columnar reader: "
+              "pip install 'red-property[fast]'", file=sys.stderr)
+    return Ratings.from_csv(args.ratings, encoding=args.encoding, delimiter=args.delimiter,
+                            sheet=args.sheet)
+
+
+def _input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encoding", metavar="E",
+                   help="encoding of RATINGS (default: UTF-8, UTF-16 with BOM, else GB18030)")
+    p.add_argument("--delimiter", metavar="D", type=_delimiter,
+                   help="field delimiter of RATINGS: ',', ';' or 'tab' (default: found from the "
+                   "header)")
+    p.add_argument("--sheet", metavar="S", help="sheet of an Excel workbook (default: the first)")
+
+
+def _delimiter(text: str) -> str:
+    value = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}.get(text, text)
+    if len(value) != 1:
+        raise argparse.ArgumentTypeError(f"one character, or 'tab', not {text!r}")
+    return value
+
+
+def _season(args: argparse.Namespace) -> Report:
+    """The report of ``args.ratings`` under ``args.rubric``. A ratings file without a single
+    row is an error: an empty export must not pass as a season of 0 companies."""
+    ratings = _ratings(args)
+    if len(ratings) == 0:
+        raise RatingsError([Problem("no ratings: the file has a header but no rows; export the "
+                                    "season's ratings", file=args.ratings, row=1)],
+                           file=args.ratings)
+    return evaluate(args.rubric, ratings, claims=args.claims, companies=args.companies)
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
-    report = evaluate(args.rubric, args.ratings, claims=args.claims, companies=args.companies)
+    report = _season(args)
     if args.format == "json":
         text = report.to_json() + "\n"
     elif args.format == "xlsx":
@@ -122,7 +167,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    report = evaluate(args.rubric, args.ratings, claims=args.claims, companies=args.companies)
+    report = _season(args)
     try:
         explanation = report.explain(args.company, lang=args.lang)
     except KeyError:
@@ -138,7 +183,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_notice(args: argparse.Namespace) -> int:
-    report = evaluate(args.rubric, args.ratings, claims=args.claims, companies=args.companies)
+    report = _season(args)
     report.notice(args.out, title=args.title, period=args.period, contact=args.contact,
                   lang=args.lang)
     print(f"wrote the notice to {args.out}", file=sys.stderr)
@@ -148,7 +193,7 @@ def _cmd_notice(args: argparse.Namespace) -> int:
 def _cmd_diff(args: argparse.Namespace) -> int:
     from .analysis.diff import diff
 
-    result = diff(args.old, args.new, args.ratings, claims=args.claims)
+    result = diff(args.old, args.new, _ratings(args), claims=args.claims)
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif args.format == "github":
@@ -211,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
     p.add_argument("--companies", metavar="F",
                    help="CSV with columns company, name, district: the full list of companies")
+    _input_options(p)
     p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     _add_lang(p)
     p.add_argument("--out", metavar="F",
@@ -227,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
     p.add_argument("--companies", metavar="F",
                    help="CSV with columns company, name, district: the full list of companies")
+    _input_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     _add_lang(p)
     p.set_defaults(func=_cmd_explain)
@@ -246,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--contact", metavar="C", required=True,
                    help="where objections go: office, telephone, address")
     p.add_argument("--out", metavar="F", required=True, help="notice.html or notice.pdf")
+    _input_options(p)
     _add_lang(p)
     p.set_defaults(func=_cmd_notice)
 
@@ -256,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new", metavar="NEW", help="a rubric file, or the name of a bundled rubric")
     p.add_argument("ratings", metavar="RATINGS")
     p.add_argument("--claims", metavar="F", help="CSV with columns company, stars")
+    _input_options(p)
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--fail-on-change", action="store_true",
                    help="exit 1 when any company's stars change")

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .checking import Checked, _option_codes, check_ratings
+from .checking import Checked, check_ratings, option_values
 from .plan import Plan, label_codes
 from .ratings import Ratings
 
@@ -203,16 +203,17 @@ def corrected_ratings(fit: RaterFit) -> Ratings:
     """The fitted ratings' rows with each rater's effect taken out of ``value``.
 
     ``value - (b - m) * (upper - lower)`` (see the module docstring); clipped to the domain;
-    whole-number indicators are rounded (option keys given as text become their code when
-    they change). Rows the rubric would drop (out of range, unknown indicator) are left as
-    they were, so they are dropped again; indicators left out of the fit are unchanged.
+    whole-number indicators are rounded (an options rating that changes is written as the
+    label of its new option, as the input gives options). Rows the rubric would drop (out of
+    range, unknown indicator) are left as they were, so they are dropped again; indicators
+    left out of the fit are unchanged.
     """
     r, plan = fit.ratings, fit.plan
     ind = label_codes(r.indicator_labels, plan.indicators)[r.indicator]
     known = ind >= 0
     ii = np.maximum(ind, 0)
     value = r.value.copy()
-    coded = _option_codes(plan, r, ind, value.copy())
+    coded = option_values(plan, r, ind)[0] if plan.option_keys else value.copy()
     text = None if r.text is None else r.text.copy()
     shift = np.where(known & fit.included[ii], fit.shift_by_code[r.rater] * fit.span[ii], 0.0)
     lo, hi = plan.lower[ii], plan.upper[ii]
@@ -224,6 +225,14 @@ def corrected_ratings(fit: RaterFit) -> Ratings:
     new = np.where(integral, np.round(new), new)
     changed = ok & (new != coded)
     value[changed] = new[changed]
+    if plan.option_keys:
+        if text is None:
+            text = np.full(len(value), "", dtype=object)
+        for k, keys in plan.option_keys.items():
+            rows = np.flatnonzero(changed & (ind == k))
+            text[rows] = np.asarray(keys, dtype=object)[new[rows].astype(np.int64)]
+            value[rows] = np.nan
+        changed &= ~np.isin(ind, list(plan.option_keys))
     if text is not None:
         text[changed] = ""
     return dataclasses.replace(r, value=value, text=text,

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .cells import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -48,11 +50,12 @@ class Problem:
         return ":".join(str(p) for p in parts)
 
     def __str__(self) -> str:
+        """One line, control characters escaped (an input's text cannot reach a terminal raw)."""
         where = self.location()
         if self.row:
-            return f"{where}: {self.message}"
+            return printable(f"{where}: {self.message}")
         head = ": ".join(p for p in (where, self.path) if p)
-        return f"{head}: {self.message}" if head else self.message
+        return printable(f"{head}: {self.message}" if head else self.message)
 
     def to_dict(self) -> dict[str, str | int]:
         """The problem as plain data (for ``--format json``)."""
@@ -64,6 +67,18 @@ class Problem:
             "path": self.path,
             "message": self.message,
         }
+
+
+#: How many rows a grouped problem lists (all are counted).
+ROWS_SHOWN = 5
+
+
+def rows_text(rows: Iterable[int], count: int) -> str:
+    """``"rows 3, 7, 9 and 40 more"``: the first :data:`ROWS_SHOWN` of ``count`` rows sharing
+    one cause, for a problem that stands for all of them."""
+    shown = list(rows)[:ROWS_SHOWN]
+    head = ("row " if count == 1 else "rows ") + ", ".join(str(r) for r in shown)
+    return head + (f" and {count - len(shown)} more" if count > len(shown) else "")
 
 
 class RedPropertyError(Exception):

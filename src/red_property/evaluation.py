@@ -37,6 +37,9 @@ def as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:
         return rubric
     if isinstance(rubric, (str, os.PathLike)):
         rubric = load_rubric(rubric)
+    if not isinstance(rubric, Rubric):
+        raise TypeError(f"rubric must be a Rubric, a Plan or a path to a rubric file, not "
+                        f"{type(rubric).__name__}")
     return compile_plan(rubric)
 
 

@@ -71,8 +71,12 @@ class _Positions:
         which are skipped)."""
         best: Loc = ()
         walked: Loc = ()
-        for part in loc:
+        for k, part in enumerate(loc):
             candidate = (*walked, part)
+            after = loc[k + 1:k + 2]
+            if after and (*candidate, *after) not in self.values and (*walked, *after) in \
+                    self.values:
+                continue  # a union tag named like a key (``options``): the next part is here
             if candidate in self.values:
                 walked = candidate
                 best = walked

@@ -129,6 +129,8 @@ class Plan:
     veto_limit: IntArray  # (V,) the most stars a vetoed company keeps
     claims: ClaimsPolicy
     option_keys: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    #: options indicators that read a number as an option's points (``numbers: points``)
+    option_points: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (f"<Plan {self.rubric.id}@{self.rubric.version}: {len(self.indicators)} "
@@ -322,6 +324,9 @@ def compile_plan(rubric: Rubric) -> Plan:
                             below=BelowClaim(policy.below_claim)),
         option_keys=MappingProxyType({k: tuple(ind.options) for k, ind in enumerate(inds)
                                       if isinstance(ind, OptionsIndicator)}),
+        option_points=MappingProxyType({
+            k: tuple(ind.options.values()) for k, ind in enumerate(inds)
+            if isinstance(ind, OptionsIndicator) and ind.numbers == "points"}),
     )
     for name in plan.__slots__:
         value = getattr(plan, name)

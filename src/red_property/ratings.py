@@ -9,19 +9,18 @@ error, or a row dropped by the rubric's declared policy).
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from .errors import Problem, RatingsError
+from ._factorize import ascii_codes, foreign, foreign_cells, foreign_numbers, id_codes, text_codes
+from .cells import MAX_ID_LENGTH, id_problem, number_problem, parse_number, printable
+from .errors import Problem, RatingsError, rows_text
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -29,7 +28,6 @@ StrArray = npt.NDArray[np.str_]
 
 REQUIRED = ("company", "source", "rater", "indicator", "value")
 OPTIONAL = ("rater_company", "note")
-_ENCODINGS = ("utf-8-sig", "gb18030")
 _SAMPLE = 65536  # entries sampled to find the labels
 _PERIOD_SEARCH = 100_000  # how far to look for a cycle in a column
 _MAX_BREAKS = 64  # a cycle broken more often is coded entry by entry
@@ -53,6 +51,9 @@ def factorize(values: Any) -> tuple[IntArray, StrArray]:
     n = arr.shape[0]
     if n == 0:
         return np.zeros(0, np.int64), arr[:0].copy()
+    short = ascii_codes(arr)  # short ASCII ids: an integer sort, no string comparisons
+    if short is not None:
+        return short
     change = np.empty(n, dtype=bool)
     change[0] = True
     np.not_equal(arr[1:], arr[:-1], out=change[1:])
@@ -162,6 +163,101 @@ def as_ids(values: Any) -> StrArray:
     return out.astype(str)
 
 
+def _column(values: Any, name: str, origin: str) -> npt.NDArray[Any]:
+    """One input column as a 1-D array. Sequences become object arrays of their own items, so a
+    long cell costs its own length once, not rows x its length."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise RatingsError([Problem(f"column {name} must be a sequence of cells, not "
+                                    f"{type(values).__name__}", path=name, file=origin)],
+                           file=origin)
+    if isinstance(values, np.ndarray) or hasattr(values, "__array__"):
+        arr = np.asarray(values)
+    else:
+        arr = np.fromiter(values, dtype=object, count=len(values))
+    if arr.ndim != 1:
+        raise RatingsError([Problem(f"column {name} has shape {arr.shape}; give one cell per "
+                                    "row (a 1-D column)", path=name, file=origin)],
+                           file=origin)
+    return arr
+
+
+def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: list[Problem],
+              *, may_be_empty: bool = False) -> tuple[IntArray, StrArray]:
+    """Codes and sorted, stripped labels of an id column; every bad id (empty unless
+    ``may_be_empty``, too long, holding a control character) added to ``problems``, one per id
+    with its rows."""
+    def objects(arr: npt.NDArray[Any]) -> tuple[IntArray, StrArray]:
+        coded = text_codes(arr)  # all text: a C hash table, when the fast extra is there
+        return coded if coded is not None else _factorize_objects(arr, name, rows, origin)
+
+    if foreign(values):  # pandas, polars, pyarrow: categorical codes kept
+        codes, labels = id_codes(values, objects)
+    else:
+        arr = _column(values, name, origin)
+        if arr.dtype.kind == "U" and arr.dtype.itemsize <= 4 * MAX_ID_LENGTH:
+            codes, labels = factorize(arr)
+        elif arr.dtype.kind in "iufb":
+            codes, labels = factorize(as_ids(arr))
+        else:
+            codes, labels = objects(arr)
+    codes, labels = _stripped(codes, labels)
+    for k, label in enumerate(labels.tolist()):
+        if label == "" and may_be_empty:
+            continue
+        why = "empty; every rating names its " + name if label == "" else id_problem(label)
+        if why is None:
+            continue
+        at = rows[codes == k]
+        more = f" ({rows_text(at.tolist(), at.size)})" if at.size > 1 else ""
+        problems.append(Problem(why + more, path=name, row=int(at[0]), file=origin))
+    return codes, labels
+
+
+def _factorize_objects(arr: npt.NDArray[Any], name: str, rows: IntArray, origin: str
+                       ) -> tuple[IntArray, StrArray]:
+    """:func:`factorize` for a column of Python objects: one dict lookup per cell, labels stored
+    once each. Bytes are refused (``b'sy-01'`` is not the company ``sy-01``), and so is a label
+    longer than :data:`MAX_ID_LENGTH`, before it is copied into a fixed-width array."""
+    cells = arr.tolist()
+    if set(map(type, cells)) <= {str}:  # all text (records, frames): one pass in C
+        found = list(dict.fromkeys(cells))
+        position = {label: k for k, label in enumerate(found)}
+        codes = np.fromiter(map(position.__getitem__, cells), dtype=np.int64, count=len(cells))
+        return _sorted_labels(found, codes, name, rows, origin)
+    raw = np.fromiter((isinstance(v, (bytes, bytearray)) for v in cells), dtype=bool,
+                      count=len(cells))
+    if raw.any():
+        at = rows[raw]
+        first = printable(repr(cells[int(np.flatnonzero(raw)[0])]))
+        raise RatingsError([Problem(f"bytes {first} where text is expected: decode the ids "
+                                    f"(e.g. .decode('utf-8')) ({rows_text(at.tolist(), at.size)})",
+                                    path=name, row=int(at[0]), file=origin)], file=origin)
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(v if type(v) is str else _id_text(v), len(index))
+                         for v in cells), dtype=np.int64, count=len(cells))
+    return _sorted_labels(list(index), codes, name, rows, origin)
+
+
+def _sorted_labels(found: list[str], codes: IntArray, name: str, rows: IntArray, origin: str
+                   ) -> tuple[IntArray, StrArray]:
+    """Codes into sorted labels, from labels in order of appearance; a label longer than
+    :data:`MAX_ID_LENGTH` is refused before it is copied into a fixed-width array."""
+    long = [k for k, label in enumerate(found) if len(label.strip()) > MAX_ID_LENGTH]
+    if long:
+        problems = []
+        for k in long:
+            at = rows[codes == k]
+            problems.append(Problem(f"{id_problem(found[k].strip())} "
+                                    f"({rows_text(at.tolist(), at.size)})",
+                                    path=name, row=int(at[0]), file=origin))
+        raise RatingsError(problems, file=origin)
+    labels = np.array(found, dtype=str) if found else np.zeros(0, dtype="U1")
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], labels[order]
+
+
 def _stripped(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:
     """Labels without surrounding blanks ("A " and "A" are one company)."""
     clean = np.char.strip(labels)
@@ -171,25 +267,57 @@ def _stripped(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:
     return inverse.astype(np.int64)[codes], merged
 
 
-def _to_float(values: Any) -> tuple[FloatArray, npt.NDArray[np.object_] | None]:
-    """Numeric values, and the original text of the entries that are not numbers."""
-    arr = np.asarray(values)
-    if arr.dtype.kind in "fiub":
+def _to_float(values: Any, rows: IntArray, origin: str
+              ) -> tuple[FloatArray, npt.NDArray[np.object_] | None]:
+    """Numeric values under the grammar of :mod:`red_property.cells`, and the text of the
+    entries that hold no number (an option's label, or a mistake the checks report). An empty
+    cell is NaN with no text. Booleans and other objects are refused here, at their row."""
+    if foreign(values):  # pandas, polars, pyarrow: each distinct text parsed once
+        fast = foreign_numbers(values)
+        if fast is not None:
+            return fast
+        values = foreign_cells(values)
+    arr = _column(values, "value", origin)
+    if arr.dtype.kind in "fiu":
         return arr.astype(np.float64, copy=False), None
-    out = np.full(arr.shape[0], np.nan)
-    text = np.empty(arr.shape[0], dtype=object)
-    text[:] = ""
-    as_str = arr.astype(str)
-    for k, s in enumerate(as_str.tolist()):  # text input only: CSV or records
+    n = arr.shape[0]
+    if arr.dtype.kind == "U":  # text (CSV): each distinct cell parsed once
+        codes, labels = factorize(arr)
+        parsed = [parse_number(t) for t in labels.tolist()]
+        numbers = np.array([np.nan if p is None else p for p in parsed], dtype=np.float64)
+        words = np.array(["" if p is not None else t.strip()
+                          for p, t in zip(parsed, labels.tolist(), strict=True)], dtype=object)
+        return numbers[codes], words[codes]
+    cells_of = set(map(type, arr.tolist())) if arr.dtype.kind == "O" else set()
+    if cells_of and cells_of <= {float, int, np.float64, np.int64}:  # numbers only: one pass
         try:
-            number = float(s)
-        except ValueError:
-            text[k] = s.strip()
-            continue
-        if math.isfinite(number):
-            out[k] = number
-        else:  # 'inf', 'nan': text (an option may be called so), never a number
-            text[k] = s.strip()
+            return np.array(arr.tolist(), dtype=np.float64), None
+        except OverflowError:  # an int beyond any float: reported at its row below
+            pass
+    out = np.full(n, np.nan)
+    text = np.full(n, "", dtype=object)
+    bad: dict[str, list[int]] = {}
+    seen: dict[str, float | None] = {}  # each distinct text parsed once
+    cells = arr.tolist() if arr.dtype.kind != "b" else [bool(v) for v in arr.tolist()]
+    for k, v in enumerate(cells):  # records and frames: mixed Python objects
+        if isinstance(v, str):
+            number = seen[v] if v in seen else seen.setdefault(v, parse_number(v))
+            if number is None:
+                text[k] = v.strip()
+            else:
+                out[k] = number
+        elif not _is_missing(v) or isinstance(v, (bool, np.bool_)):
+            why = number_problem(v)
+            if why is None or why == "empty":
+                out[k] = float(v)
+            elif why.endswith("not a finite number"):
+                out[k] = float(v)  # the checks report it, under the rubric's policy
+            else:
+                bad.setdefault(why, []).append(int(rows[k]))
+    if bad:
+        raise RatingsError([Problem(f"value {why} ({rows_text(at, len(at))})", path="value",
+                                    row=at[0], file=origin) for why, at in bad.items()],
+                           file=origin)
     return out, text
 
 
@@ -275,28 +403,29 @@ class Ratings:
         belong to none). ``row`` gives each row's number in the input (default 1, 2, ...).
         """
         cols = {"company": company, "source": source, "rater": rater, "indicator": indicator,
-                "value": value}
-        lengths = {k: len(v) for k, v in cols.items()}
-        if rater_company is not None:
-            lengths["rater_company"] = len(rater_company)
+                "value": value, "rater_company": rater_company, "note": note, "row": row}
+        lengths = {k: len(v) if foreign(v) else len(_column(v, k, origin))
+                   for k, v in cols.items() if v is not None}
         if len(set(lengths.values())) > 1:
-            raise RatingsError([Problem(f"columns differ in length: {lengths}", file=origin)])
+            raise RatingsError([Problem(f"columns differ in length: {lengths}", file=origin)],
+                               file=origin)
         n = lengths["company"]
         problems: list[Problem] = []
-        rows = np.arange(1, n + 1, dtype=np.int64) if row is None else np.asarray(row, np.int64)
+        try:
+            rows = (np.arange(1, n + 1, dtype=np.int64) if row is None
+                    else _column(row, "row", origin).astype(np.int64))
+        except (TypeError, ValueError):
+            raise RatingsError([Problem("row numbers must be whole numbers", path="row",
+                                        file=origin)], file=origin) from None
         coded: dict[str, tuple[IntArray, StrArray]] = {}
         for name in ("company", "source", "rater", "indicator"):
-            codes, labels = _stripped(*factorize(as_ids(cols[name])))
-            if labels.size and labels[0] == "":
-                for r in rows[codes == 0][:20].tolist():
-                    problems.append(Problem("empty; every rating names its " + name, path=name,
-                                            row=int(r), file=origin))
-            coded[name] = (codes, labels)
-        values, text = _to_float(value)
+            coded[name] = _code_ids(cols[name], name, rows, origin, problems)
+        values, text = _to_float(value, rows, origin)
         company_codes, company_labels = coded["company"]
         rc = np.full(n, -1, dtype=np.int64)
         if rater_company is not None:
-            rc_codes, rc_labels = _stripped(*factorize(as_ids(rater_company)))
+            rc_codes, rc_labels = _code_ids(rater_company, "rater_company", rows, origin,
+                                            problems, may_be_empty=True)
             blank = rc_labels == ""
             all_labels = np.union1d(company_labels, rc_labels[~blank])
             company_codes = np.searchsorted(all_labels, company_labels)[company_codes]
@@ -331,6 +460,11 @@ class Ratings:
         rows = list(records)
         problems: list[Problem] = []
         for k, rec in enumerate(rows, start=1):
+            if not isinstance(rec, Mapping):
+                problems.append(Problem(f"a record is a mapping of {', '.join(REQUIRED)} to "
+                                        f"their cells, not a {type(rec).__name__}", row=k,
+                                        file=origin))
+                continue
             missing = [c for c in REQUIRED if rec.get(c) is None]
             unknown = [c for c in rec if c not in REQUIRED + OPTIONAL]
             if missing:
@@ -343,119 +477,74 @@ class Ratings:
         if problems:
             raise RatingsError(problems, file=origin)
         columns: dict[str, list[Any]] = {c: [r[c] for r in rows] for c in REQUIRED}
-        has_rc = any(_id_text(r.get("rater_company")) != "" for r in rows)
+        has_rc = any(not _is_missing(r.get("rater_company")) for r in rows)
         return cls.from_columns(
-            company=[_id_text(v) for v in columns["company"]],
-            source=[_id_text(v) for v in columns["source"]],
-            rater=[_id_text(v) for v in columns["rater"]],
-            indicator=[_id_text(v) for v in columns["indicator"]],
-            value=np.array([_plain_value(v) for v in columns["value"]], dtype=object),
-            rater_company=[_id_text(r.get("rater_company")) for r in rows] if has_rc else None,
+            company=columns["company"], source=columns["source"], rater=columns["rater"],
+            indicator=columns["indicator"], value=columns["value"],
+            rater_company=[r.get("rater_company") for r in rows] if has_rc else None,
             note=[str(r.get("note") or "") for r in rows] if any("note" in r for r in rows)
             else None,
             origin=origin,
         )
 
     @classmethod
-    def from_csv(cls, path: str | os.PathLike[str], *, encoding: str | None = None) -> Ratings:
-        """Ratings from a CSV file with a header row naming the columns.
+    def from_csv(cls, path: str | os.PathLike[str], *, encoding: str | None = None,
+                 delimiter: str | None = None, sheet: str | int | None = None) -> Ratings:
+        """Ratings from a CSV file with a header row naming the columns, as spreadsheets export
+        it, or from an Excel workbook (the first sheet, or ``sheet``; needs the ``excel``
+        extra).
 
-        The encoding is UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK,
-        as Chinese spreadsheets export); pass ``encoding`` to force one. Row numbers in messages
-        are the file's line numbers.
+        The encoding is UTF-8 (with or without BOM), UTF-16 with BOM or, failing those, GB18030
+        (a superset of GBK, as Chinese spreadsheets export); pass ``encoding`` to force one. The
+        delimiter (``,``, ``;`` or tab) is found from the header or Excel's ``sep=`` line; pass
+        ``delimiter`` to force one. Row numbers in messages are the file's line numbers. With
+        the ``fast`` extra (pyarrow) the file is parsed by Arrow's columnar reader.
         """
-        name = str(path)
-        header, body, lines = _read_table(path, REQUIRED, OPTIONAL, encoding=encoding)
-        cols = list(zip(*body, strict=True)) if body else [() for _ in header]
-        col = {h: np.array(c, dtype=str) for h, c in zip(header, cols, strict=True)}
+        from ._tabular import read_columns
+
+        col, lines, name = read_columns(path, REQUIRED, OPTIONAL, encoding=encoding,
+                                        delimiter=delimiter, sheet=sheet)
         return cls.from_columns(
             company=col["company"], source=col["source"], rater=col["rater"],
             indicator=col["indicator"], value=col["value"],
             rater_company=col.get("rater_company"), note=col.get("note"),
-            row=np.asarray(lines, dtype=np.int64), origin=name,
+            row=lines, origin=name,
         )
 
     @classmethod
     def from_frame(cls, frame: Any, *, origin: str = "<frame>") -> Ratings:
-        """Ratings from a pandas DataFrame with the columns of the long format."""
-        try:
-            import pandas  # noqa: F401  (only to give a clear message when it is missing)
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "Ratings.from_frame() needs pandas: pip install 'red-property[pandas]'"
-            ) from None
-        missing = [c for c in REQUIRED if c not in frame.columns]
-        if missing:
-            raise RatingsError([Problem(f"missing column {c!r}", path=c, file=origin)
-                                for c in missing], file=origin)
-        unknown = [str(c) for c in frame.columns if c not in REQUIRED + OPTIONAL]
-        if unknown:
-            raise RatingsError([Problem(f"unknown column {c!r}; columns are "
-                                        f"{', '.join(REQUIRED + OPTIONAL)}", path=c, file=origin)
-                                for c in unknown], file=origin)
-        get = {c: frame[c].to_numpy() for c in frame.columns}
-        value = frame["value"].to_numpy(dtype=object, na_value=np.nan)
+        """Ratings from a data frame with the columns of the long format: pandas (object,
+        string, categorical or Arrow-backed columns), polars, a pyarrow Table, or any object
+        with the Arrow stream interface (``__arrow_c_stream__``). Categorical and dictionary
+        columns keep their codes."""
+        from ._frames import frame_columns
+
+        get, n = frame_columns(frame, REQUIRED, OPTIONAL, origin)
         return cls.from_columns(
             company=get["company"], source=get["source"], rater=get["rater"],
-            indicator=get["indicator"], value=value, rater_company=get.get("rater_company"),
-            note=get.get("note"), row=np.arange(1, len(frame) + 1), origin=origin,
+            indicator=get["indicator"], value=get["value"],
+            rater_company=get.get("rater_company"), note=get.get("note"),
+            row=np.arange(1, n + 1), origin=origin,
         )
+
+
+def _text_column(cells: Sequence[str]) -> npt.NDArray[Any]:
+    """A CSV column as a fixed-width text array (the fast path), or as an object array when one
+    cell is longer than any id may be: a long cell then costs its own length, not rows x it."""
+    if max(map(len, cells), default=0) <= MAX_ID_LENGTH:
+        return np.array(cells, dtype=str)
+    return np.fromiter(cells, dtype=object, count=len(cells))
 
 
 def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
                 optional: tuple[str, ...], *, encoding: str | None = None
                 ) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, rows and line numbers of a CSV file, its columns checked: every problem (a missing,
-    unknown or repeated column; a row with too many or too few fields) reported at once. Blank
-    lines are skipped."""
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise RatingsError([Problem(f"cannot read: {exc.strerror or exc}", file=name)],
-                           file=name) from None
-    reader = csv.reader(io.StringIO(_decode(data, name, encoding), newline=""))
-    first = next(_records(reader, name), None)
-    if first is None:
-        raise RatingsError([Problem("the file is empty; it needs a header row", file=name)],
-                           file=name)
-    header = [h.strip().lstrip("\ufeff") for h in first]
-    known = required + optional
-    problems = [Problem(f"missing column {c!r}; the header needs {', '.join(required)}",
-                        file=name, row=1, path=c) for c in required if c not in header]
-    problems += [Problem(f"unknown column {c!r}; columns are {', '.join(known)}", file=name,
-                         row=1, path=c) for c in header if c not in known]
-    problems += [Problem(f"column {c!r} appears {header.count(c)} times; keep one", file=name,
-                         row=1, path=c) for c in sorted(set(header)) if header.count(c) > 1]
-    if problems:
-        raise RatingsError(problems, file=name)
-    body: list[list[str]] = []
-    lines: list[int] = []
-    for record in _records(reader, name):
-        if not record or all(not c.strip() for c in record):
-            continue
-        if len(record) != len(header):
-            problems.append(Problem(f"{len(record)} fields, the header has {len(header)}",
-                                    file=name, row=reader.line_num))
-            continue
-        body.append(record)
-        lines.append(reader.line_num)
-    if problems:
-        raise RatingsError(problems, file=name)
-    return header, body, lines
+    """Header, rows and line numbers of a table file, every problem reported at once (see
+    :func:`red_property._tabular.read_table`)."""
+    from ._tabular import read_table
 
-
-def _records(reader: Any, name: str) -> Iterator[list[str]]:
-    """The rows of a csv reader, its parse errors turned into located RatingsErrors."""
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise RatingsError([Problem(f"not readable as CSV: {exc}", file=name,
-                                        row=reader.line_num)], file=name) from None
-        yield record
+    header, body, lines = read_table(path, required, optional, encoding=encoding)
+    return header, [[str(c) for c in r] for r in body], lines
 
 
 def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
@@ -464,25 +553,12 @@ def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
         return ratings
     if isinstance(ratings, (str, os.PathLike)):
         return Ratings.from_csv(ratings)
-    if hasattr(ratings, "columns") and hasattr(ratings, "to_numpy"):
+    from ._frames import is_frame
+
+    if is_frame(ratings):
         return Ratings.from_frame(ratings)
-    raise TypeError(f"ratings must be Ratings, a CSV path or a DataFrame, not "
+    raise TypeError(f"ratings must be Ratings, a file path or a data frame, not "
                     f"{type(ratings).__name__}")
-
-
-def _plain_value(v: Any) -> Any:
-    return v if isinstance(v, (int, float, str)) and not isinstance(v, bool) else str(v)
-
-
-def _decode(data: bytes, name: str, encoding: str | None) -> str:
-    tries = (encoding,) if encoding else _ENCODINGS
-    for enc in tries:
-        try:
-            return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; save it as UTF-8 or "
-                                "pass encoding=", file=name)], file=name)
 
 
 # --------------------------------------------------------------------------- claims
@@ -516,8 +592,14 @@ def read_claims(claims: str | os.PathLike[str] | Mapping[str, int] | Claims | Se
         items = [(r[header.index("company")].strip(), r[header.index("stars")].strip())
                  for r in body]
         return _claims(items, lines, str(claims))
-    items = [tuple(x) for x in claims]
-    return _claims(items, list(range(1, len(items) + 1)), "<claims>")
+    given: list[Any] = list(cast("Sequence[Any]", claims))
+    bad = [k for k, x in enumerate(given, start=1)
+           if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != 2]
+    if bad:
+        raise RatingsError([Problem(f"a claim is a (company, stars) pair, not "
+                                    f"{printable(repr(given[k - 1]))[:80]}", row=k,
+                                    file="<claims>") for k in bad], file="<claims>")
+    return _claims([(x[0], x[1]) for x in given], list(range(1, len(given) + 1)), "<claims>")
 
 
 def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) -> Claims:
@@ -526,16 +608,14 @@ def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) 
     companies: list[str] = []
     stars: list[int] = []
     for (company, value), row in zip(items, rows, strict=True):
-        company = str(company).strip()
-        try:
-            if isinstance(value, bool):
-                raise TypeError
-            level = int(float(value)) if isinstance(value, str) else int(value)
-            if float(value) != level:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.append(Problem(f"stars must be a whole number, not {value!r}", row=row,
-                                    path="stars", file=origin))
+        why = _cell_id_problem(company)
+        company = "" if why else str(company).strip()
+        if why:
+            problems.append(Problem(why, row=row, path="company", file=origin))
+            continue
+        level = _whole_number(value)
+        if isinstance(level, str):
+            problems.append(Problem(f"stars {level}", row=row, path="stars", file=origin))
             continue
         if company in seen:
             problems.append(Problem(f"{company!r} claims twice (first at row {seen[company]})",
@@ -547,6 +627,33 @@ def _claims(items: Sequence[tuple[Any, Any]], rows: Sequence[int], origin: str) 
     if problems:
         raise RatingsError(problems, file=origin)
     return Claims(tuple(companies), tuple(stars), tuple(rows), origin)
+
+
+def _cell_id_problem(v: Any) -> str | None:
+    """What is wrong with one id cell (a claim's or the companies list's company), or None."""
+    if isinstance(v, (bytes, bytearray)):
+        return f"bytes {printable(repr(v))} where text is expected: decode the ids first"
+    text = _id_text(v).strip()
+    return "empty company id" if not text else id_problem(text)
+
+
+def _whole_number(value: Any) -> int | str:
+    """A whole number under the cell grammar, or what is wrong with the cell."""
+    if isinstance(value, str):
+        number = parse_number(value)
+        if number is None:
+            return "is empty" if not value.strip() else (
+                f"must be a whole number, not {printable(repr(value))}")
+    elif _is_missing(value) and not isinstance(value, (bool, np.bool_)):
+        return "is empty"
+    else:
+        why = number_problem(value)
+        if why is not None:
+            return f"must be a whole number: {why}"
+        number = float(value)
+    if not math.isfinite(number) or number != int(number):
+        return f"must be a whole number, not {printable(repr(value))}"
+    return int(number)
 
 
 # --------------------------------------------------------------------------- companies
@@ -569,33 +676,38 @@ def read_companies(companies: str | os.PathLike[str] | Mapping[str, str] | Seque
     if isinstance(companies, Companies):
         return companies
     if isinstance(companies, Mapping):
-        return _companies([(str(k), str(v), "") for k, v in companies.items()], None, "<companies>")
+        return _companies([(k, str(v), "") for k, v in companies.items()], None, "<companies>")
     if isinstance(companies, (str, os.PathLike)):
         header, body, lines = _read_table(companies, ("company",), ("name", "district"))
         recs = [dict(zip(header, (c.strip() for c in r), strict=True)) for r in body]
         items = [(r["company"], r.get("name", ""), r.get("district", "")) for r in recs]
         return _companies(items, lines, str(companies))
-    return _companies([(str(c), "", "") for c in companies], None, "<companies>")
+    return _companies([(c, "", "") for c in companies], None, "<companies>")
 
 
-def _companies(items: Sequence[tuple[str, str, str]], rows: Sequence[int] | None, origin: str
+def _companies(items: Sequence[tuple[Any, str, str]], rows: Sequence[int] | None, origin: str
                ) -> Companies:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
+    ids: list[str] = []
+    names: dict[str, str] = {}
+    districts: dict[str, str] = {}
     lines = rows if rows is not None else range(1, len(items) + 1)
-    for (company, _, _), row in zip(items, lines, strict=True):
-        if not company.strip():
-            problems.append(Problem("empty company id", row=row, path="company", file=origin))
-        elif company in seen:
-            problems.append(Problem(f"{company!r} is listed twice (first at row {seen[company]})",
+    for (company, name, district), row in zip(items, lines, strict=True):
+        why = _cell_id_problem(company)
+        cid = "" if why else _id_text(company).strip()  # as ratings read ids
+        if why:
+            problems.append(Problem(why, row=row, path="company", file=origin))
+        elif cid in seen:
+            problems.append(Problem(f"{cid!r} is listed twice (first at row {seen[cid]})",
                                     row=row, path="company", file=origin))
         else:
-            seen[company] = row
+            seen[cid] = row
+            ids.append(cid)
+            if name:
+                names[cid] = name
+            if district:
+                districts[cid] = district
     if problems:
         raise RatingsError(problems, file=origin)
-    return Companies(
-        ids=tuple(c for c, _, _ in items),
-        names={c: n for c, n, _ in items if n},
-        districts={c: d for c, _, d in items if d},
-        origin=origin,
-    )
+    return Companies(ids=tuple(ids), names=names, districts=districts, origin=origin)

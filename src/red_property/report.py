@@ -22,6 +22,7 @@ import numpy.typing as npt
 from . import _messages as m
 from ._values import ValueEquality, frozen_mapping
 from .awarding import OUTCOMES, Awards, ClaimOutcome
+from .cells import printable
 from .errors import Problem
 from .explanation import Explanation, explain
 from .plan import Plan
@@ -293,7 +294,7 @@ class Report(ValueEquality):
     def _label(self, company: str) -> str:
         """The company id, with its name when the companies table gave one."""
         name = self.names.get(company)
-        return f"{company} {name}" if name else company
+        return printable(f"{company} {name}" if name else company)
 
     def _order(self) -> npt.NDArray[np.int64]:
         a, s = self.awards, self.scores

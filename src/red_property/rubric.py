@@ -10,8 +10,8 @@ Indicator kinds, and what one rater's value means for each:
 kind       a rater gives                         points
 ========== ===================================== ==============================================
 check      1 (yes) or 0 (no)                     ``points`` x share of yes
-options    an option key (or its 0-based code)   the option's points (between neighbours when
-                                                 raters differ)
+options    an option's label (a number only      the option's points (between neighbours when
+           with ``numbers: points``)             raters differ)
 score      points in ``[0, points]``             the value
 measure    a measured value                      ``points`` x share from goalposts or bands
 deduction  a count of occurrences                ``points - min(per x count, cap)``, not below
@@ -43,7 +43,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
 
 
 class Label(_Model):
@@ -109,6 +109,12 @@ class OptionsIndicator(_IndicatorBase):
 
     kind: Literal["options"]
     options: dict[Id, NonNegative] = Field(min_length=2)
+    numbers: Literal["refused", "points"] = Field(
+        default="refused",
+        description="what a number in the value column means: `refused` (raters give an "
+        "option's label; a number is an error listing the labels) or `points` (a number is the "
+        "points of the one option worth exactly that; options then need distinct points)",
+    )
 
 
 class ScoreIndicator(_IndicatorBase):

@@ -116,6 +116,9 @@ def _check_indicators(rubric: Rubric) -> list[tuple[Loc, str]]:
             if any(b < a for a, b in pairwise(pts)):
                 out.append(((*loc, "options"), "options must be listed worst first: points may "
                             f"not decrease (got {pts})"))
+            elif ind.numbers == "points" and len(set(pts)) != len(pts):
+                out.append(((*loc, "numbers"), "with `numbers: points` each option needs "
+                            f"points of its own (got {pts}); a number would name two options"))
         elif isinstance(ind, MeasureIndicator) and ind.bands is not None:
             thresholds = [b.threshold for b in ind.bands]
             shares = [b.share for b in ind.bands]

@@ -17,8 +17,10 @@ Flow, vectorised over all companies at once:
    ``divide_total_by``, and the total is rounded as the rubric says (never above the most that
    can be scored).
 
-Within-source means are computed with a compensating second pass, so they do not depend on the
-order of the rows (a plain running sum differs in the last bits with the order).
+Within-source means do not depend on the order of the rows (a plain running sum differs in the
+last bits with the order): values that are decimals of a few places (ratings are) are summed
+exactly as scaled integers; any others over the rows sorted by value, with a compensating
+second pass.
 
 "Weighted sum of the source aggregates" is the combination used: each source first reaches its
 own view of the company (within-source aggregation), then the views are weighted. It differs
@@ -29,11 +31,12 @@ weights each *source* gets whatever its number of raters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 import numpy.typing as npt
 
-from ._tolerance import TOLERANCE, at_least
+from ._tolerance import at_least
 from ._values import ValueEquality
 from .checking import Checked
 from .errors import EvaluationError
@@ -74,15 +77,25 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
     """Within-source aggregate and rater count per (company, source, indicator)."""
     n_s, n_i = len(plan.sources), len(plan.indicators)
     size = n_companies * n_s * n_i
-    cell = (checked.company * n_s + checked.source) * n_i + checked.indicator
+    cell = checked.company * n_s
+    cell += checked.source
+    cell *= n_i
+    cell += checked.indicator
     counts = np.bincount(cell, minlength=size)
-    sums = np.bincount(cell, weights=checked.value, minlength=size)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = sums / counts
-        # A second, compensating pass: the residuals' mean corrects the first pass's rounding,
-        # so the mean is the float nearest the exact one whatever the order of the rows.
-        residual = np.bincount(cell, weights=checked.value - value[cell], minlength=size)
-        value = value + residual / counts
+    value = _exact_means(cell, checked.value, counts, size)
+    if value is None:
+        # Sums run over the rows sorted by value (so each cell's values come in one order), so they
+        # do not depend on the order of the rows at all (a compensating pass alone leaves the last
+        # bit to the order). One sort of floats: much cheaper than sorting by cell and value.
+        order = np.argsort(checked.value)
+        c_sorted, v_sorted = cell[order], checked.value[order]
+        sums = np.bincount(c_sorted, weights=v_sorted, minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = sums / counts
+            # A second, compensating pass: the residuals' mean corrects the first pass's rounding,
+            # so the mean is (nearly always) the float nearest the exact one.
+            residual = np.bincount(c_sorted, weights=v_sorted - value[c_sorted], minlength=size)
+            value = value + residual / counts
     for s, method in enumerate(plan.method):
         if method == "mean":
             continue
@@ -111,36 +124,90 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
     return value.reshape(shape), counts.reshape(shape).astype(np.int64)
 
 
-def half_up_codes(a: FloatArray, out: FloatArray | None = None) -> FloatArray:
-    """``floor(a + 0.5 + 1e-9 * max(1, a))`` for ``a >= 0`` (scaled totals): the integer codes
-    of half-up rounding. In place: ``a`` is overwritten, the result goes to ``out``."""
-    t = np.add(a, 0.5, out=out)
-    nudge = np.maximum(a, 1.0, out=a)
-    nudge *= TOLERANCE
-    t += nudge
-    return np.floor(t, out=t)
+#: Values with at most this many decimals are summed exactly, as integers.
+_DECIMALS = 6
+
+
+def _exact_means(cell: IntArray, v: FloatArray, counts: IntArray, size: int
+                 ) -> FloatArray | None:
+    """Means per cell, exact up to one final rounding, when every value is a decimal of at most
+    :data:`_DECIMALS` places (ratings are): scaled to integers, the sums are exact in float64
+    and so cannot depend on the order of the rows. None when the values are not such."""
+    if v.size == 0:
+        return None
+    scale = 10.0**_DECIMALS
+    q = v * scale
+    np.round(q, out=q)
+    most = max(float(q.max()), -float(q.min()))
+    if not most * v.size < 2.0**53:  # also refuses NaN and infinities
+        return None
+    if not np.array_equal(q / scale, v):
+        return None
+    sums = np.bincount(cell, weights=q, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / (counts * scale)
+
+
+#: Within this many units in the last place of ``x * 10**digits`` from a tie, binary error may
+#: have moved a value across it: such entries are decided on their decimal value.
+_TIE_ULPS = 64.0
+#: Significant digits a float carries through a few sums and products; beyond them is binary
+#: error (a total of 2.5 + 1.0 computed as 3.4999999999999996 is the tie 3.5).
+_CARRIED = 15
+
+
+def _near_tie(r: FloatArray) -> npt.NDArray[np.bool_]:
+    """Where ``r`` (a scaled value plus one half) lies within binary error of a whole number."""
+    gap = np.abs(r - np.rint(r))
+    return np.asarray(gap <= _TIE_ULPS * np.spacing(np.abs(r)), dtype=bool)
+
+
+def _decimal_codes(x: FloatArray, digits: int, mode: str) -> FloatArray:
+    """Exact codes of ``|x|`` rounded at ``digits``, on each value's decimal form at the
+    :data:`_CARRIED` significant digits a float holds: 80.45 is the tie it was typed as, though
+    its binary neighbour is 80.4499..., and so is a sum that binary error moved off a tie."""
+    how = ROUND_HALF_UP if mode == "half_up" else ROUND_HALF_EVEN
+    return np.array([float(Decimal(format(abs(float(v)), f".{_CARRIED}g")).scaleb(digits)
+                           .quantize(Decimal(1), rounding=how)) for v in x.tolist()],
+                    dtype=np.float64)
+
+
+def half_up_codes(x: FloatArray, digits: int, out: FloatArray | None = None) -> FloatArray:
+    """The integer codes of half-up rounding of ``x >= 0`` at ``digits`` decimals
+    (``round_half_up(x, digits) == codes / 10**digits``), into ``out`` when given.
+
+    A tie is decided on the value's decimal form, as typed: floats within binary error of a
+    tie (a few units in the last place) are rounded exactly with ``decimal`` on their 15
+    significant digits, all others by ``floor(x * 10**digits + 0.5)``. The tolerance absorbs
+    binary error only, at any ``digits``: 89.99999942 at 6 digits is 89.999999, not 90; any
+    value whose shortest form (``repr``) has at most 15 significant digits rounds exactly as
+    ``decimal`` rounds that form.
+    """
+    t = np.multiply(x, 10.0**digits, out=out)
+    t += 0.5
+    near = np.flatnonzero(_near_tie(t))
+    np.floor(t, out=t)
+    if near.size:  # flat positions: totals may come as a matrix
+        t.flat[near] = _decimal_codes(np.asarray(x).flat[near], digits, "half_up")
+    return t
 
 
 def round_half_up(x: FloatArray, digits: int) -> FloatArray:
-    """Round half away from zero at ``digits`` decimals, as score sheets do (四捨五入).
-
-    Binary floating point stores 80.45 as 80.4499999...; a relative nudge of 1e-9 makes the
-    decimal value, not its binary neighbour, decide.
-    """
-    f = 10.0**digits
-    return np.sign(x) * half_up_codes(np.abs(x) * f) / f
+    """Round half away from zero at ``digits`` decimals, as score sheets do (四捨五入), deciding
+    ties on the decimal value (see :func:`half_up_codes`)."""
+    return np.sign(x) * half_up_codes(np.abs(x), digits) / 10.0**digits
 
 
 def round_half_even(x: FloatArray, digits: int) -> FloatArray:
     """Round half to even at ``digits`` decimals, deciding ties on the decimal value (0.575 is
     a tie, although its binary neighbour is 0.57499999...)."""
     f = 10.0**digits
-    a = x * f
-    low = np.floor(a)
-    frac = a - low
-    tie = np.abs(frac - 0.5) <= TOLERANCE * np.maximum(1.0, np.abs(a))
-    even = np.where(np.mod(low, 2) == 0, low, low + 1)
-    return np.where(tie, even, np.round(a)) / f
+    a = np.abs(x) * f
+    codes = np.rint(a)
+    near = np.flatnonzero(_near_tie(a + 0.5))
+    if near.size:
+        codes.flat[near] = _decimal_codes(np.abs(x).flat[near], digits, "half_even")
+    return np.sign(x) * codes / f
 
 
 def round_values(x: FloatArray, digits: int, mode: str) -> FloatArray:

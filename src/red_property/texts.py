@@ -14,6 +14,7 @@ import numpy as np
 
 from ._messages import Lang, drop_reason, label, msg, reason, stars_word
 from .awarding import OUTCOMES
+from .cells import printable
 
 if TYPE_CHECKING:
     from .explanation import Condition, Explanation
@@ -165,7 +166,7 @@ def explanation_text(e: Explanation) -> str:
     lang: Lang = "zh" if e.lang == "zh" else "en"
     sep = msg("sep.list", lang)
     colon = "：" if lang == "zh" else ": "
-    head = f"{e.company} {e.name}{colon}" if e.name else f"{e.company}{colon}"
+    head = printable(f"{e.company} {e.name}{colon}" if e.name else f"{e.company}{colon}")
     if not e.rated:
         reasons = msg("sep.clause", lang).join(e.not_rated_reasons)
         return msg("explain.not_rated", lang, head=head, reasons=reasons)

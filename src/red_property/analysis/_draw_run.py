@@ -95,7 +95,7 @@ def round_into(engine: Engine, total: FloatArray, out: AnyArray, scratch: FloatA
         out[...] = total
         return
     if engine.fast_half_up:
-        t = half_up_codes(np.multiply(total, engine.f, out=total), scratch)
+        t = half_up_codes(total, engine.digits, scratch)
     else:
         t = round_values(total, engine.digits, engine.rounding)
         t *= engine.f

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Mutation testing of the core modules with mutmut; slow, so not part of CI (see tests/MUTATION.md).
+#
+#   bash scripts/mutation.sh                  # every core module, one after the other
+#   bash scripts/mutation.sh report checking  # only these modules
+#
+# Sets up the test environment of scripts/test.sh (plus the `mutation` extra) in .venv/, runs
+# mutmut module by module at low priority (MUTATION_JOBS mutants at a time, default 1), and
+# prints each module's score. Results accumulate in mutants/: a rerun skips mutants already
+# decided for unchanged code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CORE=(loading plan checking scoring awarding report ratings texts explanation)
+if [ "$#" -eq 0 ]; then set -- "${CORE[@]}"; fi
+for module in "$@"; do
+    case " ${CORE[*]} " in
+        *" $module "*) ;;
+        *) echo "mutation.sh: unknown module '$module'; choose from: ${CORE[*]}" >&2; exit 2 ;;
+    esac
+done
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test,pandas,plot,fast,excel,distributed,mutation]'
+for module in "$@"; do
+    echo "== mutmut: red_property.$module" >&2
+    nice -n 15 .venv/bin/mutmut run --max-children "${MUTATION_JOBS:-1}" \
+        "red_property.$module.*" >&2
+done
+.venv/bin/python scripts/mutation_score.py "$@"

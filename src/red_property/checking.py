@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._distinct import has_repeats, value_of_each
 from .errors import Problem, RatingsError, rows_text
 from .plan import VALUE_LIMIT, Plan, label_codes
 from .ratings import Ratings
@@ -110,7 +111,20 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     that may fail is tested row by row, so a clean season costs little more than its gathers.
     """
     n = len(ratings)
-    conflicts = _rater_company_conflicts(ratings)
+    s_map = label_codes(ratings.source_labels, plan.sources)
+    i_map = label_codes(ratings.indicator_labels, plan.indicators)
+    s = s_map[ratings.source]
+    i = i_map[ratings.indicator]
+    # one cheap pass answers the common case: every rater in one source, with one rater_company
+    held = None
+    n_s = len(plan.sources)
+    if (s_map >= 0).all():
+        tag = ratings.rater_company + 1
+        tag *= n_s + 1
+        tag += s
+        held = value_of_each(ratings.rater, tag, len(ratings.rater_labels))
+    consistent = held is not None
+    conflicts = [] if consistent else _rater_company_conflicts(ratings)
     if conflicts:
         raise RatingsError(conflicts, file=ratings.origin)
     reason = np.zeros(n, dtype=np.int8)
@@ -123,10 +137,6 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         np.copyto(reason, np.int8(code), where=(mask & (reason == OK)) if dirty else mask)
         dirty = True
 
-    s_map = label_codes(ratings.source_labels, plan.sources)
-    i_map = label_codes(ratings.indicator_labels, plan.indicators)
-    s = s_map[ratings.source]
-    i = i_map[ratings.indicator]
     if (s_map < 0).any():
         flag(s < 0, UNKNOWN_SOURCE)
     if (i_map < 0).any():
@@ -148,14 +158,14 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         value, refused, unmatched = option_values(plan, ratings, i)
         flag(refused, OPTION_NUMBER)
         flag(unmatched, NOT_OPTION_POINTS)
-    if ratings.text is not None:
-        flag(np.isnan(value) & (ratings.text != ""), NOT_A_NUMBER)
-        flag(np.isnan(ratings.value) & (ratings.text == ""), EMPTY)
-    else:
-        flag(np.isnan(value), EMPTY)
     finite = np.isfinite(value)
     all_finite = bool(finite.all())
-    if not all_finite:
+    if not all_finite:  # NaN is not finite: a season of numbers skips the text tests
+        if ratings.text is not None:
+            flag(np.isnan(value) & (ratings.text != ""), NOT_A_NUMBER)
+            flag(np.isnan(ratings.value) & (ratings.text == ""), EMPTY)
+        else:
+            flag(np.isnan(value), EMPTY)
         flag(~finite, NOT_FINITE)
     used = np.unique(i_map[i_map >= 0])
     if used.size and n:
@@ -170,11 +180,12 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
             if plan.integral[used].any():
                 flag(plan.integral[ii] & (value != np.round(value)), NOT_WHOLE)
 
-    _flag_duplicates(ratings, s, i, reason if dirty else None, reason)
+    _flag_duplicates(ratings, None if consistent else s, i, len(plan.sources),
+                     reason if dirty else None, reason)
     dirty = dirty or bool(reason.any())
-    if _flag_multi_source(ratings, s, reason):
+    if not consistent and _flag_multi_source(ratings, s, reason):
         dirty = True
-    if plan.peer.any():
+    if plan.peer.any() and _peer_rows_to_check(plan, ratings, held, n_s, companies):
         peer = plan.peer[si]
         if dirty:
             peer &= reason == OK
@@ -193,8 +204,9 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         raise RatingsError(errors, file=ratings.origin)
     if companies is None:
         # every company named, even if all its rows were dropped
-        rated = np.flatnonzero(np.bincount(ratings.company,
-                                           minlength=len(ratings.company_labels)))
+        seen = np.zeros(len(ratings.company_labels), dtype=bool)
+        seen[ratings.company] = True
+        rated = np.flatnonzero(seen)
         company_labels = ratings.company_labels[rated]
         remap = np.full(len(ratings.company_labels), -1, dtype=np.int64)
         remap[rated] = np.arange(len(rated))
@@ -215,6 +227,19 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
                                      if dirty else [])),
         dropped_by_reason={REASONS[r - 1].short: c for r, c in counts.items()},
     )
+
+
+def _peer_rows_to_check(plan: Plan, ratings: Ratings, held: IntArray | None, n_s: int,
+                        companies: list[str] | None) -> bool:
+    """Whether the peer rules (rater_company given, known, not the company rated) need a pass
+    over the rows: not when each rater's one source and rater_company (``held``, from
+    :func:`value_of_each`) show every peer rater with a company and no row rates its own."""
+    if held is None or companies is not None:
+        return True
+    present = held >= 0
+    source = np.where(present, held % (n_s + 1), 0)
+    lacking = present & plan.peer[source] & (held // (n_s + 1) == 0)
+    return bool(lacking.any()) or bool((ratings.rater_company == ratings.company).any())
 
 
 def option_values(plan: Plan, ratings: Ratings, i: IntArray
@@ -258,6 +283,9 @@ def _rater_company_conflicts(ratings: Ratings) -> list[Problem]:
     if given.size == 0:
         return []
     n_c = len(ratings.company_labels)
+    if value_of_each(ratings.rater[given], ratings.rater_company[given],
+                     len(ratings.rater_labels)) is not None:
+        return []  # the common case, without a sort
     pair = ratings.rater[given] * n_c + ratings.rater_company[given]
     pairs, first = np.unique(pair, return_index=True)
     raters, per_rater = np.unique(pairs // n_c, return_counts=True)
@@ -278,10 +306,11 @@ def _rater_company_conflicts(ratings: Ratings) -> list[Problem]:
     return sorted(problems, key=lambda p: p.row)
 
 
-def _flag_duplicates(ratings: Ratings, s: IntArray, i: IntArray,
+def _flag_duplicates(ratings: Ratings, s: IntArray | None, i: IntArray, n_s: int,
                      reason_so_far: npt.NDArray[np.int8] | None,
                      reason: npt.NDArray[np.int8]) -> None:
-    """Flag the second and later rows of one rater on one company, source and indicator."""
+    """Flag the second and later rows of one rater on one company, source and indicator
+    (``s`` is None when every rater is in one source: the rater then names the source)."""
     rows = None if reason_so_far is None else np.flatnonzero(reason_so_far == OK)
 
     def col(x: IntArray) -> IntArray:
@@ -289,12 +318,16 @@ def _flag_duplicates(ratings: Ratings, s: IntArray, i: IntArray,
 
     n_r = max(len(ratings.rater_labels), 1)
     n_i = max(int(i.max(initial=0)) + 1, 1)
-    n_s = max(int(s.max(initial=0)) + 1, 1)
-    key = ((col(ratings.company) * n_s + col(s)) * n_r + col(ratings.rater)) * n_i + col(i)
-    if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
+    company = col(ratings.company)
+    key = company * n_r if s is None else (company * n_s + col(s)) * n_r
+    key += col(ratings.rater)
+    key *= n_i
+    key += col(i)
+    head = key[:1000]  # shuffled rows fail here, before a pass over all of them
+    if key.size < 2 or (bool(np.all(head[1:] > head[:-1]))
+                        and bool(np.all(key[1:] > key[:-1]))):
         return  # strictly increasing: no two rows share a key (the common, fast case)
-    ordered = np.sort(key)
-    if not (ordered[1:] == ordered[:-1]).any():
+    if not has_repeats(key):
         return
     order = np.argsort(key, kind="stable")  # only now: to name the repeated rows
     sk = key[order]

@@ -61,6 +61,9 @@ VARIANTS = {
                       "utf-8"),
     "quoted line break": (_csv([[*HEADER, "note"], *[[*r, "x"] for r in ROWS[:3]]])
                           + '山陽-02,authority,a1,six_haves,0,,"two\nlines"\n', "utf-8"),
+    # 50,000 characters, 150,000 UTF-8 bytes: over the csv module's field limit in bytes only
+    "long note in Chinese": (_csv([[*HEADER, "note"], *[[*r, "物" * 50_000] for r in ROWS]]),
+                             "utf-8"),
 }
 #: Variants the Arrow reader hands to the locating reader (it numbers their lines).
 HANDED_ON = {"blank lines between rows", "quoted fields", "quoted line break"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from importlib.metadata import PackageNotFoundError, version
+from functools import cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -23,8 +23,12 @@ from .rubric import Rubric
 from .scoring import score
 
 
+@cache
 def library_version() -> str:
-    """The installed version of red-property."""
+    """The installed version of red-property, looked up once, on first use (importing
+    importlib.metadata costs tens of milliseconds)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("red-property")
     except PackageNotFoundError:  # pragma: no cover - running from a bare source tree

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from red_property._distinct import has_repeats, value_of_each
+from red_property._distinct import has_repeats, sorted_distinct, value_of_each
 
 WIDE = 2**62  # beyond 32 bits: the hashed path
 
@@ -48,3 +48,10 @@ def test_value_of_each_names_the_one_value_or_none(rows: list[tuple[int, int]]) 
     else:
         assert held is not None
         assert held.tolist() == [next(iter(values[g])) if values[g] else -1 for g in range(6)]
+
+
+@given(st.lists(st.text(max_size=3), max_size=30))
+def test_sorted_distinct_is_unique(texts: list[str]) -> None:
+    """sorted_distinct gives np.unique's sorted distinct values."""
+    column = np.array(texts, dtype=str)
+    assert sorted_distinct(column).tolist() == np.unique(column).tolist()

@@ -167,7 +167,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         else:
             flag(np.isnan(value), EMPTY)
         flag(~finite, NOT_FINITE)
-    used = np.unique(i_map[i_map >= 0])
+    used = np.flatnonzero(np.bincount(i_map[i_map >= 0], minlength=len(plan.indicators)))
     if used.size and n:
         with np.errstate(invalid="ignore"):
             shown = value if all_finite else value[finite]

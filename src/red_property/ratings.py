@@ -18,6 +18,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from ._distinct import sorted_distinct
 from ._factorize import ascii_codes, foreign, foreign_cells, foreign_numbers, id_codes, text_codes
 from .cells import MAX_ID_LENGTH, id_problem, number_problem, parse_number, printable
 from .errors import Problem, RatingsError, rows_text
@@ -112,11 +113,11 @@ def _lookup_codes(labels: StrArray, x: StrArray) -> IntArray:
 
 def _code_sampled(x: StrArray) -> tuple[IntArray, StrArray]:
     step = max(1, x.shape[0] // _SAMPLE)
-    labels = np.unique(x[::step])
+    labels = sorted_distinct(x[::step])
     idx = _lookup_codes(labels, x)
     missed = np.flatnonzero(labels[idx] != x)  # the check that makes hashing exact
     if missed.size:
-        merged = np.union1d(labels, x[missed])
+        merged = sorted_distinct(np.concatenate((labels, x[missed])))
         idx = np.searchsorted(merged, labels)[idx]
         idx[missed] = np.searchsorted(merged, x[missed])
         labels = merged
@@ -427,7 +428,7 @@ class Ratings:
             rc_codes, rc_labels = _code_ids(rater_company, "rater_company", rows, origin,
                                             problems, may_be_empty=True)
             blank = rc_labels == ""
-            all_labels = np.union1d(company_labels, rc_labels[~blank])
+            all_labels = sorted_distinct(np.concatenate((company_labels, rc_labels[~blank])))
             company_codes = np.searchsorted(all_labels, company_labels)[company_codes]
             mapped = np.searchsorted(all_labels, rc_labels).astype(np.int64)
             mapped[blank] = -1

@@ -93,7 +93,7 @@ def text_codes(arr: ObjArray) -> Coded | None:
     if not (pa.types.is_string(encoded.type) or pa.types.is_large_string(encoded.type)):
         return None  # numbers, bytes or mixed cells: the built-in path applies the rules
     codes, words = _words(encoded, pa)
-    return _relabel(codes, words)
+    return _relabel(codes, words, mine=True)
 
 
 def foreign_numbers(values: Any) -> tuple[FloatArray, ObjArray | None] | None:
@@ -180,13 +180,17 @@ def _one_chunk(values: Any, pa: ModuleType) -> Any:
     return values.combine_chunks() if values.num_chunks else pa.array([], values.type)
 
 
-def _relabel(codes: IntArray, texts: list[str]) -> Coded:
+def _relabel(codes: IntArray, texts: list[str], *, mine: bool = False) -> Coded:
     """Codes into ``texts`` (one entry per distinct key) to codes into its sorted distinct
-    texts (keys that read alike, e.g. 101 and "101", become one label)."""
+    texts (keys that read alike, e.g. 101 and "101", become one label). ``mine``: ``codes``
+    is a fresh int64 array, rewritten in place (no second row-sized array)."""
     if not texts:
         return codes.astype(np.int64, copy=False), np.zeros(0, dtype="<U1")
     labels, inverse = np.unique(np.array(texts, dtype=str), return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64)[codes], labels
+    lookup = inverse.reshape(-1).astype(np.int64)
+    if mine:  # every code is a valid index: "clip" takes element by element, unbuffered
+        return np.take(lookup, codes, out=codes, mode="clip"), labels
+    return lookup[codes], labels
 
 
 def _words(values: Any, pa: ModuleType) -> tuple[IntArray, list[str]]:
@@ -211,7 +215,7 @@ def _arrow_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     if pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of) or str(
             kind_of) == "string_view":
         codes, words = _words(values, pa)
-        return _relabel(codes, words)
+        return _relabel(codes, words, mine=True)
     if pa.types.is_dictionary(values.type):  # codes kept; the categories coded by the rules
         cat_codes, cat_labels = objects(np.array(values.dictionary.to_pylist(), dtype=object))
         codes = int_codes(values.indices, pa)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from itertools import pairwise
 
+from ._rubric_bounds import dimension_maxima, total_maxima
 from ._tolerance import TOLERANCE
-from .plan import dimension_maxima, total_maxima
 from .rubric import (
     BonusIndicator,
     CheckIndicator,

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from .rubric import Label, Rubric
+from ._rubric_base import Label
+from .rubric import Rubric
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")

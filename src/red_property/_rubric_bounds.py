@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rubric import (
+from .rubric import Rubric
+from .rubric_indicators import (
     BonusIndicator,
     CheckIndicator,
     DeductionIndicator,
     Indicator,
     MeasureIndicator,
     OptionsIndicator,
-    Rubric,
     ScoreIndicator,
     max_points,
 )

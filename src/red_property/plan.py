@@ -21,15 +21,14 @@ import numpy.typing as npt
 from ._fingerprint import fingerprint
 from ._rubric_bounds import _domain, _missing_value, dimension_maxima, total_maxima
 from ._tolerance import at_least, at_most
-from .rubric import (
-    Aggregate,
+from .rubric import Aggregate, Rubric
+from .rubric_indicators import (
     BonusIndicator,
     CheckIndicator,
     DeductionIndicator,
     Indicator,
     MeasureIndicator,
     OptionsIndicator,
-    Rubric,
     ScoreIndicator,
     max_points,
 )

@@ -12,14 +12,14 @@ from itertools import pairwise
 
 from ._rubric_bounds import dimension_maxima, total_maxima
 from ._tolerance import TOLERANCE
-from .rubric import (
+from .rubric import Rubric
+from .rubric_indicators import (
     BonusIndicator,
     CheckIndicator,
     DeductionIndicator,
     Indicator,
     MeasureIndicator,
     OptionsIndicator,
-    Rubric,
     ScoreIndicator,
     max_points,
 )

@@ -238,7 +238,6 @@ class Ratings:
         )
 
 
-
 def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
     """Ratings from Ratings, a CSV file, or a pandas DataFrame."""
     if isinstance(ratings, Ratings):
@@ -270,7 +269,6 @@ class Claims:
         return dict(zip(self.company, self.stars, strict=True))
 
 
-
 # --------------------------------------------------------------------------- companies
 
 
@@ -282,4 +280,3 @@ class Companies:
     names: dict[str, str]
     districts: dict[str, str]
     origin: str = "<companies>"
-

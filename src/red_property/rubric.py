@@ -31,6 +31,7 @@ class Effective(_Model):
             raise ValueError("`end` is before `start`")
         return self
 
+
 class Dimension(_Model):
     """One aspect scored; holds its indicators."""
 

@@ -10,7 +10,8 @@
 # decided for unchanged code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CORE=(loading plan checking scoring awarding report ratings texts explanation)
+CORE=(loading plan _fingerprint _rubric_bounds checking _row_reasons scoring awarding report ratings
+      _codes _columns _claims_companies texts explanation)
 if [ "$#" -eq 0 ]; then set -- "${CORE[@]}"; fi
 for module in "$@"; do
     case " ${CORE[*]} " in

@@ -16,8 +16,10 @@ import pytest
 import red_property as rp
 from red_property import cli
 from red_property._arrow_input import read_csv_arrow
+from red_property._codes import factorize
+from red_property._columns import as_ids
 from red_property._factorize import NO_ARROW
-from red_property.ratings import OPTIONAL, REQUIRED, as_ids, factorize
+from red_property.ratings import OPTIONAL, REQUIRED
 
 from .conftest import EXAMPLE, SHANYANG
 

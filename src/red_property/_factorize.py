@@ -8,13 +8,13 @@ text. Each is turned into ``(codes, labels)`` with ``labels[codes]`` the column'
 
 * categorical and dictionary columns keep their codes; only their categories are looked at;
 * text columns are factorised with pyarrow's hash table (``dictionary_encode``) when the
-  ``fast`` extra is installed; otherwise :mod:`red_property.ratings` does it with a Python dict,
+  ``fast`` extra is installed; otherwise :mod:`red_property._columns` does it with a Python dict,
   one lookup per cell;
 * only distinct values are ever turned into text, so memory grows with the distinct labels,
   not with rows × longest label.
 
 The rules for what an id or a number is stay in :mod:`red_property.cells` and
-:mod:`red_property.ratings`; this module only decides how fast the distinct entries are found.
+:mod:`red_property._columns`; this module only decides how fast the distinct entries are found.
 pyarrow is imported only here and only when a column needs it. Setting the environment variable
 ``RED_PROPERTY_NO_ARROW=1`` switches it off everywhere (the built-in paths are then used).
 """
@@ -64,7 +64,7 @@ def foreign(values: Any) -> bool:
 
 def id_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     """Codes and sorted labels of a column of ids; ``objects`` codes an object array (with the
-    rules of :mod:`red_property.ratings`)."""
+    rules of :mod:`red_property._columns`)."""
     kind = _module(values)
     if kind == "pandas":
         return _pandas_codes(values, objects)
@@ -75,7 +75,8 @@ def id_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     arr = np.asarray(values)
     if arr.dtype.kind == "O":
         return objects(arr)
-    from .ratings import as_ids, factorize
+    from ._codes import factorize
+    from ._columns import as_ids
 
     return factorize(arr if arr.dtype.kind == "U" else as_ids(arr))
 
@@ -126,7 +127,7 @@ def foreign_numbers(values: Any) -> tuple[FloatArray, ObjArray | None] | None:
             or str(kind_of) == "string_view"):
         return None
     codes, words = _words(values, pa)
-    from .ratings import _to_float
+    from ._columns import _to_float
 
     labels = np.array(words, dtype=str) if words else np.zeros(0, dtype="<U1")
     distinct, text = _to_float(labels, np.arange(1, len(words) + 1), "<values>")

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ._claims_companies import read_claims, read_companies
 from ._values import frozen_mapping
 from .awarding import award
 from .checking import check_ratings
@@ -17,7 +18,7 @@ from .correction import corrected_ratings, fit_raters
 from .errors import Problem, RatingsError
 from .loading import load_rubric
 from .plan import Plan, compile_plan
-from .ratings import Claims, Companies, Ratings, as_ratings, read_claims, read_companies
+from .ratings import Claims, Companies, Ratings, as_ratings
 from .report import Report
 from .rubric import Rubric
 from .scoring import score

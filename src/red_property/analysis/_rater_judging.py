@@ -62,10 +62,8 @@ def _spread(fit: RaterFit) -> _Spread:
     """Residual standard deviations (degrees of freedom taken off for every parameter)."""
     n_s, n_r = len(fit.plan.sources), fit.raters_used.shape[0]
     source, informative, n = fit.source, fit.informative, fit.n
-    n_groups = np.unique(source * len(fit.plan.indicators) + fit.indicator).size
     n_inf = int(np.count_nonzero(informative))
-    n_params = (len(np.unique(fit.cell[informative])) + n_groups + n_r - n_s
-                - len(np.unique(fit.indicator)))
+    n_params = len(np.unique(fit.cell[informative])) + n_r - n_s
     dof = n_inf / max(n_inf - n_params, 1)
     ss = np.bincount(source, weights=fit.resid**2, minlength=n_s)
     rows = np.bincount(source, weights=informative.astype(float), minlength=n_s).astype(float)

@@ -2,7 +2,7 @@
 
 :func:`factorize` is the built-in path for numpy text columns: runs, cycles and a sampled label
 set keep it fast on real ratings tables, and a final check keeps it exact. Short ASCII ids take
-the integer sort of :func:`red_property._factorize.ascii_codes`.
+the hash table of :func:`red_property._factorize.ascii_codes`.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def factorize(values: Any) -> tuple[IntArray, StrArray]:
     n = arr.shape[0]
     if n == 0:
         return np.zeros(0, np.int64), arr[:0].copy()
-    short = ascii_codes(arr)  # short ASCII ids: an integer sort, no string comparisons
+    short = ascii_codes(arr)  # short ASCII ids: a hash table, no string comparisons
     if short is not None:
         return short
     change = np.empty(n, dtype=bool)

@@ -82,3 +82,12 @@ def test_report_iterates_over_its_companies(shanyang_report: rp.Report) -> None:
     ids = list(shanyang_report)
     assert ids == shanyang_report.companies.tolist()
     assert all(shanyang_report[c].company == c for c in ids)
+
+
+def test_chinese_table_names_the_veto(shanyang_report: rp.Report) -> None:
+    """The Chinese star table and HTML name a veto by its Chinese label, as the explanation
+    and the workbook do; the English ones keep its id."""
+    zh = shanyang_report.table(lang="zh")
+    assert "一票否决：重大安全责任事故一票否决" in zh and "一票否决：safety" not in zh
+    assert "一票否决：重大安全责任事故一票否决" in shanyang_report.to_html(lang="zh")
+    assert "veto: safety" in shanyang_report.table(lang="en")

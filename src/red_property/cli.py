@@ -197,14 +197,16 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif args.format == "github":
+        level = "error" if args.fail_on_change else "warning"  # an error is what blocks
         for change in result.star_changes:
-            print(f"::warning file={args.new}::{change}")
+            print(f"::{level} file={args.new}::{change}")
         print(str(result))
     else:
         print(result)
-    if args.fail_on_change and result.star_changes:
-        print(f"red-property diff: {len(result.star_changes)} companies change stars",
-              file=sys.stderr)
+    n = len(result.star_changes)
+    if args.fail_on_change and n:
+        print(f"red-property diff: {n} {'company changes' if n == 1 else 'companies change'} "
+              "stars", file=sys.stderr)
         return INVALID
     return OK
 

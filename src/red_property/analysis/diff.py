@@ -75,7 +75,13 @@ class CompanyChange:
             delta = f", total {self.old_total:g} → {self.new_total:g}"
         award = (stars(self.new_stars) if not self.stars_changed
                  else f"{stars(self.old_stars)} → {stars(self.new_stars)}")
-        return f"{self.company}: {award} (rank {self.old_rank} → {self.new_rank}{delta})"
+        return (f"{self.company}: {award} "
+                f"(rank {_rank(self.old_rank)} → {_rank(self.new_rank)}{delta})")
+
+
+def _rank(rank: int | None) -> str:
+    """A rank for people: "-" when the company has none under that rubric."""
+    return "-" if rank is None else str(rank)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -92,6 +98,16 @@ class RubricDiff:
     def star_changes(self) -> tuple[CompanyChange, ...]:
         """Companies whose award differs."""
         return tuple(c for c in self.changes if c.stars_changed)
+
+    @property
+    def companies_compared(self) -> int:
+        """Companies in either report: those rated under the old rubric, the new one or both."""
+        return len(set(self.old.companies.tolist()) | set(self.new.companies.tolist()))
+
+    @property
+    def rows(self) -> int:
+        """Rating rows given to the comparison (each side uses those its rubric knows)."""
+        return self.old.rows_read + self.rows_left_out["old"]
 
     def __repr__(self) -> str:
         o, n = self.old.plan.rubric, self.new.plan.rubric
@@ -122,9 +138,15 @@ class RubricDiff:
 
     def __str__(self) -> str:
         d = self.to_dict()
+        n = self.companies_compared
         lines = [f"{d['old']['id']}@{d['old']['version']} → {d['new']['id']}@"
                  f"{d['new']['version']}: {len(self.edits)} rubric edit(s), "
-                 f"{len(self.star_changes)} star change(s) among {len(self.new)} companies"]
+                 f"{len(self.star_changes)} star change(s) among {n} "
+                 f"{'company' if n == 1 else 'companies'}"]
+        for side, left_out in self.rows_left_out.items():
+            if left_out and left_out == self.rows:
+                lines.append(f"the {side} rubric uses none of the {left_out:,} rating rows: "
+                             "its indicators/sources differ from the file's")
         if self.edits:
             lines += ["", "Rubric edits:"] + [f"  {e}" for e in self.edits]
         if self.star_changes:
@@ -132,10 +154,10 @@ class RubricDiff:
         moved = [c for c in self.changes if not c.stars_changed]
         if moved:
             lines += ["", "Rank or total change, same stars:"] + [f"  {c}" for c in moved]
-        for side, n in self.rows_left_out.items():
-            if n:
-                lines.append(f"{n} rating rows have no indicator/source in the {side} rubric "
-                             "and were left out of it")
+        for side, left_out in self.rows_left_out.items():
+            if left_out and left_out != self.rows:
+                lines.append(f"{left_out} rating rows have no indicator/source in the {side} "
+                             "rubric and were left out of it")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

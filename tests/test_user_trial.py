@@ -1,0 +1,78 @@
+"""What a new user's first trial of the command line, diff and workbook ran into."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import red_property as rp
+from red_property.cli import main
+
+from .conftest import EXAMPLE, SHANYANG
+
+RATINGS = str(EXAMPLE / "ratings.csv")
+OTHER = "provincial-property-service-grading"
+
+
+def _edited(tmp_path: Path, old: str, new: str) -> Path:
+    text = SHANYANG.read_text(encoding="utf-8")
+    assert old in text
+    out = tmp_path / "new.yaml"
+    out.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return out
+
+
+# ---- diff
+
+
+def test_diff_counts_companies_of_both_reports(capsys: pytest.CaptureFixture[str]) -> None:
+    """The diff headline counts the companies of either report, not only the new one's."""
+    season = rp.evaluate(SHANYANG, RATINGS)
+    assert main(["diff", str(SHANYANG), OTHER, RATINGS]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.endswith(f"among {len(season)} companies"), head
+
+
+def test_diff_says_when_the_new_rubric_uses_no_row(capsys: pytest.CaptureFixture[str]) -> None:
+    """A new rubric that knows none of the file's indicators/sources is said to use none."""
+    rows = len(rp.Ratings.from_csv(RATINGS))
+    assert main(["diff", str(SHANYANG), OTHER, RATINGS]) == 0
+    out = capsys.readouterr().out
+    assert f"the new rubric uses none of the {rows:,} rating rows" in out
+    assert "rating rows have no indicator/source in the new rubric" not in out
+
+
+def test_diff_shows_a_missing_rank_as_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    """A company without a rank under one rubric shows "-", never Python's None."""
+    assert main(["diff", str(SHANYANG), OTHER, RATINGS]) == 0
+    out = capsys.readouterr().out
+    assert "None" not in out
+    assert re.search(r"^  sy-01: \d★ → not rated \(rank \d+ → -\)$", out, re.MULTILINE), out
+
+
+def test_diff_blocking_change_is_an_error_annotation(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --fail-on-change a star change is annotated ::error, and one company is singular."""
+    new = _edited(tmp_path, "min_total: 88", "min_total: 88.3")
+    code = main(["diff", str(SHANYANG), str(new), RATINGS, "--format", "github",
+                 "--fail-on-change"])
+    captured = capsys.readouterr()
+    assert code == 1
+    annotations = [line for line in captured.out.splitlines() if line.startswith("::")]
+    assert len(annotations) == 1
+    assert annotations[0].startswith(f"::error file={new}::")
+    assert "red-property diff: 1 company changes stars" in captured.err
+
+
+def test_diff_headline_singular(tmp_path: Path) -> None:
+    """A diff over one company says "1 company"."""
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text('id: t\nversion: "1"\ntitle: {en: T}\nsources:\n'
+                      "  a: {label: {en: A}, weight: 1}\ndimensions:\n  d:\n    label: {en: D}\n"
+                      "    indicators:\n      x: {label: {en: X}, kind: score, points: 10}\n"
+                      "levels:\n  - {stars: 1, min_total: 5}\n", encoding="utf-8")
+    ratings = tmp_path / "r.csv"
+    ratings.write_text("source,rater,company,indicator,value\na,r1,c1,x,7\n", encoding="utf-8")
+    assert str(rp.diff(rubric, rubric, ratings)).splitlines()[0].endswith("among 1 company")

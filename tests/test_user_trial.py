@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import red_property as rp
+from red_property._factorize import NO_ARROW
 from red_property.cli import main
 
 from .conftest import EXAMPLE, SHANYANG
@@ -76,3 +77,58 @@ def test_diff_headline_singular(tmp_path: Path) -> None:
     ratings = tmp_path / "r.csv"
     ratings.write_text("source,rater,company,indicator,value\na,r1,c1,x,7\n", encoding="utf-8")
     assert str(rp.diff(rubric, rubric, ratings)).splitlines()[0].endswith("among 1 company")
+
+
+# ---- option names in messages
+
+
+def _gbk_ratings(tmp_path: Path) -> Path:
+    text = Path(RATINGS).read_text(encoding="utf-8").replace("sy-01", "山阳-01")
+    f = tmp_path / "gbk.csv"
+    f.write_bytes(text.encode("gbk"))
+    return f
+
+
+def _semicolon_ratings(tmp_path: Path) -> Path:
+    lines = Path(RATINGS).read_text(encoding="utf-8").splitlines()[:20]
+    f = tmp_path / "semi.csv"
+    f.write_text("\n".join(line.replace(",", ";") for line in lines) + "\n", encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize("builtin", ["0", "1"], ids=["fast", "builtin"])
+def test_cli_names_the_delimiter_option(
+        builtin: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """From the command line a wrong --delimiter is answered with --delimiter ';'."""
+    monkeypatch.setenv(NO_ARROW, builtin)
+    f = _semicolon_ratings(tmp_path)
+    assert main(["score", str(SHANYANG), str(f), "--delimiter", ","]) == 1
+    err = capsys.readouterr().err
+    assert "looks like a semicolon-separated export; pass --delimiter ';'" in err
+    assert "delimiter=" not in err
+
+
+@pytest.mark.parametrize("builtin", ["0", "1"], ids=["fast", "builtin"])
+def test_cli_names_the_encoding_option(
+        builtin: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """From the command line a wrong --encoding is answered with --encoding gb18030."""
+    monkeypatch.setenv(NO_ARROW, builtin)
+    f = _gbk_ratings(tmp_path)
+    assert main(["score", str(SHANYANG), str(f), "--encoding", "utf-8"]) == 1
+    err = capsys.readouterr().err
+    assert "pass --encoding gb18030" in err
+    assert "encoding=" not in err
+
+
+def test_python_names_the_keywords_after_a_cli_call(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From Python the same problems name the keywords, even after the command line ran."""
+    semi, gbk = _semicolon_ratings(tmp_path), _gbk_ratings(tmp_path)
+    assert main(["score", str(SHANYANG), str(semi), "--delimiter", ","]) == 1
+    capsys.readouterr()
+    with pytest.raises(rp.RatingsError, match=re.escape("pass delimiter=';'")):
+        rp.Ratings.from_csv(semi, delimiter=",")
+    with pytest.raises(rp.RatingsError, match=re.escape("pass encoding='gb18030'")):
+        rp.Ratings.from_csv(gbk, encoding="utf-8")

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._option_names import option
 from .errors import Problem, RatingsError
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -91,8 +92,19 @@ def decode(data: bytes, name: str, encoding: str | None) -> str:
         if "\n" not in text and "\r" in text:
             text = text.replace("\r", "\n")
         return text
-    raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; save it as UTF-8 or "
-                                "pass encoding=", file=name)], file=name)
+    fits = [enc for enc in _ENCODINGS if enc not in tries and _decodes(data, enc)]
+    how = (f"it reads as {fits[0]}: pass {option('encoding', fits[0])}" if fits
+           else f"save it as UTF-8 or pass its encoding ({option('encoding', 'NAME')})")
+    raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; {how}", file=name)],
+                       file=name)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +159,7 @@ def header_problems(layout: Layout, head_line: str, name: str, required: tuple[s
     if not any(h in known for h in header):
         for d, word in DELIMITERS.items():
             if d != layout.delimiter and sum(f in known for f in _split(head_line, d)) >= 2:
-                how = f"pass delimiter={d!r}" if forced else "check its delimiter"
+                how = f"pass {option('delimiter', d)}" if forced else "check its delimiter"
                 return [Problem(f"looks like a {word}-separated export; {how}", file=name,
                                 row=row)]
         return [Problem(f"no header naming the columns: the first line reads "

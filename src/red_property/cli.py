@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._factorize import NO_ARROW, arrow
+from ._option_names import command_line
 from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, RubricError
 from .evaluation import evaluate, library_version
 from .loading import load_rubric
@@ -104,8 +105,9 @@ def _ratings(args: argparse.Namespace) -> Ratings:
         _hinted.append(True)
         print("red-property: reading CSV with the built-in reader; for the fast columnar reader: "
               "pip install 'red-property[fast]'", file=sys.stderr)
-    return Ratings.from_csv(args.ratings, encoding=args.encoding, delimiter=args.delimiter,
-                            sheet=args.sheet)
+    with command_line():  # a problem names --encoding/--delimiter, not Python's keywords
+        return Ratings.from_csv(args.ratings, encoding=args.encoding, delimiter=args.delimiter,
+                                sheet=args.sheet)
 
 
 def _input_options(p: argparse.ArgumentParser) -> None:

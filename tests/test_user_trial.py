@@ -10,6 +10,7 @@ import pytest
 import red_property as rp
 from red_property._factorize import NO_ARROW
 from red_property.cli import main
+from red_property.loading import bundled_rubric_names
 
 from .conftest import EXAMPLE, SHANYANG
 
@@ -132,3 +133,31 @@ def test_python_names_the_keywords_after_a_cli_call(
         rp.Ratings.from_csv(semi, delimiter=",")
     with pytest.raises(rp.RatingsError, match=re.escape("pass encoding='gb18030'")):
         rp.Ratings.from_csv(gbk, encoding="utf-8")
+
+
+# ---- rubric names
+
+
+def test_unknown_rubric_name_lists_the_bundled_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bare name that is neither a file nor a bundled rubric lists the bundled names."""
+    assert main(["validate", "shanyang-red-property"]) == 1
+    err = capsys.readouterr().err
+    assert "'shanyang-red-property' is neither a file nor a bundled rubric" in err
+    for name in bundled_rubric_names():
+        assert name in err
+    assert main(["score", "shanyang-2019", RATINGS]) == 1
+    assert "shanyang-red-property-2019" in capsys.readouterr().err
+
+
+def test_unknown_rubric_name_from_python() -> None:
+    """evaluate() with an unknown bare rubric name says which names are bundled."""
+    with pytest.raises(rp.RubricError, match="neither a file nor a bundled rubric") as info:
+        rp.evaluate("shanyang", RATINGS)
+    assert "shanyang-red-property-2019" in str(info.value)
+
+
+def test_missing_rubric_path_is_not_called_a_name(tmp_path: Path) -> None:
+    """A path with a folder in it that does not exist is a missing file, not a wrong name."""
+    with pytest.raises(rp.RubricError, match="No such file") as info:
+        rp.load_rubric(tmp_path / "absent.yaml")
+    assert "bundled" not in str(info.value)

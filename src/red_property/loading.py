@@ -193,9 +193,18 @@ def _read(file: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str, 
         data = path.read_bytes()
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
+        if isinstance(exc, FileNotFoundError) and not _has_separator(os.fspath(file)):
+            why = (f"{os.fspath(file)!r} is neither a file nor a bundled rubric; the bundled "
+                   f"rubrics are {', '.join(bundled_rubric_names())} (or give the path "
+                   "of a rubric file)")
         raise RubricError([Problem(f"cannot read the rubric: {why}", file=label)],
                           file=label) from None
     return _decode(data, label), label
+
+
+def _has_separator(text: str) -> bool:
+    """True when ``text`` is written as a path (it names a folder), not a bare name."""
+    return any(sep and sep in text for sep in ("/", os.sep, os.altsep))
 
 
 def _too_big(label: str, size: int) -> list[Problem]:

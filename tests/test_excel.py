@@ -79,7 +79,7 @@ def test_dropped_rows_and_provenance(named_report: rp.Report, tmp_path: Path) ->
     wb = openpyxl.load_workbook(out)
     dropped = list(wb["剔除的评分"].iter_rows(min_row=2, values_only=True))
     assert len(dropped) == named_report.rows_dropped == 7
-    assert all(isinstance(r[0], int) and r[1] == "rater" and "self-rating" in r[2]
+    assert all(isinstance(r[0], int) and r[1] == "rater" and r[2].startswith("自评：")
                for r in dropped)
     prov = dict(wb["来源信息"].iter_rows(min_row=2, values_only=True))
     assert prov["指纹（sha256）"] == named_report.plan.fingerprint

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 import red_property as rp
+from red_property import _messages
 from red_property._factorize import NO_ARROW
+from red_property._row_reasons import REASONS
 from red_property.cli import main
 from red_property.loading import bundled_rubric_names
 
@@ -161,3 +163,40 @@ def test_missing_rubric_path_is_not_called_a_name(tmp_path: Path) -> None:
     with pytest.raises(rp.RubricError, match="No such file") as info:
         rp.load_rubric(tmp_path / "absent.yaml")
     assert "bundled" not in str(info.value)
+
+
+# ---- Chinese workbook
+
+
+def test_chinese_workbook_dropped_rows_and_warning(tmp_path: Path) -> None:
+    """The zh workbook gives each dropped row's reason and the drop warning in Chinese."""
+    openpyxl = pytest.importorskip("openpyxl", reason="the excel extra is not installed")
+    report = rp.evaluate(SHANYANG, RATINGS)
+    assert report.dropped, "the bundled season has self-ratings to drop"
+    out = tmp_path / "x.xlsx"
+    report.to_excel(out, lang="zh")
+    wb = openpyxl.load_workbook(out)
+    dropped = list(wb["剔除的评分"].iter_rows(min_row=2, values_only=True))
+    assert len(dropped) == len(report.dropped)
+    for row in dropped:
+        reason = re.sub(r"'[^']*'", "", str(row[2]))  # the file's own values may stay
+        assert reason.startswith("自评：评委"), row
+        assert not re.search(r"[A-Za-z]", reason), row
+    notes = [value for item, value in wb["来源信息"].iter_rows(values_only=True)
+             if item == "提示"]
+    assert notes == [f"{RATINGS}：按评定标准的录入规则剔除 {report.rows_dropped} 行"]
+
+
+def test_every_drop_reason_has_chinese() -> None:
+    """Every reason a row can be dropped for reads in Chinese, whatever its fields."""
+    assert set(_messages.DROPPED_ZH) == {r.short for r in REASONS}
+    fields = {"source": "s", "sources": "a, b", "indicator": "i", "company": "c",
+              "rater": "r", "rater_company": "rc", "value": 1.5, "text": "x",
+              "options": " or an option of 'i': a, b", "labels": "a 1, b 2",
+              "lower": 0.0, "upper": 10.0}
+    for reason in REASONS:
+        english = reason.template.format(**fields)
+        chinese = _messages.dropped_row(english, "zh")
+        assert chinese != english and re.search(r"[\u4e00-\u9fff]", chinese), reason.short
+        assert "option of" not in chinese
+    assert _messages.dropped_row("... and 3 more rows: self-rating", "zh") == "……另有 3 行：自评"

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from . import _messages as m
 from ._claims_companies import read_claims, read_companies
 from ._values import frozen_mapping
 from .awarding import award
@@ -103,8 +104,8 @@ def evaluate_as_rated(
     scores = score(plan, checked, n_c)
     awards = award(plan, scores, claimed)
     if checked.dropped:
-        warnings.append(f"{ratings.origin}: {len(ratings) - len(checked.value)} rows dropped "
-                        "by the rubric's input policy")
+        warnings.append(m.msg("warn.dropped", "en", file=ratings.origin,
+                              n=len(ratings) - len(checked.value)))
     return Report(
         plan=plan,
         companies=_frozen(checked.companies),

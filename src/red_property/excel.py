@@ -129,7 +129,8 @@ def _dropped(report: Report, lang: m.Lang) -> tuple[list[str], list[list[Any]]]:
     """Each dropped rating row: where it was and why."""
     header = [m.msg("col.row", lang), m.msg("col.column", lang), m.msg("col.reason", lang),
               m.msg("col.file", lang)]
-    rows = [[d.row or None, d.path, d.message, d.file] for d in report.dropped]
+    rows = [[d.row or None, d.path, m.dropped_row(d.message, lang), d.file]
+            for d in report.dropped]
     return header, rows
 
 
@@ -148,5 +149,5 @@ def _provenance(report: Report, lang: m.Lang) -> tuple[list[str], list[list[Any]
     ]
     for reason, count in prov["rows"]["dropped_by_reason"].items():
         rows.append([m.msg("prov.dropped_for", lang, reason=m.drop_reason(reason, lang)), count])
-    rows += [[m.msg("prov.warning", lang), w] for w in prov["warnings"]]
+    rows += [[m.msg("prov.warning", lang), m.warning(w, lang)] for w in prov["warnings"]]
     return [m.msg("col.item", lang), m.msg("col.value", lang)], rows

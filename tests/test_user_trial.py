@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def test_diff_counts_companies_of_both_reports(capsys: pytest.CaptureFixture[str
     assert main(["diff", str(SHANYANG), OTHER, RATINGS]) == 0
     head = capsys.readouterr().out.splitlines()[0]
     assert head.endswith(f"among {len(season)} companies"), head
+    assert main(["diff", str(SHANYANG), OTHER, RATINGS, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["companies_compared"] == len(season)
 
 
 def test_diff_says_when_the_new_rubric_uses_no_row(capsys: pytest.CaptureFixture[str]) -> None:

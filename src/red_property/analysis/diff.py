@@ -133,6 +133,8 @@ class RubricDiff:
                       for e in self.edits],
             "companies": self.to_records(),
             "star_changes": len(self.star_changes),
+            "companies_compared": self.companies_compared,
+            "rows": self.rows,
             "rows_left_out": dict(self.rows_left_out),
         }
 

@@ -91,3 +91,16 @@ def test_chinese_table_names_the_veto(shanyang_report: rp.Report) -> None:
     assert "一票否决：重大安全责任事故一票否决" in zh and "一票否决：safety" not in zh
     assert "一票否决：重大安全责任事故一票否决" in shanyang_report.to_html(lang="zh")
     assert "veto: safety" in shanyang_report.table(lang="en")
+
+
+def test_decimal_comma_and_percent_get_a_hint(tmp_path: Path) -> None:
+    """A value written with a decimal comma or a percent sign is refused at its row with
+    what to write instead."""
+    path = tmp_path / "dec.csv"
+    path.write_text("\n".join([HEADER, 'sy-01,authority,authority-1,party_work_coverage,"2,9",',
+                               "sy-01,authority,authority-2,party_work_coverage,85%,"]) + "\n")
+    with pytest.raises(rp.RatingsError) as err:
+        rp.evaluate(SHANYANG, path)
+    got = {p.row: p.message for p in err.value.problems}
+    assert got[2].endswith("is not a number; a decimal comma? write 2.9")
+    assert got[3].endswith("is not a number; write the number without the percent sign: 85")

@@ -203,3 +203,23 @@ def test_every_drop_reason_has_chinese() -> None:
         assert chinese != english and re.search(r"[\u4e00-\u9fff]", chinese), reason.short
         assert "option of" not in chinese
     assert _messages.dropped_row("... and 3 more rows: self-rating", "zh") == "……另有 3 行：自评"
+
+
+@pytest.mark.parametrize(("value", "hint"), [("2,9", "是小数逗号吗？请写作 2.9"),
+                                             ("85%", "请去掉百分号，写作 85")])
+def test_number_hints_read_in_chinese(tmp_path: Path, value: str, hint: str) -> None:
+    """A dropped value's hint (decimal comma, percent sign) reads in Chinese in the workbook."""
+    openpyxl = pytest.importorskip("openpyxl", reason="the excel extra is not installed")
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text('id: t\nversion: "1"\ntitle: {en: T}\nsources:\n'
+                      "  a: {label: {en: A}, weight: 1}\ndimensions:\n  d:\n    label: {en: D}\n"
+                      "    indicators:\n      x: {label: {en: X}, kind: score, points: 10}\n"
+                      "levels:\n  - {stars: 1, min_total: 5}\n"
+                      "input:\n  invalid_rows: drop\n", encoding="utf-8")
+    ratings = tmp_path / "r.csv"
+    ratings.write_text(f'source,rater,company,indicator,value\na,r1,c1,x,7\na,r2,c1,x,"{value}"\n',
+                       encoding="utf-8")
+    out = tmp_path / "x.xlsx"
+    rp.evaluate(rubric, ratings).to_excel(out, lang="zh")
+    rows = list(openpyxl.load_workbook(out)["剔除的评分"].iter_rows(min_row=2, values_only=True))
+    assert [r[2] for r in rows] == [f"数值 {value!r} 不是数字；{hint}"]

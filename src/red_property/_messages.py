@@ -328,6 +328,8 @@ DROPPED_ZH: dict[str, str] = {
     "unknown rater_company": "评委 {rater} 的所属企业 {rater_company} 不在企业名单中",
 }
 _MORE_ROWS = re.compile(r"^\.\.\. and (?P<n>\d+) more rows: (?P<short>.+)$")
+_DECIMAL_COMMA = re.compile(r"; a decimal comma\? write (?P<number>[^;]*)$")
+_PERCENT = re.compile(r"; write the number without the percent sign: (?P<number>[^;]*)$")
 _OPTIONS = re.compile(r"^ or an option of (?P<indicator>.+?): (?P<labels>.*)$", re.DOTALL)
 
 
@@ -360,12 +362,25 @@ def dropped_row(message: str, lang: Lang) -> str:
         hit = pattern.match(message)
         if hit:
             fields = hit.groupdict()
-            options = _OPTIONS.match(fields.get("options") or "")
-            if options:
-                fields["options"] = (f"，也不是指标 {options['indicator']} 的选项："
-                                     f"{options['labels']}")
+            if "options" in fields:
+                fields["options"] = _options_zh(fields["options"])
             return DROPPED_ZH[short].format(**fields)
     return message
+
+
+def _options_zh(text: str) -> str:
+    """The tail of a not-a-number message (the options it could have been, what it probably
+    meant) in Chinese."""
+    hint = ""
+    comma, percent = _DECIMAL_COMMA.search(text), _PERCENT.search(text)
+    if comma:
+        text, hint = text[:comma.start()], f"；是小数逗号吗？请写作 {comma['number']}"
+    elif percent:
+        text, hint = text[:percent.start()], f"；请去掉百分号，写作 {percent['number']}"
+    options = _OPTIONS.match(text)
+    if options:
+        text = f"，也不是指标 {options['indicator']} 的选项：{options['labels']}"
+    return text + hint
 
 
 def warning(text: str, lang: Lang) -> str:

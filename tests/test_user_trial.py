@@ -128,6 +128,15 @@ def test_cli_names_the_encoding_option(
     assert "encoding=" not in err
 
 
+def test_unknown_encoding_is_called_unknown(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """An --encoding Python does not know is called unknown, not undecodable."""
+    f = _gbk_ratings(tmp_path)
+    assert main(["score", str(SHANYANG), str(f), "--encoding", "latin-9x"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown encoding 'latin-9x'; it reads as gb18030: pass --encoding gb18030" in err
+
+
 def test_python_names_the_keywords_after_a_cli_call(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """From Python the same problems name the keywords, even after the command line ran."""

@@ -20,6 +20,7 @@ missing columns.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -95,14 +96,24 @@ def decode(data: bytes, name: str, encoding: str | None) -> str:
     fits = [enc for enc in _ENCODINGS if enc not in tries and _decodes(data, enc)]
     how = (f"it reads as {fits[0]}: pass {option('encoding', fits[0])}" if fits
            else f"save it as UTF-8 or pass its encoding ({option('encoding', 'NAME')})")
-    raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; {how}", file=name)],
-                       file=name)
+    what = (f"unknown encoding {encoding!r}" if encoding and not _known(encoding)
+            else f"cannot decode as {' or '.join(tries)}")
+    raise RatingsError([Problem(f"{what}; {how}", file=name)], file=name)
+
+
+def _known(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
+    """True when ``data`` decodes as ``encoding`` (False for an encoding Python lacks)."""
     try:
         data.decode(encoding)
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, LookupError):
         return False
     return True
 

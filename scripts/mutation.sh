@@ -21,6 +21,8 @@ done
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test,pandas,plot,fast,excel,distributed,mutation]'
+# few, fixed Hypothesis examples per mutant (tests/conftest.py, tests/budget.py)
+export HYPOTHESIS_PROFILE=mutation
 for module in "$@"; do
     echo "== mutmut: red_property.$module" >&2
     nice -n 15 .venv/bin/mutmut run --max-children "${MUTATION_JOBS:-1}" \

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import red_property as rp
 from red_property.scoring import half_up_codes, round_half_even
 
 # --------------------------------------------------------------------------- rounding
@@ -23,3 +24,35 @@ def test_half_up_codes_fill_the_buffer_given() -> None:
     codes = half_up_codes(np.array([1.005, 2.675, 0.125]), 2, out)
     assert codes is out
     assert out.tolist() == [101.0, 268.0, 13.0]
+
+
+# --------------------------------------------------------------------------- gates and base points
+
+_GATED = """\
+language_version: 2
+id: gated
+version: "1"
+title: {en: Gated}
+base_points: 10
+sources:
+  panel: {label: {en: Panel}, weight: 1}
+dimensions:
+  service:
+    label: {en: Service}
+    indicators:
+      clean: {label: {en: Clean}, kind: score, points: 6}
+      safe: {label: {en: Safe}, kind: check, points: 4}
+gates:
+  - {id: g, label: {en: G}, all_of: [safe]}
+levels:
+  - {stars: 1, min_total: 5}
+"""
+
+
+def test_a_check_nobody_rated_never_passes_a_gate() -> None:
+    """A gate on a check no source rated (no default) grants no base points."""
+    rows = [{"company": "a", "source": "panel", "rater": "r", "indicator": "clean", "value": 6}]
+    report = rp.evaluate(rp.load_rubric(_GATED), rp.Ratings.from_records(rows))
+    assert report.scores.base.tolist() == [0.0]
+    assert report.scores.total.tolist() == [6.0]
+    assert report["a"].rated is False

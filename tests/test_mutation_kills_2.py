@@ -56,3 +56,38 @@ def test_a_check_nobody_rated_never_passes_a_gate() -> None:
     assert report.scores.base.tolist() == [0.0]
     assert report.scores.total.tolist() == [6.0]
     assert report["a"].rated is False
+
+
+_TWO_GATES = """\
+language_version: 2
+id: gates
+version: "1"
+title: {en: Gates}
+base_points: 10
+sources:
+  panel: {label: {en: Panel}, weight: 1}
+dimensions:
+  service:
+    label: {en: Service}
+    indicators:
+      safe: {label: {en: Safe}, kind: check, points: 1}
+      tidy: {label: {en: Tidy}, kind: check, points: 1}
+      lit: {label: {en: Lit}, kind: check, points: 1}
+      quiet: {label: {en: Quiet}, kind: check, points: 1}
+gates:
+  - {id: both, label: {en: Both}, all_of: [safe, tidy]}
+  - {id: either, label: {en: Either}, any_of: [lit, quiet]}
+levels:
+  - {stars: 1, min_total: 1}
+"""
+
+
+def test_base_points_need_every_gate_each_read_as_all_of_or_any_of() -> None:
+    """Base points need every gate: `all_of` needs each check met, `any_of` one, per company."""
+    checks = {"a": (1, 1, 1, 0), "b": (1, 0, 1, 0), "c": (1, 1, 0, 0), "d": (1, 1, 0, 1)}
+    rows = [{"company": c, "source": "panel", "rater": "r", "indicator": i, "value": v}
+            for c, values in checks.items()
+            for i, v in zip(("safe", "tidy", "lit", "quiet"), values, strict=True)]
+    report = rp.evaluate(rp.load_rubric(_TWO_GATES), rp.Ratings.from_records(rows))
+    assert report.scores.base.tolist() == [10.0, 0.0, 0.0, 10.0]
+    assert report.awards.rated.tolist() == [True, False, False, True]

@@ -91,3 +91,40 @@ def test_base_points_need_every_gate_each_read_as_all_of_or_any_of() -> None:
     report = rp.evaluate(rp.load_rubric(_TWO_GATES), rp.Ratings.from_records(rows))
     assert report.scores.base.tolist() == [10.0, 0.0, 0.0, 10.0]
     assert report.awards.rated.tolist() == [True, False, False, True]
+
+
+# --------------------------------------------------------------------------- within-source means
+
+_MEAN = """\
+id: mean
+version: "1"
+title: {en: Mean}
+sources:
+  panel: {label: {en: Panel}, weight: 1}
+dimensions:
+  service:
+    label: {en: Service}
+    indicators:
+      clean: {label: {en: Clean}, kind: score, points: 100}
+levels:
+  - {stars: 1, min_total: 50}
+"""
+
+
+def _mean_of(values: list[float]) -> float:
+    rows = [{"company": "a", "source": "panel", "rater": f"r{k}", "indicator": "clean",
+             "value": v} for k, v in enumerate(values)]
+    report = rp.evaluate(rp.load_rubric(_MEAN), rp.Ratings.from_records(rows))
+    return float(report.scores.value[0, 0, 0])
+
+
+def test_mean_of_decimals_is_the_float_nearest_the_exact_mean() -> None:
+    """Means of short decimals are exact then rounded once: 0.1, 0.2 give 0.15, and 48.1, 5.7,
+    94.92 give 49.57333333333333 (a float sum, even compensated, gives ...334)."""
+    assert _mean_of([0.1, 0.2]) == 0.15
+    assert _mean_of([48.1, 5.7, 94.92]) == 49.57333333333333
+
+
+def test_one_rater_with_many_decimals_keeps_the_value() -> None:
+    """One rater's 0.1234567 (seven decimals, past the exact path) is the source's value as is."""
+    assert _mean_of([0.1234567]) == 0.1234567

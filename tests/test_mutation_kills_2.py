@@ -128,3 +128,19 @@ def test_mean_of_decimals_is_the_float_nearest_the_exact_mean() -> None:
 def test_one_rater_with_many_decimals_keeps_the_value() -> None:
     """One rater's 0.1234567 (seven decimals, past the exact path) is the source's value as is."""
     assert _mean_of([0.1234567]) == 0.1234567
+
+
+def test_a_median_source_after_one_without_rows_still_takes_its_median() -> None:
+    """Two median sources, the first without any row: the second's value is its median (2 of
+    1, 2, 9), not its mean."""
+    text = _MEAN.replace(
+        "  panel: {label: {en: Panel}, weight: 1}\n",
+        "  first: {label: {en: First}, weight: 1, aggregate: {method: median}}\n"
+        "  second: {label: {en: Second}, weight: 1, aggregate: {method: median}}\n",
+    )
+    rows = [{"company": "a", "source": "second", "rater": f"r{v}", "indicator": "clean",
+             "value": v} for v in (1, 2, 9)]
+    report = rp.evaluate(rp.load_rubric("language_version: 2\n" + text),
+                         rp.Ratings.from_records(rows))
+    assert report.scores.value[0, 1, 0] == 2.0
+    assert report.scores.total.tolist() == [2.0]

@@ -4,6 +4,7 @@ small values, rounding into a caller's buffer, and the other edges found by muta
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import red_property as rp
 from red_property.scoring import half_up_codes, round_half_even
@@ -144,3 +145,17 @@ def test_a_median_source_after_one_without_rows_still_takes_its_median() -> None
                          rp.Ratings.from_records(rows))
     assert report.scores.value[0, 1, 0] == 2.0
     assert report.scores.total.tolist() == [2.0]
+
+
+_MEASURE = _MEAN.replace("kind: score, points: 100}",
+                         "kind: measure, points: 100, goalposts: {worst: -1.0e+10, best: 1.0e+10}}")
+
+
+@pytest.mark.parametrize("value", [4503599627.370497, -4503599627.370497])
+def test_large_values_whose_exact_sum_overflows_take_the_float_path(value: float) -> None:
+    """Three raters' 4503599627.370497 (or its negative) average to itself: scaled to integers
+    their sum passes 2**53, so the exact path would round it (to ...498)."""
+    rows = [{"company": "a", "source": "panel", "rater": f"r{k}", "indicator": "clean",
+             "value": value} for k in range(3)]
+    report = rp.evaluate(rp.load_rubric(_MEASURE), rp.Ratings.from_records(rows))
+    assert float(report.scores.value[0, 0, 0]) == value

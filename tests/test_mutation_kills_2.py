@@ -159,3 +159,14 @@ def test_large_values_whose_exact_sum_overflows_take_the_float_path(value: float
              "value": value} for k in range(3)]
     report = rp.evaluate(rp.load_rubric(_MEASURE), rp.Ratings.from_records(rows))
     assert float(report.scores.value[0, 0, 0]) == value
+
+
+def test_sources_weigh_zero_on_an_indicator_nobody_rated() -> None:
+    """Where no source rated an indicator (its default applies), every source's weight is 0."""
+    text = _MEAN.replace("kind: score, points: 100}",
+                         "kind: score, points: 100}\n"
+                         "      tidy: {label: {en: Tidy}, kind: score, points: 10, default: 4}")
+    rows = [{"company": "a", "source": "panel", "rater": "r", "indicator": "clean", "value": 60}]
+    report = rp.evaluate(rp.load_rubric(text), rp.Ratings.from_records(rows))
+    assert report.scores.weight.tolist() == [[[1.0, 0.0]]]
+    assert report.scores.total.tolist() == [64.0]

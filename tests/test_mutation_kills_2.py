@@ -55,6 +55,7 @@ def test_a_check_nobody_rated_never_passes_a_gate() -> None:
     rows = [{"company": "a", "source": "panel", "rater": "r", "indicator": "clean", "value": 6}]
     report = rp.evaluate(rp.load_rubric(_GATED), rp.Ratings.from_records(rows))
     assert report.scores.base.tolist() == [0.0]
+    assert np.isnan(report.scores.combined_value[0, 1])  # no value, and no default
     assert report.scores.total.tolist() == [6.0]
     assert report["a"].rated is False
 
@@ -162,11 +163,13 @@ def test_large_values_whose_exact_sum_overflows_take_the_float_path(value: float
 
 
 def test_sources_weigh_zero_on_an_indicator_nobody_rated() -> None:
-    """Where no source rated an indicator (its default applies), every source's weight is 0."""
+    """Where no source rated an indicator (its default applies), every source's weight is 0
+    and its combined value is the default."""
     text = _MEAN.replace("kind: score, points: 100}",
                          "kind: score, points: 100}\n"
                          "      tidy: {label: {en: Tidy}, kind: score, points: 10, default: 4}")
     rows = [{"company": "a", "source": "panel", "rater": "r", "indicator": "clean", "value": 60}]
     report = rp.evaluate(rp.load_rubric(text), rp.Ratings.from_records(rows))
     assert report.scores.weight.tolist() == [[[1.0, 0.0]]]
+    assert report.scores.combined_value.tolist() == [[60.0, 4.0]]
     assert report.scores.total.tolist() == [64.0]

@@ -173,3 +173,12 @@ def test_sources_weigh_zero_on_an_indicator_nobody_rated() -> None:
     assert report.scores.weight.tolist() == [[[1.0, 0.0]]]
     assert report.scores.combined_value.tolist() == [[60.0, 4.0]]
     assert report.scores.total.tolist() == [64.0]
+
+
+def test_records_round_dimension_points_to_six_decimals() -> None:
+    """to_records() gives a dimension's points at six decimals: a mean of 0, 0, 10 is 3.333333."""
+    rows = [{"company": "a", "source": "panel", "rater": f"r{k}", "indicator": "clean",
+             "value": v} for k, v in enumerate((0, 0, 10))]
+    report = rp.evaluate(rp.load_rubric(_MEAN), rp.Ratings.from_records(rows))
+    (record,) = report.to_records()
+    assert record["dimensions"] == {"service": 3.333333}

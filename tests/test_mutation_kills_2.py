@@ -190,3 +190,14 @@ def test_records_give_the_share_of_a_dimension_worth_one_point() -> None:
     text = _MEAN.replace("points: 100", "points: 1").replace("min_total: 50", "min_total: 0.4")
     (record,) = rp.evaluate(rp.load_rubric(text), rp.Ratings.from_records(rows)).to_records()
     assert record["dimension_shares"] == {"service": 0.5}
+
+
+def test_records_round_bonus_points_to_six_decimals() -> None:
+    """to_records() gives the bonus at six decimals: 2 points per unit, a mean of 1/3 unit."""
+    text = _MEAN.replace("kind: score, points: 100}",
+                         "kind: score, points: 100}\n"
+                         "      extra: {label: {en: Extra}, kind: bonus, per: 2, cap: 4}")
+    rows = [{"company": "a", "source": "panel", "rater": f"r{k}", "indicator": i, "value": v}
+            for k, v in enumerate((0, 0, 1)) for i in ("clean", "extra")]
+    (record,) = rp.evaluate(rp.load_rubric(text), rp.Ratings.from_records(rows)).to_records()
+    assert record["bonus"] == 0.666667

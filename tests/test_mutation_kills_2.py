@@ -185,11 +185,12 @@ def test_records_round_dimension_points_to_six_decimals() -> None:
 
 
 def test_records_give_the_share_of_a_dimension_worth_one_point() -> None:
-    """A dimension worth at most 1 point still has a share: 0.5 of 1 is 0.5."""
+    """A dimension, and a source, worth at most 1 point still have a share: 0.5 of 1 is 0.5."""
     rows = [{"company": "a", "source": "panel", "rater": "r", "indicator": "clean", "value": 0.5}]
     text = _MEAN.replace("points: 100", "points: 1").replace("min_total: 50", "min_total: 0.4")
     (record,) = rp.evaluate(rp.load_rubric(text), rp.Ratings.from_records(rows)).to_records()
     assert record["dimension_shares"] == {"service": 0.5}
+    assert record["sources"] == {"panel": 0.5}
 
 
 def test_records_round_bonus_points_to_six_decimals() -> None:

@@ -4,6 +4,7 @@ or the rubric's), joined flags and summary lines, the line about companies not s
 from __future__ import annotations
 
 import csv
+import textwrap
 from pathlib import Path
 
 import red_property as rp
@@ -170,3 +171,12 @@ def test_records_carry_the_uncorrected_total_and_stars() -> None:
             for r in records.values()] == [
         (14.0, 2, 14.0, 2), (12.0, 1, 12.0, 1), (10.0, 1, 11.3, 1), (16.0, 2, 17.3, 2),
         (8.0, 0, 10.0, 1), (12.0, 1, 14.0, 2)]
+
+
+def test_html_title_is_in_the_language_asked_for() -> None:
+    """A title in both languages heads the HTML table in the language of the table."""
+    head = 'id: t\nversion: "1"\ntitle: {zh: 標題, en: Title}\nlanguage: zh\n'
+    text = head + textwrap.dedent(RICH)
+    report = rp.evaluate(rp.load_rubric(text), rp.Ratings.from_records(_rows()))
+    assert report.to_html().startswith("<div><p><b>標題</b> t@1 — ")
+    assert report.to_html(lang="en").startswith("<div><p><b>Title</b> t@1 — ")

@@ -54,3 +54,47 @@ def test_a_refused_claim_is_in_the_gap() -> None:
     assert (e.stars, e.next_level) == (0, 1)
     assert e.gap == (Condition("claim", "reach the claimed 3★", "2★ reached", False,
                                kind="claim_refused", level=3, reached=2),)
+
+
+def test_a_claim_below_the_next_star_is_in_the_gap() -> None:
+    """Claimed 0★, earned 2★, under `above_claim: award_claim`: 0★, and the gap says only a
+    claim of 1★ or more gives the next star."""
+    e = _explain(5, claim=0)
+    assert (e.stars, e.next_level) == (0, 1)
+    assert e.gap == (Condition("claim", "a claim of 1★ or more", "0★", False, kind="claim_low",
+                               level=1, reached=0),)
+
+
+def test_a_claim_of_the_next_star_itself_is_not_in_the_gap() -> None:
+    """Claimed 2★, earned 1★ (the claim lowered): the next star is 2★, which the claim covers;
+    only the total is missing."""
+    e = _explain(3, claim=2)
+    assert (e.stars, e.next_level) == (1, 2)
+    assert [c.kind for c in e.gap] == ["total"]
+
+
+def test_explanation_is_in_the_rubric_language() -> None:
+    """Without `lang`, a rubric with `language: zh` is explained in Chinese."""
+    rubric = load("language: zh\n", ONE_SOURCE, LEVELS.replace("CAP", "1"))
+    rows = [rec("a", "authority", "r", "s", 5), rec("a", "authority", "r", "acc", 0)]
+    e = rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a")
+    assert e.lang == "zh"
+    assert "二星" in str(e)
+
+
+def test_explanation_adjusts_for_base_points_and_the_divisor() -> None:
+    """Base points and the divisor are adjustments of their own, each where the rubric has it:
+    base points alone add 10 and divide by 1; with `divide_total_by: 2` the sum of 15 loses
+    7.5."""
+    rows = [rec("a", "authority", "r", "s", 5), rec("a", "authority", "r", "acc", 0)]
+    levels = LEVELS.replace("CAP", "1")
+    base = rp.evaluate(load("language_version: 2\nbase_points: 10\n", ONE_SOURCE, levels),
+                       rp.Ratings.from_records(rows)).explain("a")
+    assert base.adjustments == {"bonus cap": 0.0, "base points": 10.0, "divided": 0.0,
+                                "rounding": 0.0}
+    both = rp.evaluate(load("language_version: 2\nbase_points: 10\ndivide_total_by: 2\n",
+                            ONE_SOURCE, levels), rp.Ratings.from_records(rows)).explain("a")
+    assert both.adjustments == {"bonus cap": 0.0, "base points": 10.0, "divided": -7.5,
+                                "rounding": 0.0}
+    plain = rp.evaluate(load(ONE_SOURCE, levels), rp.Ratings.from_records(rows)).explain("a")
+    assert plain.adjustments == {"bonus cap": 0.0, "rounding": 0.0}

@@ -84,17 +84,20 @@ def test_explanation_is_in_the_rubric_language() -> None:
 
 def test_explanation_adjusts_for_base_points_and_the_divisor() -> None:
     """Base points and the divisor are adjustments of their own, each where the rubric has it:
-    base points alone add 10 and divide by 1; with `divide_total_by: 2` the sum of 15 loses
-    7.5."""
+    base points alone add 10 and divide by 1; with `divide_total_by: 2` a sum of 17 (5 points,
+    2 bonus, 10 base) loses 8.5."""
     rows = [rec("a", "authority", "r", "s", 5), rec("a", "authority", "r", "acc", 0)]
     levels = LEVELS.replace("CAP", "1")
     base = rp.evaluate(load("language_version: 2\nbase_points: 10\n", ONE_SOURCE, levels),
                        rp.Ratings.from_records(rows)).explain("a")
     assert base.adjustments == {"bonus cap": 0.0, "base points": 10.0, "divided": 0.0,
                                 "rounding": 0.0}
+    with_bonus = levels.replace("kind: check}", "kind: check}\n"
+                                "      extra: {label: {en: X}, kind: bonus, per: 1, cap: 4}")
     both = rp.evaluate(load("language_version: 2\nbase_points: 10\ndivide_total_by: 2\n",
-                            ONE_SOURCE, levels), rp.Ratings.from_records(rows)).explain("a")
-    assert both.adjustments == {"bonus cap": 0.0, "base points": 10.0, "divided": -7.5,
-                                "rounding": 0.0}
+                            ONE_SOURCE, with_bonus),
+                       rp.Ratings.from_records([*rows, rec("a", "authority", "r", "extra", 2)]))
+    assert both.explain("a").adjustments == {"bonus cap": 0.0, "base points": 10.0,
+                                             "divided": -8.5, "rounding": 0.0}
     plain = rp.evaluate(load(ONE_SOURCE, levels), rp.Ratings.from_records(rows)).explain("a")
     assert plain.adjustments == {"bonus cap": 0.0, "rounding": 0.0}

@@ -60,7 +60,7 @@ def test_a_claim_below_the_next_star_is_in_the_gap() -> None:
     """Claimed 0★, earned 2★, under `above_claim: award_claim`: 0★, and the gap says only a
     claim of 1★ or more gives the next star."""
     e = _explain(5, claim=0)
-    assert (e.stars, e.next_level) == (0, 1)
+    assert (e.stars, e.next_level, e.claimed) == (0, 1, 0)
     assert e.gap == (Condition("claim", "a claim of 1★ or more", "0★", False, kind="claim_low",
                                level=1, reached=0),)
 
@@ -101,3 +101,16 @@ def test_explanation_adjusts_for_base_points_and_the_divisor() -> None:
                                              "divided": -8.5, "rounding": 0.0}
     plain = rp.evaluate(load(ONE_SOURCE, levels), rp.Ratings.from_records(rows)).explain("a")
     assert plain.adjustments == {"bonus cap": 0.0, "rounding": 0.0}
+
+
+def test_explanation_names_the_level_awarded_in_its_language() -> None:
+    """The name of the level awarded, in the explanation's language; None without a level."""
+    named = LEVELS.replace("CAP", "1").replace(
+        "{stars: 3, min_total: 6}", "{stars: 3, min_total: 6, name: {zh: 金牌, en: Gold}}")
+    rubric = load("language_version: 2\nlanguage: zh\n", ONE_SOURCE, named)
+    rows = [rec(c, "authority", "r", i, v) for c, s in (("a", 7), ("b", 1))
+            for i, v in (("s", s), ("acc", 0))]
+    report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
+    assert report.explain("a").level == "金牌"
+    assert report.explain("a", lang="en").level == "Gold"
+    assert report.explain("b").level is None

@@ -114,3 +114,16 @@ def test_explanation_names_the_level_awarded_in_its_language() -> None:
     assert report.explain("a").level == "金牌"
     assert report.explain("a", lang="en").level == "Gold"
     assert report.explain("b").level is None
+
+
+def test_headroom_lists_five_indicators_most_open_first_ties_in_rubric_order() -> None:
+    """Headroom: the five base indicators with the most points still open, most first, equal
+    ones in the rubric's order (20 indicators, ten with 2 points open, ten with 1)."""
+    ids = [f"i{k:02d}" for k in range(20)]
+    indicators = "".join(f"      {i}: {{label: {{en: {i}}}, kind: score, points: 10}}\n"
+                         for i in ids)
+    rubric = load(ONE_SOURCE, "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+                  + indicators + "levels:\n  - {stars: 1, min_total: 199}\n")
+    rows = [rec("a", "authority", "r", i, 9 if k < 10 else 8) for k, i in enumerate(ids)]
+    e = rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a")
+    assert e.headroom == tuple((i, 8.0, 10.0) for i in ids[10:15])

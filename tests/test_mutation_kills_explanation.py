@@ -127,3 +127,38 @@ def test_headroom_lists_five_indicators_most_open_first_ties_in_rubric_order() -
     rows = [rec("a", "authority", "r", i, 9 if k < 10 else 8) for k, i in enumerate(ids)]
     e = rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a")
     assert e.headroom == tuple((i, 8.0, 10.0) for i in ids[10:15])
+
+
+def test_trace_conditions_carry_their_kind_subject_and_digits() -> None:
+    """A level's trace: the total and dimension conditions at the rubric's 3 digits, a required
+    check with its kind and subject."""
+    levels = LEVELS.replace("CAP", "1").replace(
+        "{stars: 3, min_total: 6}", "{stars: 3, min_total: 6, min_dimension_share: 0.9, "
+        "requires: [acc]}")
+    rubric = load("rounding: {digits: 3}\n", ONE_SOURCE, levels)
+    rows = [rec("a", "authority", "r", "s", 7), rec("a", "authority", "r", "acc", 0)]
+    top = rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a").trace[0]
+    assert top.stars == 3
+    assert top.conditions == (
+        Condition("total", 6.0, 7.0, True, 0.0, 3, kind="total"),
+        Condition("d (90% of 10)", 9.0, 7.0, False, 2.0, 3, kind="dimension", subject="d",
+                  share=0.9, maximum=10.0),
+        Condition("acc met", "yes", "no", False, kind="requires", subject="acc"),
+    )
+
+
+def test_headroom_leaves_out_an_indicator_with_no_more_than_a_billionth_open() -> None:
+    """An indicator with 1e-9 points open (float dust at most) is not listed as headroom."""
+    rubric = load(ONE_SOURCE, """
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              s: {label: {en: S}, kind: score, points: 10}
+              tiny: {label: {en: T}, kind: score, points: 1.0e-9}
+        levels:
+          - {stars: 1, min_total: 2}
+        """)
+    rows = [rec("a", "authority", "r", "s", 5), rec("a", "authority", "r", "tiny", 0)]
+    assert rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a").headroom == (
+        ("s", 5.0, 10.0),)

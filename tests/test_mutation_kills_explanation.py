@@ -165,14 +165,16 @@ def test_headroom_leaves_out_an_indicator_with_no_more_than_a_billionth_open() -
 
 
 def test_trace_has_a_bonus_condition_of_one_point() -> None:
-    """A level needing a bonus of 1 point lists that condition, with its kind."""
+    """A level needing a bonus of 1 point lists that condition, with its kind, at the rubric's
+    3 digits."""
     levels = LEVELS.replace("CAP", "1").replace(
         "kind: check}", "kind: check}\n      extra: {label: {en: X}, kind: bonus, per: 1, cap: 4}"
     ).replace("{stars: 1, min_total: 2}", "{stars: 1, min_total: 2, min_bonus: 1}")
     rows = [rec("a", "authority", "r", "s", 1), rec("a", "authority", "r", "acc", 0),
             rec("a", "authority", "r", "extra", 2)]
-    e = rp.evaluate(load(ONE_SOURCE, levels), rp.Ratings.from_records(rows)).explain("a")
+    rubric = load("rounding: {digits: 3}\n", ONE_SOURCE, levels)
+    e = rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a")
     assert e.trace[-1].conditions == (
-        Condition("total", 2.0, 3.0, True, 0.0, 2, kind="total"),
-        Condition("bonus", 1.0, 2.0, True, 0.0, 2, kind="bonus"),
+        Condition("total", 2.0, 3.0, True, 0.0, 3, kind="total"),
+        Condition("bonus", 1.0, 2.0, True, 0.0, 3, kind="bonus"),
     )

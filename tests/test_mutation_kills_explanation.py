@@ -104,7 +104,8 @@ def test_explanation_adjusts_for_base_points_and_the_divisor() -> None:
 
 
 def test_explanation_names_the_level_awarded_in_its_language() -> None:
-    """The name of the level awarded, in the explanation's language; None without a level."""
+    """The name of the level awarded, in the explanation's language; None without a level. The
+    trace names each named level."""
     named = LEVELS.replace("CAP", "1").replace(
         "{stars: 3, min_total: 6}", "{stars: 3, min_total: 6, name: {zh: 金牌, en: Gold}}")
     rubric = load("language_version: 2\nlanguage: zh\n", ONE_SOURCE, named)
@@ -114,6 +115,7 @@ def test_explanation_names_the_level_awarded_in_its_language() -> None:
     assert report.explain("a").level == "金牌"
     assert report.explain("a", lang="en").level == "Gold"
     assert report.explain("b").level is None
+    assert [t.name for t in report.explain("b", lang="en").trace] == ["Gold", None, None]
 
 
 def test_headroom_lists_five_indicators_most_open_first_ties_in_rubric_order() -> None:

@@ -58,11 +58,15 @@ def test_a_refused_claim_is_in_the_gap() -> None:
 
 def test_a_claim_below_the_next_star_is_in_the_gap() -> None:
     """Claimed 0★, earned 2★, under `above_claim: award_claim`: 0★, and the gap says only a
-    claim of 1★ or more gives the next star."""
+    claim of 1★ or more gives the next star (likewise a claim of 1★ with 3★ earned)."""
     e = _explain(5, claim=0)
     assert (e.stars, e.next_level, e.claimed) == (0, 1, 0)
     assert e.gap == (Condition("claim", "a claim of 1★ or more", "0★", False, kind="claim_low",
                                level=1, reached=0),)
+    e = _explain(7, claim=1)
+    assert (e.stars, e.next_level, e.claimed) == (1, 2, 1)
+    assert e.gap == (Condition("claim", "a claim of 2★ or more", "1★", False, kind="claim_low",
+                               level=2, reached=1),)
 
 
 def test_a_claim_of_the_next_star_itself_is_not_in_the_gap() -> None:

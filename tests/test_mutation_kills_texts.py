@@ -1,0 +1,55 @@
+"""Explanations in Chinese, line by line: required checks met and not, a refused claim, a claim
+below the next star, a veto, and a condition worded without labels."""
+
+from __future__ import annotations
+
+import red_property as rp
+from red_property.explanation import Condition
+from red_property.texts import condition_text
+
+from .fixtures import ONE_SOURCE, load, rec
+from .test_mutation_kills_explanation import LEVELS
+
+SAFE = LEVELS.replace("CAP", "1").replace(
+    "      acc: {label: {en: Acc}, kind: check}\n",
+    "      acc: {label: {en: Acc}, kind: check}\n"
+    "      safe: {label: {zh: 安全, en: Safe}, kind: check}\n",
+).replace("{stars: 2, min_total: 4}", "{stars: 2, min_total: 4, requires: [safe]}")
+
+
+def _lines(company: str, policy: str = "", claims: dict[str, int] | None = None,
+           accident: int = 0, s: float = 5) -> list[str]:
+    rows = [rec(c, "authority", "r", i, v) for c, safe in (("a", 1), ("b", 0))
+            for i, v in (("s", s), ("acc", accident), ("safe", safe))]
+    report = rp.evaluate(load(ONE_SOURCE, SAFE, policy), rp.Ratings.from_records(rows),
+                         claims=claims)
+    return str(report.explain(company, lang="zh")).splitlines()
+
+
+def test_required_check_met_and_not_in_chinese() -> None:
+    """A required check reads 「安全」已达标 when met, 「安全」未达标 when not (in the trace and
+    in what the next star takes)."""
+    assert "     ✓ 「安全」已达标" in _lines("a")
+    b = _lines("b")
+    assert "     ✗ 「安全」未达标" in b
+    assert b[b.index("距二星还需：") + 1] == "  ✗ 「安全」未达标"
+
+
+def test_refused_claim_in_chinese() -> None:
+    """A refused claim of 3★ with 2★ reached reads as such in what the next star takes."""
+    lines = _lines("a", "claims: {below_claim: award_none}\n", {"a": 3})
+    assert lines[lines.index("距一星还需：") + 1] == "  ✗ 未达到所认领的三星，实际仅达到二星"
+
+
+def test_low_claim_and_veto_in_chinese() -> None:
+    """A claim below the next star, and a veto capping below it, read as such."""
+    lines = _lines("a", claims={"a": 1}, s=7)
+    assert lines[lines.index("距二星还需：") + 1] == "  ✗ 需认领二星或以上，现认领一星"
+    lines = _lines("a", accident=1)
+    assert lines[lines.index("距二星还需：") + 1] == "  ✗ 触发一票否决「V」"
+
+
+def test_condition_without_labels_names_its_subject() -> None:
+    """condition_text() in Chinese without labels names the indicator by its id."""
+    condition = Condition("safe met", "yes", "no", False, kind="requires", subject="safe")
+    assert condition_text(condition, "zh") == "✗ 「safe」未达标"

@@ -53,3 +53,37 @@ def test_condition_without_labels_names_its_subject() -> None:
     """condition_text() in Chinese without labels names the indicator by its id."""
     condition = Condition("safe met", "yes", "no", False, kind="requires", subject="safe")
     assert condition_text(condition, "zh") == "✗ 「safe」未达标"
+
+
+ZH_EXPLANATION = """\
+a：★★☆ 评为二星（按得分达到二星），总分 5.125，排名第 1
+
+各维度得分：
+  D     5.12 / 10      51%
+各评分方贡献：Authority 5.12
+
+星级判定（自高而低）：
+  三星 未达到
+     ✗ 总分需达到 6.125，现为 5.125，差 1 分
+     ✗ 「D」得分需达到 7.5（满分 10 的 75%），现为 5.125，差 2.375 分
+  二星 达到
+     ✓ 总分需达到 4，现为 5.125
+     ✓ 「安全」已达标
+  一星 达到
+     ✓ 总分需达到 2，现为 5.125
+
+距三星还需：
+  ✗ 总分需达到 6.125，现为 5.125，差 1 分
+  ✗ 「D」得分需达到 7.5（满分 10 的 75%），现为 5.125，差 2.375 分
+  失分最多的指标：S 5.12/10（可再得 4.88 分）"""
+
+
+def test_chinese_explanation_exactly() -> None:
+    """A whole explanation in Chinese, at the rubric's 3 digits: the head, dimensions, sources,
+    each level's conditions (met and not, a dimension share), what the next star takes."""
+    levels = SAFE.replace("{stars: 3, min_total: 6}",
+                          "{stars: 3, min_total: 6.125, min_dimension_share: 0.75}")
+    rubric = load("rounding: {digits: 3}\n", ONE_SOURCE, levels)
+    rows = [rec("a", "authority", "r", i, v) for i, v in (("s", 5.125), ("acc", 0), ("safe", 1))]
+    assert str(rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a", lang="zh")) \
+        == ZH_EXPLANATION

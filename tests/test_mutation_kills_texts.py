@@ -87,3 +87,21 @@ def test_chinese_explanation_exactly() -> None:
     rows = [rec("a", "authority", "r", i, v) for i, v in (("s", 5.125), ("acc", 0), ("safe", 1))]
     assert str(rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a", lang="zh")) \
         == ZH_EXPLANATION
+
+
+def test_condition_without_a_kind_in_chinese() -> None:
+    """A condition without a kind is worded in Chinese as what it needs and has, with the
+    shortfall of a number."""
+    assert condition_text(Condition("x", "yes", "no", False), "zh") == "✗ x：要求yes，实际no"
+    assert condition_text(Condition("y", 3.0, 2.5, False, 0.5), "zh") \
+        == "✗ y需达到 3，现为 2.5，差 0.5 分"
+
+
+def test_chinese_gap_of_the_total_alone_at_three_digits() -> None:
+    """Only the total short of the next star: one Chinese sentence, at the rubric's 3 digits."""
+    levels = SAFE.replace("{stars: 3, min_total: 6}", "{stars: 3, min_total: 6.252}")
+    rubric = load("rounding: {digits: 3}\n", ONE_SOURCE, levels)
+    rows = [rec("a", "authority", "r", i, v) for i, v in (("s", 5.125), ("acc", 0), ("safe", 1))]
+    lines = str(rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a", lang="zh")
+                ).splitlines()
+    assert "距三星还差 1.127 分：总分 5.125，需达到 6.252" in lines

@@ -3,6 +3,8 @@ below the next star, a veto, and a condition worded without labels."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import red_property as rp
 from red_property.explanation import Condition
 from red_property.texts import condition_text
@@ -105,3 +107,14 @@ def test_chinese_gap_of_the_total_alone_at_three_digits() -> None:
     lines = str(rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a", lang="zh")
                 ).splitlines()
     assert "距三星还差 1.127 分：总分 5.125，需达到 6.252" in lines
+
+
+def test_a_next_star_with_nothing_unmet_says_so() -> None:
+    """An explanation whose next star lists no unmet condition says all are met, in English and
+    in Chinese."""
+    rows = [rec("a", "authority", "r", i, v) for i, v in (("s", 5), ("acc", 0), ("safe", 1))]
+    report = rp.evaluate(load(ONE_SOURCE, SAFE), rp.Ratings.from_records(rows))
+    en = str(dataclasses.replace(report.explain("a", lang="en"), gap=())).splitlines()
+    assert en[en.index("To reach 3★:") + 1] == "  (all conditions met)"
+    zh = str(dataclasses.replace(report.explain("a", lang="zh"), gap=())).splitlines()
+    assert zh[zh.index("距三星还需：") + 1] == "  （条件均已满足）"

@@ -363,6 +363,17 @@ def targets(results: list[dict[str, Any]], imports: dict[str, float]) -> None:
               f"{base * 1e3:.0f} ms = {r:.2f}x (target <= 1.3)  {verdict(r <= 1.3)}")
 
 
+def compile_package() -> str:
+    """Write the package's bytecode, as installing a wheel does (pip compiles every module):
+    an editable install run with PYTHONDONTWRITEBYTECODE=1 would otherwise compile the whole
+    package from source in every process timed, which no installed copy does."""
+    import compileall
+
+    package = Path(rp.__file__).resolve().parent
+    ok = compileall.compile_dir(str(package), quiet=1)
+    return f"bytecode of {package} {'written' if ok else 'NOT written'}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,10000")
@@ -376,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"red-property {rp.__version__}, numpy {np.__version__}, pandas {pd.__version__}, "
           f"Python {sys.version.split()[0]}; fast reader: {has('pyarrow')}; "
           f"polars: {has('polars')}; duckdb: {has('duckdb')}; best of {args.repeat}")
+    print(compile_package())
     print(load_note())
     rubric = load_rubric(rubric_yaml(), name="<bench rubric>")
     results = []

@@ -6,11 +6,12 @@
 #
 # Sets up the test environment of scripts/test.sh (plus the `mutation` extra) in .venv/, runs
 # mutmut module by module at low priority (MUTATION_JOBS mutants at a time, default 1), and
-# prints each module's score. Results accumulate in mutants/: a rerun skips mutants already
-# decided for unchanged code.
+# prints each module's score. Results accumulate in mutants/; naming a module runs all its
+# mutants again (to recheck some survivors, name them: see tests/MUTATION.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CORE=(loading plan checking scoring awarding report ratings texts explanation)
+CORE=(loading plan _fingerprint _rubric_bounds checking _row_reasons scoring awarding report ratings
+      _codes _columns _claims_companies texts explanation)
 if [ "$#" -eq 0 ]; then set -- "${CORE[@]}"; fi
 for module in "$@"; do
     case " ${CORE[*]} " in

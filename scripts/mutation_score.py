@@ -16,7 +16,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ("loading", "plan", "checking", "scoring", "awarding", "report", "ratings", "texts",
+CORE = ("loading", "plan", "_fingerprint", "_rubric_bounds", "checking", "_row_reasons", "scoring",
+        "awarding", "report", "ratings", "_codes", "_columns", "_claims_companies", "texts",
         "explanation")
 KILLED = {1, 3, 24, -24, 36, 37, 152, 255}  # test failed, pytest error, timeouts, type check
 SURVIVED = {0, 5, 33}  # no test failed, or no test covers the mutant
@@ -31,12 +32,12 @@ def equivalents() -> set[str]:
 
 def main(modules: list[str]) -> int:
     equivalent = equivalents()
-    print(f"{'module':<10} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv.':>6} "
+    print(f"{'module':<17} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv.':>6} "
           f"{'unchecked':>9} {'score':>7}")
     for module in modules or CORE:
         meta = ROOT / "mutants" / "src" / "red_property" / f"{module}.py.meta"
         if not meta.exists():
-            print(f"{module:<10} not run")
+            print(f"{module:<17} not run")
             continue
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         status: Counter[str] = Counter()
@@ -54,7 +55,7 @@ def main(modules: list[str]) -> int:
         judged = status["killed"] + status["survived"]
         score = f"{100 * status['killed'] / judged:6.1f}%" if judged else "      -"
         note = "  (incomplete)" if status["unchecked"] else ""
-        print(f"{module:<10} {len(codes):>7} {status['killed']:>7} {status['survived']:>8} "
+        print(f"{module:<17} {len(codes):>7} {status['killed']:>7} {status['survived']:>8} "
               f"{status['equivalent']:>6} {status['unchecked']:>9} {score}{note}")
     return 0
 

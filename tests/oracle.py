@@ -23,13 +23,13 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from red_property.rubric import (
+from red_property.rubric import Rubric
+from red_property.rubric_indicators import (
     BonusIndicator,
     CheckIndicator,
     DeductionIndicator,
     MeasureIndicator,
     OptionsIndicator,
-    Rubric,
     ScoreIndicator,
 )
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import red_property as rp
-from red_property.analysis import bootstrap, weight_sensitivity
+from red_property.analysis import bootstrap, rater_effects, weight_sensitivity
 
 from .budget import examples
 from .strategies import claims_for, rubric_dicts, seasons, validated
@@ -97,3 +97,52 @@ def test_bootstrap_over_identical_raters_reproduces_evaluate(report: rp.Report,
     assert np.all(u.p_stable() == 1.0)
     np.testing.assert_allclose(u.low, report.scores.total, rtol=0, atol=1e-9)
     np.testing.assert_allclose(u.high, report.scores.total, rtol=0, atol=1e-9)
+
+
+AGREEING_PANELS = """
+id: agreeing-panels
+version: "1"
+title: {en: Panels that agree}
+rater_correction: true
+sources:
+  authority: {label: {en: Authority}, weight: 0.5}
+  peer: {label: {en: Peer}, weight: 0.5, peer: true}
+dimensions:
+  d:
+    label: {en: D}
+    indicators:
+      s: {label: {en: S}, kind: score, points: 10}
+levels:
+  - {stars: 1, min_total: 5}
+  - {stars: 2, min_total: 7}
+"""
+
+
+def agreeing_panels() -> rp.Report:
+    """Four companies; every panel agrees within itself, but the peers and the authority
+    differ by a different amount on each company, and self-ratings leave every peer a
+    different set of companies."""
+    authority = {"c0": 6.0, "c1": 7.0, "c2": 5.0, "c3": 8.0}
+    peer = {"c0": 8.0, "c1": 6.0, "c2": 6.5, "c3": 8.5}
+    rows: list[dict[str, Any]] = []
+    for c in authority:
+        rows += [{"company": c, "source": "authority", "rater": f"a{k}", "indicator": "s",
+                  "value": authority[c]} for k in range(2)]
+        rows += [{"company": c, "source": "peer", "rater": f"p-{home}", "rater_company": home,
+                  "indicator": "s", "value": peer[c]} for home in authority if home != c]
+    return rp.evaluate(rp.load_rubric(AGREEING_PANELS), rp.Ratings.from_records(rows))
+
+
+def test_raters_who_agree_with_their_panel_are_not_corrected() -> None:
+    """Rater correction compares a rater only with its own panel: raters who agree on every
+    company they rate together get no correction, however the sources differ company by
+    company, and a bootstrap over them reproduces the report."""
+    report = agreeing_panels()
+    assert report.uncorrected is not None
+    np.testing.assert_array_equal(report.scores.total, report.uncorrected.scores.total)
+    effects = {r.rater: r.effect for r in rater_effects(report).raters}
+    assert set(effects) == {"a0", "a1", "p-c0", "p-c1", "p-c2", "p-c3"}
+    assert max(abs(b) for b in effects.values()) < 1e-12
+    u = bootstrap(report, replicates=20, seed=3)
+    np.testing.assert_array_equal(u.low, report.scores.total)
+    np.testing.assert_array_equal(u.high, report.scores.total)

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import red_property as rp
+from red_property._claims_companies import read_claims
 from red_property.cells import MAX_ID_LENGTH, id_problem, parse_number, printable
-from red_property.ratings import read_claims
 
 from .budget import examples
 from .hostile.cases import RUBRIC

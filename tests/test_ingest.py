@@ -16,8 +16,10 @@ import pytest
 import red_property as rp
 from red_property import cli
 from red_property._arrow_input import read_csv_arrow
+from red_property._codes import factorize
+from red_property._columns import as_ids
 from red_property._factorize import NO_ARROW
-from red_property.ratings import OPTIONAL, REQUIRED, as_ids, factorize
+from red_property.ratings import OPTIONAL, REQUIRED
 
 from .conftest import EXAMPLE, SHANYANG
 
@@ -61,6 +63,9 @@ VARIANTS = {
                       "utf-8"),
     "quoted line break": (_csv([[*HEADER, "note"], *[[*r, "x"] for r in ROWS[:3]]])
                           + '山陽-02,authority,a1,six_haves,0,,"two\nlines"\n', "utf-8"),
+    # 50,000 characters, 150,000 UTF-8 bytes: over the csv module's field limit in bytes only
+    "long note in Chinese": (_csv([[*HEADER, "note"], *[[*r, "物" * 50_000] for r in ROWS]]),
+                             "utf-8"),
 }
 #: Variants the Arrow reader hands to the locating reader (it numbers their lines).
 HANDED_ON = {"blank lines between rows", "quoted fields", "quoted line break"}
@@ -323,6 +328,24 @@ def test_import_is_lean() -> None:
             "print(sorted(m for m in ('red_property.analysis', 'pandas', 'pyarrow') "
             "if m in sys.modules)); rp.analysis.rater_effects; "
             "print('red_property.analysis' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[0] == "[]"
+    assert out[1] == "True"
+
+
+def test_scoring_a_csv_loads_only_what_it_needs(tmp_path: Path) -> None:
+    """Evaluating a CSV season (Chinese ids, peers) and printing its table imports neither
+    numpy.ma (plain np.unique; numpy before 2.0 imports it itself), pyarrow.compute, pandas nor
+    the explanation modules."""
+    f = tmp_path / "r.csv"
+    f.write_text(_csv([HEADER, *ROWS]), encoding="utf-8")
+    code = ("import sys, numpy; base = set(sys.modules); import red_property as rp; "
+            f"r = rp.evaluate(rp.load_rubric({str(SHANYANG)!r}), rp.Ratings.from_csv({str(f)!r}));"
+            " r.table(); print(sorted(m for m in ('numpy.ma', 'pyarrow.compute', 'pandas', "
+            "'red_property.explanation', 'red_property.analysis') "
+            "if m in sys.modules and m not in base)); "
+            "r.explain('007'); print('red_property.explanation' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split("\n")
     assert out[0] == "[]"

@@ -10,8 +10,8 @@ import pytest
 
 import red_property as rp
 from red_property._messages import LANGS, MESSAGES, msg, resolve, stars_word
+from red_property._row_reasons import REASONS
 from red_property.awarding import OUTCOMES
-from red_property.checking import REASONS
 
 from .conftest import EXAMPLE, ROOT, SHANYANG
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import red_property as rp
-from red_property.ratings import factorize, read_claims
+from red_property._claims_companies import read_claims
+from red_property._codes import factorize
 
 from .conftest import SHANYANG
 

@@ -17,12 +17,13 @@ from .errors import EvaluationError, Problem, RatingsError, RedPropertyError, Ru
 
 if TYPE_CHECKING:
     from . import analysis
+    from ._fingerprint import fingerprint
     from .analysis.diff import diff
     from .awarding import ClaimOutcome
     from .evaluation import evaluate
     from .explanation import Explanation
     from .loading import bundled_rubric, dump_rubric, load_rubric
-    from .plan import Plan, compile_plan, fingerprint
+    from .plan import Plan, compile_plan
     from .ratings import Claims, Companies, Ratings
     from .report import CompanyResult, Report
     from .rubric import Rubric
@@ -35,7 +36,7 @@ _HOME = {
     "CompanyResult": "report", "Explanation": "explanation", "Plan": "plan",
     "Ratings": "ratings", "Report": "report", "Rubric": "rubric", "analysis": "analysis",
     "bundled_rubric": "loading", "compile_plan": "plan", "diff": "analysis.diff",
-    "dump_rubric": "loading", "evaluate": "evaluation", "fingerprint": "plan",
+    "dump_rubric": "loading", "evaluate": "evaluation", "fingerprint": "_fingerprint",
     "load_rubric": "loading",
 }
 

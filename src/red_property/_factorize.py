@@ -8,13 +8,13 @@ text. Each is turned into ``(codes, labels)`` with ``labels[codes]`` the column'
 
 * categorical and dictionary columns keep their codes; only their categories are looked at;
 * text columns are factorised with pyarrow's hash table (``dictionary_encode``) when the
-  ``fast`` extra is installed; otherwise :mod:`red_property.ratings` does it with a Python dict,
+  ``fast`` extra is installed; otherwise :mod:`red_property._columns` does it with a Python dict,
   one lookup per cell;
 * only distinct values are ever turned into text, so memory grows with the distinct labels,
   not with rows × longest label.
 
 The rules for what an id or a number is stay in :mod:`red_property.cells` and
-:mod:`red_property.ratings`; this module only decides how fast the distinct entries are found.
+:mod:`red_property._columns`; this module only decides how fast the distinct entries are found.
 pyarrow is imported only here and only when a column needs it. Setting the environment variable
 ``RED_PROPERTY_NO_ARROW=1`` switches it off everywhere (the built-in paths are then used).
 """
@@ -64,7 +64,7 @@ def foreign(values: Any) -> bool:
 
 def id_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     """Codes and sorted labels of a column of ids; ``objects`` codes an object array (with the
-    rules of :mod:`red_property.ratings`)."""
+    rules of :mod:`red_property._columns`)."""
     kind = _module(values)
     if kind == "pandas":
         return _pandas_codes(values, objects)
@@ -75,7 +75,8 @@ def id_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     arr = np.asarray(values)
     if arr.dtype.kind == "O":
         return objects(arr)
-    from .ratings import as_ids, factorize
+    from ._codes import factorize
+    from ._columns import as_ids
 
     return factorize(arr if arr.dtype.kind == "U" else as_ids(arr))
 
@@ -93,7 +94,7 @@ def text_codes(arr: ObjArray) -> Coded | None:
     if not (pa.types.is_string(encoded.type) or pa.types.is_large_string(encoded.type)):
         return None  # numbers, bytes or mixed cells: the built-in path applies the rules
     codes, words = _words(encoded, pa)
-    return _relabel(codes, words)
+    return _relabel(codes, words, mine=True)
 
 
 def foreign_numbers(values: Any) -> tuple[FloatArray, ObjArray | None] | None:
@@ -126,7 +127,7 @@ def foreign_numbers(values: Any) -> tuple[FloatArray, ObjArray | None] | None:
             or str(kind_of) == "string_view"):
         return None
     codes, words = _words(values, pa)
-    from .ratings import _to_float
+    from ._columns import _to_float
 
     labels = np.array(words, dtype=str) if words else np.zeros(0, dtype="<U1")
     distinct, text = _to_float(labels, np.arange(1, len(words) + 1), "<values>")
@@ -180,13 +181,17 @@ def _one_chunk(values: Any, pa: ModuleType) -> Any:
     return values.combine_chunks() if values.num_chunks else pa.array([], values.type)
 
 
-def _relabel(codes: IntArray, texts: list[str]) -> Coded:
+def _relabel(codes: IntArray, texts: list[str], *, mine: bool = False) -> Coded:
     """Codes into ``texts`` (one entry per distinct key) to codes into its sorted distinct
-    texts (keys that read alike, e.g. 101 and "101", become one label)."""
+    texts (keys that read alike, e.g. 101 and "101", become one label). ``mine``: ``codes``
+    is a fresh int64 array, rewritten in place (no second row-sized array)."""
     if not texts:
         return codes.astype(np.int64, copy=False), np.zeros(0, dtype="<U1")
     labels, inverse = np.unique(np.array(texts, dtype=str), return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64)[codes], labels
+    lookup = inverse.reshape(-1).astype(np.int64)
+    if mine:  # every code is a valid index: "clip" takes element by element, unbuffered
+        return np.take(lookup, codes, out=codes, mode="clip"), labels
+    return lookup[codes], labels
 
 
 def _words(values: Any, pa: ModuleType) -> tuple[IntArray, list[str]]:
@@ -211,7 +216,7 @@ def _arrow_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     if pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of) or str(
             kind_of) == "string_view":
         codes, words = _words(values, pa)
-        return _relabel(codes, words)
+        return _relabel(codes, words, mine=True)
     if pa.types.is_dictionary(values.type):  # codes kept; the categories coded by the rules
         cat_codes, cat_labels = objects(np.array(values.dictionary.to_pylist(), dtype=object))
         codes = int_codes(values.indices, pa)
@@ -245,31 +250,92 @@ def _pandas_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
 
 def ascii_codes(x: StrArray) -> Coded | None:
     """Codes and sorted labels of a unicode array of ASCII text up to 16 characters, without
-    comparing strings: each entry's bytes, read big-endian, are one or two integers that sort
-    as the text does, so finding the labels is an integer sort. None for longer or non-ASCII
-    text (the caller's search applies)."""
+    comparing strings: each entry's bytes are one or two 64-bit words, and the words are
+    coded through a hash table (:func:`_code_words`); only the few distinct labels are sorted
+    as text. None for longer or non-ASCII text, or ids too many to table (the caller's search
+    applies)."""
     width = x.dtype.itemsize // 4
     if width == 0 or width > 16 or x.shape[0] == 0:
         return None
     chars = np.ascontiguousarray(x).view(np.uint32).reshape(-1, width)
     if int(chars.max(initial=0)) >= 128:
         return None
-    size = 8 if width <= 8 else 16
-    raw = np.zeros((x.shape[0], size), dtype=np.uint8)
-    raw[:, :width] = chars
-    if width <= 8:
-        keys = raw.view(">u8").reshape(-1).astype(np.uint64)
-        distinct, inverse = np.unique(keys, return_inverse=True)
-        labels = distinct.astype(">u8").view("S8").astype(f"<U{width}")
-        return inverse.reshape(-1).astype(np.int64), labels
-    pairs = raw.view(">u8")
-    hi, lo = pairs[:, 0].astype(np.uint64), pairs[:, 1].astype(np.uint64)
-    order = np.lexsort((lo, hi))
-    hs, ls = hi[order], lo[order]
-    new = np.empty(order.shape[0], dtype=bool)
-    new[0] = True
-    new[1:] = (hs[1:] != hs[:-1]) | (ls[1:] != ls[:-1])
-    codes = np.empty(order.shape[0], dtype=np.int64)
-    codes[order] = np.cumsum(new) - 1
-    firsts = order[new]
-    return codes, x[firsts]
+    low = chars.view(np.uint8)  # each character's low byte: the character, in ASCII
+    words = []
+    for start in range(0, width, 8):
+        part = low[:, 4 * start:4 * min(start + 8, width):4]
+        if part.shape[1] == 8:
+            raw = np.ascontiguousarray(part)
+        else:
+            raw = np.zeros((x.shape[0], 8), dtype=np.uint8)
+            raw[:, :part.shape[1]] = part
+        words.append(raw.view(np.uint64).reshape(-1))
+    coded = _code_words(words)
+    if coded is None:
+        return None
+    codes, firsts = coded
+    labels = x[firsts]
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return rank[codes], labels[order]
+
+
+#: Odd 64-bit multipliers that spread a word over the high bits (the table's slot).
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+#: A further multiplier per round of lookups, so labels that shared a slot part.
+_ROUND_MIX = (1, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB,
+              0xBF58476D1CE4E5B9, 0x2545F4914F6CDD1D)
+_SAMPLE = 65536  # rows sampled to find most labels before the first lookup
+_MAX_LABELS = 1 << 16
+
+
+def _code_words(words: list[npt.NDArray[np.uint64]]) -> tuple[IntArray, IntArray] | None:
+    """Codes of rows keyed by one or two 64-bit words, and one row per code (in no order).
+
+    Labels are found from a sample; every row is looked up in a direct-address table on a
+    multiplicative hash and then compared with its label's words, which makes the lookup
+    exact. Rows not matched (their label was not in the sample, or shared a slot with another)
+    are looked up again, in a table of the labels not yet placed, with another multiplier.
+    None when the labels are many (a sort is then as good) or rounds do not settle."""
+    n = words[0].shape[0]
+    mixed = words[0] * _MIX[0]
+    for word in words[1:]:
+        mixed ^= word * _MIX[1]
+        mixed *= _MIX[0]
+    codes = np.zeros(n, dtype=np.int64)
+    reps = np.zeros(0, dtype=np.int64)  # one row per label found so far
+    waiting = np.zeros(0, dtype=np.int64)  # labels (into reps) not yet placed in a table
+    rows: IntArray | None = None  # the rows still to code; None: all
+    fresh = np.arange(0, n, max(1, n // _SAMPLE), dtype=np.int64)
+    for factor in _ROUND_MIX:
+        order = np.argsort(mixed[fresh])  # one row of each distinct hash
+        seen = mixed[fresh[order]]
+        fresh = fresh[order[np.r_[True, seen[1:] != seen[:-1]]]]
+        if reps.size:
+            fresh = fresh[~np.isin(mixed[fresh], mixed[reps])]
+        waiting = np.concatenate([waiting, np.arange(reps.size, reps.size + fresh.size)])
+        reps = np.concatenate([reps, fresh])
+        if reps.size > _MAX_LABELS or 4 * reps.size > n:
+            return None
+        bits = min(20, max(8, (32 * waiting.size).bit_length()))
+        shift, mult = np.uint64(64 - bits), np.uint64(factor)
+        slots = (mixed[reps[waiting]] * mult) >> shift
+        table = np.zeros(1 << bits, dtype=np.intp)  # an empty slot names label 0: checked
+        table[slots] = waiting
+        waiting = waiting[table[slots] != waiting]  # lost its slot: next round
+        here = mixed if rows is None else mixed[rows]
+        found = table[(here if factor == 1 else here * mult) >> shift]
+        ok = words[0][reps][found] == (words[0] if rows is None else words[0][rows])
+        for word in words[1:]:
+            ok &= word[reps][found] == (word if rows is None else word[rows])
+        if rows is None:
+            codes = found
+        else:
+            codes[rows] = found
+        missed = np.flatnonzero(~ok)
+        if missed.size == 0:
+            return codes, reps
+        rows = missed if rows is None else rows[missed]
+        fresh = rows[::max(1, rows.size // _SAMPLE)]
+    return None

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from .rubric import Label, Rubric
+from ._rubric_base import Label
+from .rubric import Rubric
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -99,7 +100,7 @@ MESSAGES: dict[str, Phrase] = {
                               "以下指标没有评分（且无默认分）：{items}"),
     "reason.no_claim": Phrase("no claim, and the rubric requires one",
                               "未认领星级，而本标准要求认领"),
-    # ---- rows a policy dropped (checking.REASONS short names)
+    # ---- rows a policy dropped (_row_reasons.REASONS short names)
     "drop.unknown source": Phrase("unknown source", "评分方未知"),
     "drop.unknown indicator": Phrase("unknown indicator", "指标未知"),
     "drop.unknown company": Phrase("unknown company", "企业未知"),
@@ -252,7 +253,7 @@ _MORE = re.compile(r" and (?P<n>\d+) more$")
 
 
 def drop_reason(short: str, lang: Lang) -> str:
-    """The short name of a drop reason (``checking.REASONS``) in ``lang``."""
+    """The short name of a drop reason (``_row_reasons.REASONS``) in ``lang``."""
     key = f"drop.{short}"
     return msg(key, lang) if key in MESSAGES else short
 

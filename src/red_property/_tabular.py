@@ -291,7 +291,7 @@ def read_columns(path: str | os.PathLike[str], required: tuple[str, ...],
                               delimiter=delimiter)
         if fast is not None:
             return fast[0], fast[1], name
-    from .ratings import _text_column
+    from ._columns import _text_column
 
     header, body, lines = read_table(path, required, optional, encoding=encoding,
                                      delimiter=delimiter, sheet=sheet, data=data)

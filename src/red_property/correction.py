@@ -8,12 +8,15 @@ The model
 Every rating is put on a common scale, ``y = (value - lower) / (upper - lower)``, with the
 indicator's domain from the rubric (a check 0-1, options 0 to the last option, a score 0 to its
 points, a measure its ``range``); an indicator without finite bounds uses the lowest and highest
-value observed for it. Then ``y = u[company, indicator] + a[source, indicator] + b[rater] + e``
-with ``sum(b) = 0`` over the raters of each source: ``b > 0`` is a rater more lenient, ``b < 0``
-more severe than the source's average rater, in shares of each indicator's range. It is fitted
-by least squares, alternating over the three blocks (backfitting) until no fitted value moves
-by more than ``1e-10``. Deduction and bonus indicators (counts of facts, not judgements) are
-left out by default.
+value observed for it. Then ``y = u[company, source, indicator] + b[rater] + e`` with
+``sum(b) = 0`` over the raters of each source: ``b > 0`` is a rater more lenient, ``b < 0``
+more severe than the source's average rater, in shares of each indicator's range. A rater is
+compared only with the other raters of its own panel (the same source rating the same
+company), so raters who agree on every company they rate together get the same effect, and
+how a source as a whole differs from another on a company is never put down to its raters.
+It is fitted by least squares, alternating over the two blocks (backfitting) until no fitted
+value moves by more than ``1e-10``. Deduction and bonus indicators (counts of facts, not
+judgements) are left out by default.
 
 The correction
 --------------
@@ -61,7 +64,7 @@ class RaterFit:
     keep: BoolArray  # (checked rows,) the rows in the fit
     y: FloatArray  # (N,) values on the common scale
     resid: FloatArray  # (N,)
-    cell: IntArray  # (N,) company x indicator cell
+    cell: IntArray  # (N,) company x source x indicator cell: one panel's ratings of one indicator
     rater: IntArray  # (N,) index into ``raters_used``
     raters_used: IntArray  # (R,) rater codes of ``ratings``
     rater_source: IntArray  # (R,)
@@ -96,31 +99,27 @@ def _group_mean(codes: IntArray, x: FloatArray, count: FloatArray) -> FloatArray
     return np.bincount(codes, weights=x, minlength=count.shape[0]) / count
 
 
-def _backfit(y: FloatArray, cell: IntArray, group: IntArray, rater: IntArray,
-             rater_source: IntArray, group_source: IntArray, n_sources: int
-             ) -> tuple[FloatArray, FloatArray, int, bool]:
-    """Alternating least squares for ``y = u[cell] + a[group] + b[rater]``, sum(b) = 0 within
-    each source. Returns ``b``, the residuals, the rounds and whether it converged."""
-    n_cell, n_group, n_rater = int(cell.max()) + 1, int(group.max()) + 1, int(rater.max()) + 1
+def _backfit(y: FloatArray, cell: IntArray, rater: IntArray, rater_source: IntArray,
+             n_sources: int) -> tuple[FloatArray, FloatArray, int, bool]:
+    """Alternating least squares for ``y = u[cell] + b[rater]``, every cell within one source,
+    sum(b) = 0 within each source. Returns ``b``, the residuals, the rounds and whether it
+    converged."""
+    n_cell, n_rater = int(cell.max()) + 1, int(rater.max()) + 1
     c_cell = np.bincount(cell, minlength=n_cell).astype(float)
-    c_group = np.bincount(group, minlength=n_group).astype(float)
     c_rater = np.bincount(rater, minlength=n_rater).astype(float)
     raters_in = np.bincount(rater_source, minlength=n_sources).astype(float)
     u = _group_mean(cell, y, c_cell)
-    a = np.zeros(n_group)
     b = np.zeros(n_rater)
     fit = u[cell]
     converged = False
     it = 0
     for it in range(1, MAX_ROUNDS + 1):  # noqa: B007  (the count is reported)
-        a = _group_mean(group, y - u[cell] - b[rater], c_group)
-        b = _group_mean(rater, y - u[cell] - a[group], c_rater)
-        mean_b = np.bincount(rater_source, weights=b, minlength=n_sources) / np.maximum(
-            raters_in, 1.0)
-        b -= mean_b[rater_source]
-        a += mean_b[group_source]
-        u = _group_mean(cell, y - a[group] - b[rater], c_cell)
-        new_fit = u[cell] + a[group] + b[rater]
+        b = _group_mean(rater, y - u[cell], c_rater)
+        # the constraint moves each source's mean effect into its cells: the fit is unchanged
+        b -= (np.bincount(rater_source, weights=b, minlength=n_sources)
+              / np.maximum(raters_in, 1.0))[rater_source]
+        u = _group_mean(cell, y - b[rater], c_cell)
+        new_fit = u[cell] + b[rater]
         change = float(np.max(np.abs(new_fit - fit)))
         fit = new_fit
         if change < FIT_TOLERANCE:
@@ -172,14 +171,13 @@ def fit_raters(plan: Plan, ratings: Ratings, *, indicators: Sequence[str] | None
                         informative=np.zeros(0, dtype=bool), n=empty_i,
                         median=np.zeros(n_s), shift_by_code=shift, lower=lower, span=span,
                         included=included, rounds=0, converged=True)
-    cell = np.unique(company * n_i + indicator, return_inverse=True)[1].ravel()
-    group_key, group = np.unique(source * n_i + indicator, return_inverse=True)
+    cell = np.unique((company * n_s + source) * n_i + indicator,
+                     return_inverse=True)[1].ravel()
     raters_used, rater = np.unique(checked.rater[keep], return_inverse=True)
     rater = rater.ravel()
     rater_source = np.zeros(raters_used.shape[0], dtype=np.int64)
     rater_source[rater] = source
-    b, resid, rounds, converged = _backfit(y, cell, group.ravel(), rater, rater_source,
-                                           group_key // n_i, n_s)
+    b, resid, rounds, converged = _backfit(y, cell, rater, rater_source, n_s)
     informative = np.bincount(cell)[cell] >= 2
     n = np.bincount(rater, weights=informative.astype(float),
                     minlength=raters_used.shape[0]).astype(np.int64)
@@ -192,6 +190,7 @@ def fit_raters(plan: Plan, ratings: Ratings, *, indicators: Sequence[str] | None
         if panel.any():
             median[s] = float(np.median(b[panel]))
     shift[raters_used] = b - median[rater_source]
+    shift[np.abs(shift) < FIT_TOLERANCE] = 0.0  # below what the fit resolves: no effect
     return RaterFit(plan=plan, ratings=ratings, checked=checked, keep=keep, y=y, resid=resid,
                     cell=cell, rater=rater, raters_used=raters_used,
                     rater_source=rater_source, effect=b, informative=informative, n=n,

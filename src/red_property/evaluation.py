@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from importlib.metadata import PackageNotFoundError, version
+from functools import cache
 from typing import Any, TypeVar
 
 import numpy as np
 
+from ._claims_companies import read_claims, read_companies
 from ._values import frozen_mapping
 from .awarding import award
 from .checking import check_ratings
@@ -17,14 +18,18 @@ from .correction import corrected_ratings, fit_raters
 from .errors import Problem, RatingsError
 from .loading import load_rubric
 from .plan import Plan, compile_plan
-from .ratings import Claims, Companies, Ratings, as_ratings, read_claims, read_companies
+from .ratings import Claims, Companies, Ratings, as_ratings
 from .report import Report
 from .rubric import Rubric
 from .scoring import score
 
 
+@cache
 def library_version() -> str:
-    """The installed version of red-property."""
+    """The installed version of red-property, looked up once, on first use (importing
+    importlib.metadata costs tens of milliseconds)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("red-property")
     except PackageNotFoundError:  # pragma: no cover - running from a bare source tree

@@ -14,21 +14,21 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from . import _messages as m
 from ._values import ValueEquality, frozen_mapping
 from .awarding import OUTCOMES, Awards, ClaimOutcome
 from .cells import printable
 from .errors import Problem
-from .explanation import Explanation, explain
 from .plan import Plan
 from .ratings import Claims, Companies, Ratings
 from .scoring import Scores
-from .texts import claim_and_flags, flat_table, star_table, stars_text
+
+if TYPE_CHECKING:
+    from .explanation import Explanation
 
 HTML_ROWS = 60
 
@@ -260,6 +260,9 @@ class Report(ValueEquality):
         """Write one row per company; text cells that a spreadsheet would run as a formula
         (starting with = + - @, tab or CR) are prefixed with ' so they stay text. ``lang``
         "zh" writes Chinese headers and labels (default: the rubric's, else English)."""
+        from . import _messages as m
+        from .texts import flat_table
+
         header, rows = flat_table(self, m.resolve(lang, self.plan.rubric))
         # utf-8-sig: spreadsheet programs read Chinese names right only with the BOM
         with open(path, "w", newline="", encoding="utf-8-sig") as fh:
@@ -289,6 +292,9 @@ class Report(ValueEquality):
     def table(self, *, limit: int | None = None, lang: str | None = None) -> str:
         """The star table as text, best first (equal totals in company order); ``lang``
         "en" or "zh" (default: the rubric's ``language``, else English)."""
+        from . import _messages as m
+        from .texts import star_table
+
         return star_table(self, limit=limit, lang=m.resolve(lang, self.plan.rubric))
 
     def _label(self, company: str) -> str:
@@ -316,6 +322,9 @@ class Report(ValueEquality):
         """The star table as an HTML fragment (what Jupyter shows): what :meth:`table` shows
         (rank, total, stars, claim and its outcome, vetoes, why a company is not rated, the
         summary lines), plus the dimension scores of rated companies; ``lang`` "en" or "zh"."""
+        from . import _messages as m
+        from .texts import claim_and_flags, star_table, stars_text
+
         lang_ = m.resolve(lang, self.plan.rubric)
         top = self.plan.rubric.top_stars
         shown = self._order()[:HTML_ROWS]
@@ -358,6 +367,8 @@ class Report(ValueEquality):
     def explain(self, company: str, *, lang: str | None = None) -> Explanation:
         """Why ``company`` got its stars: parts, weights, level trace and the gap upward;
         ``str()`` of it reads in ``lang`` ("en" or "zh"; default the rubric's, else English)."""
+        from .explanation import explain
+
         return explain(self, self._index(company), lang=lang)
 
 

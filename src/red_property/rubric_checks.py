@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections import Counter
 from itertools import pairwise
 
+from ._rubric_bounds import dimension_maxima, total_maxima
 from ._tolerance import TOLERANCE
-from .plan import dimension_maxima, total_maxima
-from .rubric import (
+from .rubric import Rubric
+from .rubric_indicators import (
     BonusIndicator,
     CheckIndicator,
     DeductionIndicator,
     Indicator,
     MeasureIndicator,
     OptionsIndicator,
-    Rubric,
     ScoreIndicator,
     max_points,
 )

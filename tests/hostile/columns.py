@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 import red_property as rp
+from red_property._claims_companies import read_claims
 from red_property.errors import RatingsError
-from red_property.ratings import read_claims
 
 from .cases import RUBRIC, Case
 

@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from .._claims_companies import read_claims
 from ..errors import EvaluationError, Problem, RatingsError
 from ..evaluation import evaluate
 from ..loading import load_rubric
-from ..ratings import Claims, Ratings, as_ratings, read_claims
+from ..ratings import Claims, Ratings, as_ratings
 from ..report import Report
 from ..rubric import Rubric
 

@@ -1,0 +1,177 @@
+"""Why a ratings row is not used, and the problems that account for the rows flagged.
+
+Each reason has a code (its 1-based position in :data:`REASONS`; 0, :data:`OK`, is a kept row),
+the column its message points at, a short name for counts, and a message template.
+:func:`_account` turns the flagged rows into problems, one per cause (rows alike in the fields
+the message names), listing at most :data:`MAX_LISTED` causes of each reason and counting all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import Problem, rows_text
+from .plan import Plan
+from .ratings import Ratings
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+#: How many rows of each reason are listed in an error or report (all are counted).
+MAX_LISTED = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a row is not used: the column to point at, a short name, the message template."""
+
+    column: str
+    short: str
+    template: str
+    key: tuple[str, ...] = ()  # the fields the message names: rows alike in them are one cause
+
+
+OK = 0  # a kept row; a flagged row holds the 1-based position of its reason in REASONS
+REASONS = (
+    Reason("source", "unknown source",
+           "unknown source {source!r}; the rubric's sources are {sources}", ("source",)),
+    Reason("indicator", "unknown indicator",
+           "unknown indicator {indicator!r}; check the rubric's indicator ids", ("indicator",)),
+    Reason("company", "unknown company",
+           "unknown company {company!r}; it is not in the companies table", ("company",)),
+    Reason("indicator", "source does not rate indicator",
+           "source {source!r} does not rate indicator {indicator!r} (see the source's `covers`)",
+           ("source", "indicator")),
+    Reason("value", "not a number", "value {text!r} is not a number{options}",
+           ("text", "indicator")),
+    Reason("value", "not finite", "value {value} is not a finite number", ("value",)),
+    Reason("value", "out of range",
+           "value {value:g} is outside {lower:g} to {upper:g} for indicator {indicator!r}",
+           ("value", "indicator")),
+    Reason("value", "not a whole number",
+           "value {value:g} must be a whole number for indicator {indicator!r}",
+           ("value", "indicator")),
+    Reason("rater", "duplicate",
+           "rater {rater!r} rated company {company!r} on {indicator!r} twice; keep one row",
+           ("rater", "company", "indicator")),
+    Reason("rater", "rater in two sources",
+           "rater {rater!r} appears in more than one source; a rater belongs to one source",
+           ("rater",)),
+    Reason("rater_company", "peer rating without rater_company",
+           "peer rating without rater_company: name the company the rater belongs to",
+           ("rater",)),
+    Reason("rater", "self-rating",
+           "self-rating: rater {rater!r} belongs to {company!r}, the company rated",
+           ("rater", "company")),
+    Reason("value", "too large", "value {value:g} is too large: values lie within ±1e15",
+           ("value",)),
+    Reason("value", "empty", "value is empty; every rating needs a value"),
+    Reason("value", "number for options",
+           "value {value:g} is a number, but indicator {indicator!r} takes an option's label: "
+           "{labels}", ("raw", "indicator")),
+    Reason("value", "not an option's points",
+           "value {value:g} is not the points of an option of {indicator!r}: {labels}",
+           ("raw", "indicator")),
+    Reason("rater_company", "unknown rater_company",
+           "rater_company {rater_company!r} of rater {rater!r} is not in the companies table",
+           ("rater_company", "rater")),
+)
+(UNKNOWN_SOURCE, UNKNOWN_INDICATOR, UNKNOWN_COMPANY, NOT_COVERED, NOT_A_NUMBER, NOT_FINITE,
+ OUT_OF_RANGE, NOT_WHOLE, DUPLICATE, TWO_SOURCES, NO_RATER_COMPANY, SELF_RATING,
+ TOO_LARGE, EMPTY, OPTION_NUMBER, NOT_OPTION_POINTS,
+ UNKNOWN_RATER_COMPANY) = range(1, len(REASONS) + 1)
+
+
+def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntArray,
+             i: IntArray, value: FloatArray, *, by_row: bool = False
+             ) -> tuple[list[tuple[Problem, int]], dict[int, int]]:
+    """Problems for the flagged rows, one per cause: rows that share a reason and the fields
+    its message names are one problem, with their count and first rows (at most
+    :data:`MAX_LISTED` causes per reason are listed; every row is counted). ``by_row`` lists
+    each row instead (the report's account of dropped rows, one row each)."""
+    counts: dict[int, int] = {}
+    problems: list[tuple[Problem, int]] = []
+    codes, tally = np.unique(reason[reason != OK], return_counts=True)
+    for code, count in zip(codes.tolist(), tally.tolist(), strict=True):
+        counts[code] = count
+        rows = np.flatnonzero(reason == code)
+        # by row number: which rows are listed must not depend on the order the rows came in
+        rows = rows[np.argsort(ratings.row[rows], kind="stable")]
+        why = REASONS[code - 1]
+        group = (np.arange(rows.size, dtype=np.int64) if by_row
+                 else _causes(ratings, why.key, rows, value))
+        order = np.argsort(group, kind="stable")  # rows of a cause together, in row order
+        sg = group[order]
+        starts = np.flatnonzero(np.r_[True, sg[1:] != sg[:-1]])
+        ends = np.r_[starts[1:], rows.size]
+        firsts = sorted(zip(order[starts].tolist(), starts.tolist(), ends.tolist(), strict=True))
+        for first, a, b in firsts[:MAX_LISTED]:
+            at = ratings.row[rows[order[a:b]]]
+            p = _problem(plan, ratings, code, int(rows[first]), s, i, value)
+            if b - a > 1:
+                p = replace(p, message=f"{p.message} ({rows_text(at.tolist(), b - a)})")
+            problems.append((p, code))
+        if len(firsts) > MAX_LISTED:
+            rest = sum(b - a for _, a, b in firsts[MAX_LISTED:])
+            problems.append((Problem(f"... and {rest} more rows: {why.short}",
+                                     file=ratings.origin, row=int(ratings.row[rows[-1]]),
+                                     path=why.column), code))
+    problems.sort(key=lambda pc: pc[0].row)
+    return problems, counts
+
+
+def _causes(ratings: Ratings, key: tuple[str, ...], rows: IntArray, value: FloatArray
+            ) -> IntArray:
+    """A cause number for each of ``rows``: rows alike in the fields ``key`` names share one."""
+    columns: dict[str, npt.NDArray[Any]] = {
+        "source": ratings.source, "indicator": ratings.indicator, "company": ratings.company,
+        "rater": ratings.rater, "rater_company": ratings.rater_company, "value": value,
+        "raw": ratings.value,
+    }
+    parts = []
+    for name in key:
+        if name == "text":
+            cells = (np.full(rows.size, "", dtype=object) if ratings.text is None
+                     else ratings.text[rows])
+            parts.append(np.unique(cells.astype(str), return_inverse=True)[1].ravel())
+        else:
+            parts.append(np.unique(columns[name][rows], return_inverse=True)[1].ravel())
+    if not parts:
+        return np.zeros(rows.size, dtype=np.int64)
+    inverse = np.unique(np.stack(parts, axis=1), axis=0, return_inverse=True)[1]
+    return np.asarray(inverse, dtype=np.int64).ravel()
+
+
+def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: IntArray,
+             value: FloatArray) -> Problem:
+    ind = int(i[k])
+    options = labels = ""
+    if ind in plan.option_keys:
+        options = f" or an option of {plan.indicators[ind]!r}: {', '.join(plan.option_keys[ind])}"
+        labels = ", ".join(plan.option_keys[ind])
+        if ind in plan.option_points:
+            labels = ", ".join(f"{key} {pts:g}" for key, pts in
+                               zip(plan.option_keys[ind], plan.option_points[ind], strict=True))
+    rc = int(ratings.rater_company[k])
+    fields = {
+        "source": str(ratings.source_labels[ratings.source[k]]),
+        "sources": ", ".join(plan.sources),
+        "indicator": str(ratings.indicator_labels[ratings.indicator[k]]),
+        "company": str(ratings.company_labels[ratings.company[k]]),
+        "rater": str(ratings.rater_labels[ratings.rater[k]]),
+        "rater_company": str(ratings.company_labels[rc]) if rc >= 0 else "",
+        "value": float(ratings.value[k] if code in (OPTION_NUMBER, NOT_OPTION_POINTS)
+                       else value[k]),
+        "text": "" if ratings.text is None else str(ratings.text[k]),
+        "options": options,
+        "labels": labels,
+        "lower": float(plan.lower[max(ind, 0)]),
+        "upper": float(plan.upper[max(ind, 0)]),
+    }
+    why = REASONS[code - 1]
+    return Problem(why.template.format(**fields), file=ratings.origin, row=int(ratings.row[k]),
+                   path=why.column)

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._factorize import arrow, int_codes
-from ._tabular import decode, find_layout, header_problems
+from ._tabular import bomless_utf16, decode, find_layout, header_problems
 
 _HEAD_BYTES = 1 << 16
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -35,7 +35,8 @@ def read_csv_arrow(data: bytes, name: str, required: tuple[str, ...],
                                                                         "utf-8-sig")
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM):]
-    elif not utf8 or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif not utf8 or data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+            encoding is None and bomless_utf16(data)):
         data = decode(data, name, encoding).encode("utf-8")
     result = _read(pa, data, name, required, optional, delimiter)
     if result == "not utf-8" and encoding is None:

@@ -101,7 +101,7 @@ def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: lis
             codes, labels = factorize(as_ids(arr))
         else:
             codes, labels = objects(arr)
-    codes, labels = _stripped(codes, labels)
+    codes, labels = _stripped(*_used_only(codes, labels))
     for k, label in enumerate(labels.tolist()):
         if label == "" and may_be_empty:
             continue
@@ -157,6 +157,16 @@ def _sorted_labels(found: list[str], codes: IntArray, name: str, rows: IntArray,
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return rank[codes], labels[order]
+
+
+def _used_only(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:
+    """Only the labels some row holds: a categorical's unused categories, or the blank of a
+    line of delimiters the reader skipped, name no company, rater or indicator."""
+    used = np.bincount(codes, minlength=labels.shape[0]) > 0
+    if used.all():
+        return codes, labels
+    new = np.cumsum(used, dtype=np.int64) - 1
+    return new[codes], labels[used]
 
 
 def _stripped(codes: IntArray, labels: StrArray) -> tuple[IntArray, StrArray]:

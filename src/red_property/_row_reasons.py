@@ -8,6 +8,7 @@ the message names), listing at most :data:`MAX_LISTED` causes of each reason and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -156,6 +157,9 @@ def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: In
         if ind in plan.option_points:
             labels = ", ".join(f"{key} {pts:g}" for key, pts in
                                zip(plan.option_keys[ind], plan.option_points[ind], strict=True))
+    text = "" if ratings.text is None else str(ratings.text[k])
+    if code == NOT_A_NUMBER:
+        options += _number_hint(text.strip())
     rc = int(ratings.rater_company[k])
     fields = {
         "source": str(ratings.source_labels[ratings.source[k]]),
@@ -166,7 +170,7 @@ def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: In
         "rater_company": str(ratings.company_labels[rc]) if rc >= 0 else "",
         "value": float(ratings.value[k] if code in (OPTION_NUMBER, NOT_OPTION_POINTS)
                        else value[k]),
-        "text": "" if ratings.text is None else str(ratings.text[k]),
+        "text": text,
         "options": options,
         "labels": labels,
         "lower": float(plan.lower[max(ind, 0)]),
@@ -175,3 +179,13 @@ def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: In
     why = REASONS[code - 1]
     return Problem(why.template.format(**fields), file=ratings.origin, row=int(ratings.row[k]),
                    path=why.column)
+
+
+def _number_hint(text: str) -> str:
+    """What a value that is not a number probably meant, when it looks like a decimal comma
+    (``2,9``) or a percentage (``85%``)."""
+    if re.fullmatch(r"[+-]?\d+,\d+", text):
+        return f"; a decimal comma? write {text.replace(',', '.')}"
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?\s*[%％]", text):
+        return f"; write the number without the percent sign: {text.rstrip('%％ ')}"
+    return ""

@@ -3,11 +3,12 @@ encodings, and Excel workbooks.
 
 What is accepted, whichever reader does the work:
 
-* encodings: UTF-8 with or without BOM, UTF-16 with BOM, else GB18030 (a superset of GBK);
-  ``encoding=`` forces one;
+* encodings: UTF-8 with or without BOM, UTF-16 with or without BOM, else GB18030 (a
+  superset of GBK); ``encoding=`` forces one; lines end in LF, CR LF or (old Mac) CR alone;
 * delimiters ``,`` ``;`` and tab, found from the header line (the one that names the most known
   columns), or from Excel's ``sep=;`` first line; ``delimiter=`` forces one;
-* blank lines before the header and between rows are skipped (and never counted as rows);
+* blank lines (and lines of bare delimiters) before the header and between rows are skipped
+  (and never counted as rows);
 * a trailing empty column (every line ending in a delimiter) is ignored while it stays empty;
 * ``.xlsx`` / ``.xls`` / ``.ods`` workbooks, the first sheet or ``sheet=``, with the ``excel``
   extra (python-calamine).
@@ -58,19 +59,38 @@ def workbook_kind(data: bytes) -> str | None:
     return None
 
 
+def bomless_utf16(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text saved without a BOM (every other byte of its
+    ASCII characters is zero, which UTF-8 and GB18030 text never has), else None."""
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, name: str, encoding: str | None) -> str:
-    """The file's text: the forced encoding, else by BOM, else UTF-8, else GB18030."""
+    """The file's text: the forced encoding, else by BOM, else UTF-16 without a BOM, else
+    UTF-8, else GB18030. Old Mac line endings (carriage returns only) become line feeds."""
     if encoding:
         tries: tuple[str, ...] = (encoding,)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         tries = ("utf-16",)
     else:
-        tries = _ENCODINGS
+        wide = bomless_utf16(data)
+        tries = (wide,) if wide else _ENCODINGS
     for enc in tries:
         try:
-            return data.decode(enc)
+            text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
+        if "\n" not in text and "\r" in text:
+            text = text.replace("\r", "\n")
+        return text
     raise RatingsError([Problem(f"cannot decode as {' or '.join(tries)}; save it as UTF-8 or "
                                 "pass encoding=", file=name)], file=name)
 
@@ -89,7 +109,10 @@ def _blank(line: str) -> bool:
 
 
 def _split(line: str, delimiter: str) -> list[str]:
-    fields = next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        fields = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a stray carriage return or NUL: the reader later says where
+        fields = line.split(delimiter)
     return [f.strip().lstrip("\ufeff").strip() for f in fields]
 
 

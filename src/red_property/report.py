@@ -12,7 +12,7 @@ import csv
 import html
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -139,6 +139,10 @@ class Report(ValueEquality):
 
     def __contains__(self, company: object) -> bool:
         return bool(np.any(self.companies == company))
+
+    def __iter__(self) -> Iterator[str]:
+        """The company ids, in report order (``for c in report: report[c]``)."""
+        return iter(self.companies.tolist())
 
     @property
     def stars(self) -> Mapping[str, int | None]:

@@ -61,7 +61,10 @@ def claim_and_flags(report: Report, c: int, lang: Lang) -> tuple[str, list[str]]
         claim = f"{stars_word(int(a.claimed[c]), lang)} {verdict_text(int(a.verdict[c]), lang)}"
     flags = []
     if a.vetoed[c].any():
-        ids = ",".join(v for k, v in enumerate(plan.veto_ids) if a.vetoed[c, k])
+        names = {v.id: label(v.label, lang, v.id) for v in plan.rubric.vetoes}
+        sep = msg("sep.list", lang) if lang == "zh" else ","
+        ids = sep.join(names[v] if lang == "zh" else v
+                       for k, v in enumerate(plan.veto_ids) if a.vetoed[c, k])
         flags.append(msg("table.veto", lang, ids=ids))
     if not rated:
         flags.append(msg("sep.clause", lang).join(

@@ -54,11 +54,11 @@ ZH_HTML = (
     "<tr><td>2</td><td>b 乙</td><td>60.0</td><td>★★☆</td><td>25.0</td><td>33.0</td>"
     "<td></td><td></td></tr>"
     "<tr><td>3</td><td>c 丙</td><td>36.4</td><td>★☆☆</td><td>12.0</td><td>24.4</td>"
-    "<td>一星 认领属实</td><td>一票否决：safety</td></tr>"
+    "<td>一星 认领属实</td><td>一票否决：Safety</td></tr>"
     "<tr><td>-</td><td>d 丁</td><td>-</td><td>未评定</td><td>-</td><td>-</td><td></td>"
     "<td>没有任何评分</td></tr>"
     "<tr><td>-</td><td>e 戊</td><td>-</td><td>未评定</td><td>-</td><td>-</td><td></td>"
-    "<td>一票否决：safety | 以下指标没有评分（且无默认分）：「Team」，「Awards」</td></tr>"
+    "<td>一票否决：Safety | 以下指标没有评分（且无默认分）：「Team」，「Awards」</td></tr>"
     "</tbody></table><p>共 5 家企业：三星 0 家，二星 2 家，一星 1 家，无星 0 家；未评定 2 家</p>"
     "<p>共读入评分 24 行，剔除 1 行（自评 1）</p></div>"
 )

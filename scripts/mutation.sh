@@ -6,8 +6,8 @@
 #
 # Sets up the test environment of scripts/test.sh (plus the `mutation` extra) in .venv/, runs
 # mutmut module by module at low priority (MUTATION_JOBS mutants at a time, default 1), and
-# prints each module's score. Results accumulate in mutants/: a rerun skips mutants already
-# decided for unchanged code.
+# prints each module's score. Results accumulate in mutants/; naming a module runs all its
+# mutants again (to recheck some survivors, name them: see tests/MUTATION.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORE=(loading plan _fingerprint _rubric_bounds checking _row_reasons scoring awarding report ratings
@@ -22,6 +22,8 @@ done
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test,pandas,plot,fast,excel,distributed,mutation]'
+# few, fixed Hypothesis examples per mutant (tests/conftest.py, tests/budget.py)
+export HYPOTHESIS_PROFILE=mutation
 for module in "$@"; do
     echo "== mutmut: red_property.$module" >&2
     nice -n 15 .venv/bin/mutmut run --max-children "${MUTATION_JOBS:-1}" \

@@ -1,14 +1,28 @@
-"""Shared fixtures: paths of the bundled rubrics and example season."""
+"""Shared fixtures: paths of the bundled rubrics and example season; the mutation profile."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+from .budget import MUTATION_EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANYANG = ROOT / "rubrics" / "shanyang-red-property-2019.yaml"
 EXAMPLE = ROOT / "examples" / "shanyang-2019"
+
+# A mutation run (scripts/mutation.sh) runs the tests once per planted fault: few examples, the
+# same ones every time (a fault is killed or not, never by chance), nothing kept between runs.
+settings.register_profile(
+    "mutation", max_examples=MUTATION_EXAMPLES, derandomize=True, database=None, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                           HealthCheck.data_too_large],
+)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 import red_property as rp
 from red_property.analysis import bootstrap, rater_effects, weight_sensitivity
 
+from .budget import examples
 from .strategies import claims_for, rubric_dicts, seasons, validated
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=examples(40), deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                            HealthCheck.data_too_large])
 

@@ -14,6 +14,7 @@ import red_property as rp
 from red_property._claims_companies import read_claims
 from red_property.cells import MAX_ID_LENGTH, id_problem, parse_number, printable
 
+from .budget import examples
 from .hostile.cases import RUBRIC
 
 
@@ -62,7 +63,7 @@ def _values(ratings: rp.Ratings) -> list[Any]:
             for v, t in zip(ratings.value.tolist(), text, strict=True)]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(_CELLS, min_size=1, max_size=6))
 def test_every_reader_reads_a_cell_alike(cells: list[str]) -> None:
     """CSV, records, columns, frames and claims read the same text cell as the same number."""

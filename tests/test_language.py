@@ -17,6 +17,7 @@ from red_property.loading import bundled_rubric_names
 from red_property.migration import migrate_rubric
 from red_property.plan import compile_plan
 
+from .budget import examples
 from .conftest import EXAMPLE, ROOT
 
 BROKEN = ROOT / "tests" / "rubrics" / "broken"
@@ -230,7 +231,7 @@ def test_merged_rubric_dumps_to_one_standalone_file() -> None:
     assert again == district and rp.fingerprint(again) == rp.fingerprint(district)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(kept=st.sets(st.sampled_from(["indoor.daylight", "indoor.low_emitting"])))
 def test_a_missing_credit_never_counts_as_met(kept: set[str]) -> None:
     """Dropping any of a building's indoor credits (policy not_met) leaves those checks not met

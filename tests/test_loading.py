@@ -43,6 +43,8 @@ from red_property.plan import fingerprint
 from red_property.rubric import Rubric
 from red_property.rubric_checks import check_rubric, total_maxima
 
+from .budget import examples
+
 ROOT = Path(__file__).resolve().parent.parent
 RUBRICS = sorted((ROOT / "rubrics").glob("*.yaml"))
 SHANYANG = ROOT / "rubrics" / "shanyang-red-property-2019.yaml"
@@ -374,21 +376,21 @@ def _loads_or_rubric_error(source: str | bytes) -> None:
         assert isinstance(outcome, Rubric)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text())
 def test_any_text_loads_or_raises_rubric_error(text: str) -> None:
     """Any text is either a Rubric or a RubricError, never another exception."""
     _loads_or_rubric_error("\n" + text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.binary())
 def test_any_bytes_load_or_raise_rubric_error(data: bytes) -> None:
     """Any bytes are either a Rubric or a RubricError, never another exception."""
     _loads_or_rubric_error(data)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(_YAMLISH)
 def test_yaml_punctuation_loads_or_raises_rubric_error(text: str) -> None:
     """Text made of YAML's punctuation (anchors, tags, flows, blocks) never escapes RubricError."""
@@ -455,7 +457,7 @@ def rubrics(draw: st.DrawFn) -> Rubric:
     return rubric
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(rubrics())
 def test_generated_rubrics_round_trip(rubric: Rubric) -> None:
     """Any valid rubric dumps to YAML that loads back to an equal rubric and fingerprint."""

@@ -22,6 +22,7 @@ import red_property as rp
 from red_property.rubric import Rubric
 from red_property.rubric_checks import check_rubric, total_maxima
 
+from .budget import examples
 from .oracle import oracle_evaluate, round_total
 from .strategies import (
     Season,
@@ -78,7 +79,7 @@ def close(a: float, b: float) -> bool:
 # --------------------------------------------------------------------------- the oracle
 
 
-@settings(max_examples=300, **SETTINGS)
+@settings(max_examples=examples(300), **SETTINGS)
 @given(evaluations(roundings=("half_up", "half_up", "none")), st.booleans())
 def test_engine_agrees_with_oracle(case: Case, columns: bool) -> None:
     """The engine's totals (to 1e-9) and stars equal the oracle's for random rubrics and seasons."""
@@ -103,7 +104,7 @@ def _on_grid(x: float, digits: int) -> bool:
     return bool(scaled.denominator == 1)
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=examples(150), **SETTINGS)
 @given(evaluations())
 def test_totals_within_bounds(case: Case) -> None:
     """Rated totals lie in [0, max base + bonus pool] (raw always; rounded if the unit allows)."""
@@ -146,7 +147,7 @@ OVER_MAX_EXAMPLE: Case = (_OVER_MAX, Season(_rows([("c0", 2.5), ("c1", 1.0)]), [
                                             {"a": [("r0", ""), ("r1", "")]}), {})
 
 
-@settings(max_examples=50, **SETTINGS)
+@settings(max_examples=examples(50), **SETTINGS)
 @given(evaluations())
 @example(OVER_MAX_EXAMPLE)
 def test_rounded_totals_never_exceed_the_maximum(case: Case) -> None:
@@ -161,7 +162,7 @@ def test_rounded_totals_never_exceed_the_maximum(case: Case) -> None:
 # --------------------------------------------------------------------------- invariances
 
 
-@settings(max_examples=120, **SETTINGS)
+@settings(max_examples=examples(120), **SETTINGS)
 @given(evaluations(), st.randoms(use_true_random=False))
 def test_row_order_never_changes_stars_or_totals(case: Case, rnd: random.Random) -> None:
     """Shuffling the rows changes no company's rated status or stars, nor its total (1e-9)."""
@@ -196,7 +197,7 @@ ROW_ORDER_EXAMPLE: Case = (
 )
 
 
-@settings(max_examples=120, **SETTINGS)
+@settings(max_examples=examples(120), **SETTINGS)
 @given(evaluations(), st.randoms(use_true_random=False))
 @example(ROW_ORDER_EXAMPLE, _Reversed())
 def test_row_order_never_changes_the_report(case: Case, rnd: random.Random) -> None:
@@ -209,7 +210,7 @@ def test_row_order_never_changes_the_report(case: Case, rnd: random.Random) -> N
     assert a.to_json() == b.to_json()
 
 
-@settings(max_examples=120, **SETTINGS)
+@settings(max_examples=examples(120), **SETTINGS)
 @given(evaluations(), st.sampled_from([0.5, 2.0, 3.0, 10.0, 0.1, 1 / 3, 7.3, 1000.0]))
 def test_scaling_source_weights_changes_nothing(case: Case, factor: float) -> None:
     """Multiplying every source weight by one positive factor changes no total, star or rank."""
@@ -239,7 +240,7 @@ def _monotone(ind: Any) -> bool:
     return ind.kind == "measure" and higher_is_better(ind)
 
 
-@settings(max_examples=200, **SETTINGS)
+@settings(max_examples=examples(200), **SETTINGS)
 @given(evaluations(), st.data())
 def test_raising_a_rating_never_lowers_stars(case: Case, data: st.DataObject) -> None:
     """Raising one rating on a monotone indicator no veto or gate reads never lowers stars."""
@@ -444,7 +445,7 @@ def _check_threshold_case(p: dict[str, Any]) -> None:
         assert got_stars == stars, (company, got[company], expect[company])
 
 
-@settings(max_examples=300, **SETTINGS)
+@settings(max_examples=examples(300), **SETTINGS)
 @given(threshold_params(modes=("half_up", "none")))
 def test_total_exactly_on_a_threshold_gets_the_level(p: dict[str, Any]) -> None:
     """A company whose total (or dimension share) sits exactly on a threshold gets that level."""
@@ -458,7 +459,7 @@ HALF_EVEN_EXAMPLE = {  # raw total 0.575 (a decimal half): half-even gives 0.58,
 }
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=examples(100), **SETTINGS)
 @given(threshold_params(modes=("half_even",)))
 @example(HALF_EVEN_EXAMPLE)
 def test_total_exactly_on_a_threshold_half_even(p: dict[str, Any]) -> None:
@@ -469,7 +470,7 @@ def test_total_exactly_on_a_threshold_half_even(p: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- self-ratings
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=examples(150), **SETTINGS)
 @given(evaluations(need_peer=True), st.data())
 def test_self_ratings_change_nothing(case: Case, data: st.DataObject) -> None:
     """Adding peers' ratings of their own companies changes no score; each is counted dropped."""
@@ -505,7 +506,7 @@ def test_self_ratings_change_nothing(case: Case, data: st.DataObject) -> None:
 # --------------------------------------------------------------------------- explain
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=examples(150), **SETTINGS)
 @given(evaluations())
 def test_explanation_parts_sum_to_the_total(case: Case) -> None:
     """explain(company).parts_sum() equals the total (1e-9) for every rated company."""
@@ -521,7 +522,7 @@ def test_explanation_parts_sum_to_the_total(case: Case) -> None:
 # --------------------------------------------------------------------------- option keys
 
 
-@settings(max_examples=50, **SETTINGS)
+@settings(max_examples=examples(50), **SETTINGS)
 @given(st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), min_size=2, max_size=4,
                 unique=True),
        st.data())
@@ -560,7 +561,7 @@ _LOWER_GOALPOSTS = checked({
 })
 
 
-@settings(max_examples=50, **SETTINGS)
+@settings(max_examples=examples(50), **SETTINGS)
 @given(rubrics())
 @example(_LOWER_GOALPOSTS)
 def test_rubric_model_dump_round_trips(rubric: Rubric) -> None:

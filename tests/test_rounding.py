@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from red_property.scoring import round_half_even, round_half_up
 
+from .budget import examples
+
 
 def _exact(x: float, digits: int, how: str, form: str = "r") -> float:
     """``x`` rounded at ``digits`` by :mod:`decimal`, on its shortest decimal form (``repr``)
@@ -43,7 +45,7 @@ _values = st.one_of(
 )
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(_values, st.booleans())
 @example((89.99999942, 6), False)
 @example((1.005, 2), False)
@@ -62,7 +64,7 @@ def test_half_up_is_decimal_half_up_of_the_shortest_form(case: tuple[float, int]
         assert got == _exact(x, digits, ROUND_HALF_UP)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(_values)
 @example((0.575, 2))
 def test_half_even_is_decimal_half_even_of_the_shortest_form(case: tuple[float, int]) -> None:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import red_property as rp
 
+from .budget import examples
 from .fixtures import ONE_SOURCE, THREE_SOURCES, approx, load, rec, run
 
 
@@ -909,7 +910,7 @@ _MEAN_RUBRIC = load(ONE_SOURCE, """
     """)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.integers(0, 1000).map(lambda k: k / 100), min_size=3, max_size=40),
        st.randoms(use_true_random=False))
 def test_within_source_mean_ignores_row_order(values: list[float], rnd: Any) -> None:

@@ -57,3 +57,30 @@ def records(report: rp.Report) -> dict[str, dict[str, Any]]:
 def approx(x: Any) -> Any:
     """Exact to 1e-9."""
     return pytest.approx(x, abs=1e-9)
+
+
+def lenient_rater_report() -> rp.Report:
+    """Six companies rated by one source under `rater_correction: true`, where rater r3 gives
+    2 points more than the others on every company it rates."""
+    rubric = load("""
+        rater_correction: true
+        sources:
+          authority: {label: {en: A}, weight: 1}
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              s: {label: {en: S}, kind: score, points: 10}
+              t: {label: {en: T}, kind: score, points: 10}
+        levels:
+          - {stars: 1, min_total: 10}
+          - {stars: 2, min_total: 14}
+        """)
+    rows = []
+    # r3 gives 2 points more than the others on every company it rates
+    for c, quality in {"a": 7, "b": 6, "c": 5, "d": 8, "e": 4, "f": 6}.items():
+        for rater, bias in (("r1", 0), ("r2", 0), ("r3", 2)):
+            if (c in "ab" and rater == "r3") or (c in "ef" and rater == "r1"):
+                continue
+            rows += [rec(c, "authority", rater, i, quality + bias) for i in ("s", "t")]
+    return rp.evaluate(rubric, rp.Ratings.from_records(rows))

@@ -10,7 +10,7 @@ from pathlib import Path
 import red_property as rp
 from red_property.notice import notice_html
 
-from .fixtures import load, rec
+from .fixtures import lenient_rater_report, load, rec
 from .test_report_outputs import RICH, _rows
 
 NAMES = {"a": "甲物業", "b": "乙", "c": "丙", "d": "丁", "e": "戊"}
@@ -144,29 +144,7 @@ def test_company_result_reports_earned_stars_and_the_claim() -> None:
 
 def test_records_carry_the_uncorrected_total_and_stars() -> None:
     """With `rater_correction: true` each record carries the uncorrected total and stars."""
-    rubric = load("""
-        rater_correction: true
-        sources:
-          authority: {label: {en: A}, weight: 1}
-        dimensions:
-          d:
-            label: {en: D}
-            indicators:
-              s: {label: {en: S}, kind: score, points: 10}
-              t: {label: {en: T}, kind: score, points: 10}
-        levels:
-          - {stars: 1, min_total: 10}
-          - {stars: 2, min_total: 14}
-        """)
-    rows = []
-    # r3 gives 2 points more than the others on every company it rates
-    for c, quality in {"a": 7, "b": 6, "c": 5, "d": 8, "e": 4, "f": 6}.items():
-        for rater, bias in (("r1", 0), ("r2", 0), ("r3", 2)):
-            if (c in "ab" and rater == "r3") or (c in "ef" and rater == "r1"):
-                continue
-            rows += [rec(c, "authority", rater, i, quality + bias) for i in ("s", "t")]
-    records = {r["company"]: r for r in rp.evaluate(rubric, rp.Ratings.from_records(rows))
-               .to_records()}
+    records = {r["company"]: r for r in lenient_rater_report().to_records()}
     assert [(r["total"], r["stars"], r["uncorrected_total"], r["uncorrected_stars"])
             for r in records.values()] == [
         (14.0, 2, 14.0, 2), (12.0, 1, 12.0, 1), (10.0, 1, 11.3, 1), (16.0, 2, 17.3, 2),

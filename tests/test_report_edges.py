@@ -11,7 +11,7 @@ import pytest
 
 import red_property as rp
 
-from .fixtures import ONE_SOURCE, load, rec
+from .fixtures import ONE_SOURCE, lenient_rater_report, load, rec
 
 SECOND = """
 rounding: {digits: 3}
@@ -102,28 +102,7 @@ def test_frame_and_html_join_vetoes_and_reasons(second: rp.Report) -> None:
 def test_table_of_rater_corrected_values() -> None:
     """With `rater_correction: true` the table flags each company whose total or stars moved
     (with its uncorrected total and stars) and counts the awards that differ."""
-    rubric = load("""
-        rater_correction: true
-        sources:
-          authority: {label: {en: A}, weight: 1}
-        dimensions:
-          d:
-            label: {en: D}
-            indicators:
-              s: {label: {en: S}, kind: score, points: 10}
-              t: {label: {en: T}, kind: score, points: 10}
-        levels:
-          - {stars: 1, min_total: 10}
-          - {stars: 2, min_total: 14}
-        """)
-    rows = []
-    # r3 gives 2 points more than the others on every company it rates
-    for c, quality in {"a": 7, "b": 6, "c": 5, "d": 8, "e": 4, "f": 6}.items():
-        for rater, bias in (("r1", 0), ("r2", 0), ("r3", 2)):
-            if (c in "ab" and rater == "r3") or (c in "ef" and rater == "r1"):
-                continue
-            rows += [rec(c, "authority", rater, i, quality + bias) for i in ("s", "t")]
-    report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
+    report = lenient_rater_report()
     assert report.table() == "\n".join([
         "rank  company    total  stars      claim",
         "   1  d           16.0  ★★           uncorrected 17.3 2★",

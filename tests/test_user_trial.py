@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import red_property as rp
-from red_property import _messages
 from red_property._factorize import NO_ARROW
 from red_property._row_reasons import REASONS
 from red_property.cli import main
@@ -200,18 +199,34 @@ def test_chinese_workbook_dropped_rows_and_warning(tmp_path: Path) -> None:
 
 
 def test_every_drop_reason_has_chinese() -> None:
-    """Every reason a row can be dropped for reads in Chinese, whatever its fields."""
-    assert set(_messages.DROPPED_ZH) == {r.short for r in REASONS}
+    """Every reason a row can be dropped for has a Chinese message from the same fields as the
+    English one, with the options it could have been worded in Chinese too."""
     fields = {"source": "s", "sources": "a, b", "indicator": "i", "company": "c",
               "rater": "r", "rater_company": "rc", "value": 1.5, "text": "x",
-              "options": " or an option of 'i': a, b", "labels": "a 1, b 2",
+              "options": "，也不是指标 'i' 的选项：a, b", "labels": "a 1, b 2",
               "lower": 0.0, "upper": 10.0}
     for reason in REASONS:
-        english = reason.template.format(**fields)
-        chinese = _messages.dropped_row(english, "zh")
+        english, chinese = reason.template.format(**fields), reason.zh.format(**fields)
         assert chinese != english and re.search(r"[\u4e00-\u9fff]", chinese), reason.short
-        assert "option of" not in chinese
-    assert _messages.dropped_row("... and 3 more rows: self-rating", "zh") == "……另有 3 行：自评"
+        assert not re.search(r"[A-Za-z]{3,}", re.sub(r"'[^']*'|rater_company|covers|e15",
+                                                      "", chinese)), reason.short
+
+
+def test_rows_beyond_those_listed_are_counted_in_chinese() -> None:
+    """Past the rows listed one by one, the report's last dropped entry counts the rest, in
+    English and in Chinese."""
+    rubric = rp.load_rubric('id: t\nversion: "1"\ntitle: {en: T}\nsources:\n'
+                            "  a: {label: {en: A}, weight: 1}\ndimensions:\n  d:\n"
+                            "    label: {en: D}\n    indicators:\n"
+                            "      x: {label: {en: X}, kind: score, points: 10}\n"
+                            "levels:\n  - {stars: 1, min_total: 5}\n"
+                            "input:\n  invalid_rows: drop\n")
+    rows = [{"company": "c", "source": "a", "rater": f"r{k}", "indicator": "x",
+             "value": 11 + k} for k in range(60)]
+    rows.append({"company": "c", "source": "a", "rater": "ok", "indicator": "x", "value": 7})
+    last = rp.evaluate(rubric, rp.Ratings.from_records(rows)).dropped[-1]
+    assert last.message == "... and 10 more rows: out of range"
+    assert last.message_zh == "……另有 10 行：超出分值范围"
 
 
 @pytest.mark.parametrize(("value", "hint"), [("2,9", "是小数逗号吗？请写作 2.9"),

@@ -8,9 +8,7 @@ from the rubric itself through :func:`label`. A language is ``"en"`` or ``"zh"``
 
 from __future__ import annotations
 
-import functools
 import re
-import string
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -304,83 +302,6 @@ def reason(text: str, lang: Lang, rubric: Rubric) -> str:
         tail = msg("reason.more", lang, n=more["n"]) if more else ""
         return msg("reason.unscored", lang, items=items + tail)
     return text
-
-
-#: A dropped row's reason in Chinese, by the reason's short name (``_row_reasons.REASONS``);
-#: the fields are those of the English template, as that message shows them.
-DROPPED_ZH: dict[str, str] = {
-    "unknown source": "评分方 {source} 未知；评定标准的评分方为 {sources}",
-    "unknown indicator": "指标 {indicator} 未知；请核对评定标准的指标编号",
-    "unknown company": "企业 {company} 未知：不在企业名单中",
-    "source does not rate indicator": "评分方 {source} 不评指标 {indicator}（见该评分方的 covers）",
-    "not a number": "数值 {text} 不是数字{options}",
-    "not finite": "数值 {value} 不是有限数",
-    "out of range": "数值 {value} 超出指标 {indicator} 的分值范围 {lower} 至 {upper}",
-    "not a whole number": "指标 {indicator} 的数值须为整数，此处为 {value}",
-    "duplicate": "评委 {rater} 对企业 {company} 的指标 {indicator} 评了两次；请只保留一行",
-    "rater in two sources": "评委 {rater} 出现在多个评分方中；一位评委只属于一个评分方",
-    "peer rating without rater_company": "企业互评缺少 rater_company：请填写评委所属企业",
-    "self-rating": "自评：评委 {rater} 属于被评企业 {company}",
-    "too large": "数值 {value} 过大：数值须在 ±1e15 以内",
-    "empty": "数值为空；每条评分都需要数值",
-    "number for options": "数值 {value} 是数字，但指标 {indicator} 应填选项名称：{labels}",
-    "not an option's points": "数值 {value} 不是指标 {indicator} 任一选项的分值：{labels}",
-    "unknown rater_company": "评委 {rater} 的所属企业 {rater_company} 不在企业名单中",
-}
-_MORE_ROWS = re.compile(r"^\.\.\. and (?P<n>\d+) more rows: (?P<short>.+)$")
-_DECIMAL_COMMA = re.compile(r"; a decimal comma\? write (?P<number>[^;]*)$")
-_PERCENT = re.compile(r"; write the number without the percent sign: (?P<number>[^;]*)$")
-_OPTIONS = re.compile(r"^ or an option of (?P<indicator>.+?): (?P<labels>.*)$", re.DOTALL)
-
-
-def _pattern(template: str) -> re.Pattern[str]:
-    """A regular expression matching the messages ``template`` formats, one group per field."""
-    parts = []
-    for literal, name, _, _ in string.Formatter().parse(template):
-        parts.append(re.escape(literal))
-        if name is not None:
-            parts.append(f"(?P<{name}>.*?)")
-    return re.compile("^" + "".join(parts) + "$", re.DOTALL)
-
-
-@functools.cache
-def _dropped_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    from ._row_reasons import REASONS  # the templates the English messages come from
-
-    return tuple((r.short, _pattern(r.template)) for r in REASONS)
-
-
-def dropped_row(message: str, lang: Lang) -> str:
-    """A dropped row's reason (as the report words it in English) in ``lang``; a message of
-    no known form stays as it is."""
-    if lang == "en":
-        return message
-    more = _MORE_ROWS.match(message)
-    if more:
-        return f"……另有 {more['n']} 行：{drop_reason(more['short'], lang)}"
-    for short, pattern in _dropped_patterns():
-        hit = pattern.match(message)
-        if hit:
-            fields = hit.groupdict()
-            if "options" in fields:
-                fields["options"] = _options_zh(fields["options"])
-            return DROPPED_ZH[short].format(**fields)
-    return message
-
-
-def _options_zh(text: str) -> str:
-    """The tail of a not-a-number message (the options it could have been, what it probably
-    meant) in Chinese."""
-    hint = ""
-    comma, percent = _DECIMAL_COMMA.search(text), _PERCENT.search(text)
-    if comma:
-        text, hint = text[:comma.start()], f"；是小数逗号吗？请写作 {comma['number']}"
-    elif percent:
-        text, hint = text[:percent.start()], f"；请去掉百分号，写作 {percent['number']}"
-    options = _OPTIONS.match(text)
-    if options:
-        text = f"，也不是指标 {options['indicator']} 的选项：{options['labels']}"
-    return text + hint
 
 
 def warning(text: str, lang: Lang) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._messages import drop_reason
 from .errors import Problem, rows_text
 from .plan import Plan
 from .ratings import Ratings
@@ -34,52 +35,70 @@ class Reason:
     short: str
     template: str
     key: tuple[str, ...] = ()  # the fields the message names: rows alike in them are one cause
+    zh: str = ""  # the message in Chinese, from the same fields
 
 
 OK = 0  # a kept row; a flagged row holds the 1-based position of its reason in REASONS
 REASONS = (
     Reason("source", "unknown source",
-           "unknown source {source!r}; the rubric's sources are {sources}", ("source",)),
+           "unknown source {source!r}; the rubric's sources are {sources}", ("source",),
+           zh="评分方 {source!r} 未知；评定标准的评分方为 {sources}"),
     Reason("indicator", "unknown indicator",
-           "unknown indicator {indicator!r}; check the rubric's indicator ids", ("indicator",)),
+           "unknown indicator {indicator!r}; check the rubric's indicator ids", ("indicator",),
+           zh="指标 {indicator!r} 未知；请核对评定标准的指标编号"),
     Reason("company", "unknown company",
-           "unknown company {company!r}; it is not in the companies table", ("company",)),
+           "unknown company {company!r}; it is not in the companies table", ("company",),
+           zh="企业 {company!r} 未知：不在企业名单中"),
     Reason("indicator", "source does not rate indicator",
            "source {source!r} does not rate indicator {indicator!r} (see the source's `covers`)",
-           ("source", "indicator")),
+           ("source", "indicator"),
+           zh="评分方 {source!r} 不评指标 {indicator!r}（见该评分方的 covers）"),
     Reason("value", "not a number", "value {text!r} is not a number{options}",
-           ("text", "indicator")),
-    Reason("value", "not finite", "value {value} is not a finite number", ("value",)),
+           ("text", "indicator"),
+           zh="数值 {text!r} 不是数字{options}"),
+    Reason("value", "not finite", "value {value} is not a finite number", ("value",),
+           zh="数值 {value} 不是有限数"),
     Reason("value", "out of range",
            "value {value:g} is outside {lower:g} to {upper:g} for indicator {indicator!r}",
-           ("value", "indicator")),
+           ("value", "indicator"),
+           zh="数值 {value:g} 超出指标 {indicator!r} 的分值范围 {lower:g} 至 {upper:g}"),
     Reason("value", "not a whole number",
            "value {value:g} must be a whole number for indicator {indicator!r}",
-           ("value", "indicator")),
+           ("value", "indicator"),
+           zh="指标 {indicator!r} 的数值须为整数，此处为 {value:g}"),
     Reason("rater", "duplicate",
            "rater {rater!r} rated company {company!r} on {indicator!r} twice; keep one row",
-           ("rater", "company", "indicator")),
+           ("rater", "company", "indicator"),
+           zh="评委 {rater!r} 对企业 {company!r} 的指标 {indicator!r} 评了两次；请只保留一行"),
     Reason("rater", "rater in two sources",
            "rater {rater!r} appears in more than one source; a rater belongs to one source",
-           ("rater",)),
+           ("rater",),
+           zh="评委 {rater!r} 出现在多个评分方中；一位评委只属于一个评分方"),
     Reason("rater_company", "peer rating without rater_company",
            "peer rating without rater_company: name the company the rater belongs to",
-           ("rater",)),
+           ("rater",),
+           zh="企业互评缺少 rater_company：请填写评委所属企业"),
     Reason("rater", "self-rating",
            "self-rating: rater {rater!r} belongs to {company!r}, the company rated",
-           ("rater", "company")),
+           ("rater", "company"),
+           zh="自评：评委 {rater!r} 属于被评企业 {company!r}"),
     Reason("value", "too large", "value {value:g} is too large: values lie within ±1e15",
-           ("value",)),
-    Reason("value", "empty", "value is empty; every rating needs a value"),
+           ("value",),
+           zh="数值 {value:g} 过大：数值须在 ±1e15 以内"),
+    Reason("value", "empty", "value is empty; every rating needs a value",
+           zh="数值为空；每条评分都需要数值"),
     Reason("value", "number for options",
            "value {value:g} is a number, but indicator {indicator!r} takes an option's label: "
-           "{labels}", ("raw", "indicator")),
+           "{labels}", ("raw", "indicator"),
+           zh="数值 {value:g} 是数字，但指标 {indicator!r} 应填选项名称：{labels}"),
     Reason("value", "not an option's points",
            "value {value:g} is not the points of an option of {indicator!r}: {labels}",
-           ("raw", "indicator")),
+           ("raw", "indicator"),
+           zh="数值 {value:g} 不是指标 {indicator!r} 任一选项的分值：{labels}"),
     Reason("rater_company", "unknown rater_company",
            "rater_company {rater_company!r} of rater {rater!r} is not in the companies table",
-           ("rater_company", "rater")),
+           ("rater_company", "rater"),
+           zh="评委 {rater!r} 的所属企业 {rater_company!r} 不在企业名单中"),
 )
 (UNKNOWN_SOURCE, UNKNOWN_INDICATOR, UNKNOWN_COMPANY, NOT_COVERED, NOT_A_NUMBER, NOT_FINITE,
  OUT_OF_RANGE, NOT_WHOLE, DUPLICATE, TWO_SOURCES, NO_RATER_COMPANY, SELF_RATING,
@@ -114,11 +133,14 @@ def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntA
             at = ratings.row[rows[order[a:b]]]
             p = _problem(plan, ratings, code, int(rows[first]), s, i, value)
             if b - a > 1:
-                p = replace(p, message=f"{p.message} ({rows_text(at.tolist(), b - a)})")
+                listed = rows_text(at.tolist(), b - a)
+                p = replace(p, message=f"{p.message} ({listed})",
+                            message_zh=f"{p.message_zh}（{listed}）")
             problems.append((p, code))
         if len(firsts) > MAX_LISTED:
             rest = sum(b - a for _, a, b in firsts[MAX_LISTED:])
             problems.append((Problem(f"... and {rest} more rows: {why.short}",
+                                     message_zh=f"……另有 {rest} 行：{drop_reason(why.short, 'zh')}",
                                      file=ratings.origin, row=int(ratings.row[rows[-1]]),
                                      path=why.column), code))
     problems.sort(key=lambda pc: pc[0].row)
@@ -149,17 +171,22 @@ def _causes(ratings: Ratings, key: tuple[str, ...], rows: IntArray, value: Float
 
 def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: IntArray,
              value: FloatArray) -> Problem:
+    """Row ``k``'s problem, its message in English and in Chinese from the same fields."""
     ind = int(i[k])
-    options = labels = ""
+    labels = ""
+    options = {"en": "", "zh": ""}
     if ind in plan.option_keys:
-        options = f" or an option of {plan.indicators[ind]!r}: {', '.join(plan.option_keys[ind])}"
-        labels = ", ".join(plan.option_keys[ind])
+        keys, name = ", ".join(plan.option_keys[ind]), plan.indicators[ind]
+        options = {"en": f" or an option of {name!r}: {keys}",
+                   "zh": f"，也不是指标 {name!r} 的选项：{keys}"}
+        labels = keys
         if ind in plan.option_points:
             labels = ", ".join(f"{key} {pts:g}" for key, pts in
                                zip(plan.option_keys[ind], plan.option_points[ind], strict=True))
     text = "" if ratings.text is None else str(ratings.text[k])
     if code == NOT_A_NUMBER:
-        options += _number_hint(text.strip())
+        options = {lang: tail + _number_hint(text.strip(), lang)
+                   for lang, tail in options.items()}
     rc = int(ratings.rater_company[k])
     fields = {
         "source": str(ratings.source_labels[ratings.source[k]]),
@@ -171,21 +198,25 @@ def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: In
         "value": float(ratings.value[k] if code in (OPTION_NUMBER, NOT_OPTION_POINTS)
                        else value[k]),
         "text": text,
-        "options": options,
         "labels": labels,
         "lower": float(plan.lower[max(ind, 0)]),
         "upper": float(plan.upper[max(ind, 0)]),
     }
     why = REASONS[code - 1]
-    return Problem(why.template.format(**fields), file=ratings.origin, row=int(ratings.row[k]),
-                   path=why.column)
+    return Problem(why.template.format(**fields, options=options["en"]),
+                   message_zh=why.zh.format(**fields, options=options["zh"]),
+                   file=ratings.origin, row=int(ratings.row[k]), path=why.column)
 
 
-def _number_hint(text: str) -> str:
+def _number_hint(text: str, lang: str) -> str:
     """What a value that is not a number probably meant, when it looks like a decimal comma
     (``2,9``) or a percentage (``85%``)."""
     if re.fullmatch(r"[+-]?\d+,\d+", text):
-        return f"; a decimal comma? write {text.replace(',', '.')}"
+        number = text.replace(",", ".")
+        return f"；是小数逗号吗？请写作 {number}" if lang == "zh" else (
+            f"; a decimal comma? write {number}")
     if re.fullmatch(r"[+-]?\d+(\.\d+)?\s*[%％]", text):
-        return f"; write the number without the percent sign: {text.rstrip('%％ ')}"
+        number = text.rstrip("%％ ")
+        return f"；请去掉百分号，写作 {number}" if lang == "zh" else (
+            f"; write the number without the percent sign: {number}")
     return ""

@@ -17,7 +17,7 @@ Each problem is a :class:`Problem`: where it is, what is wrong, and (where it he
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .cells import printable
 
@@ -38,6 +38,8 @@ class Problem:
     line: int = 0
     column: int = 0
     row: int = 0
+    #: the message in Chinese, where the library words it in both languages (else "")
+    message_zh: str = field(default="", compare=False, repr=False)
 
     def location(self) -> str:
         """``file:line:column`` (or ``row N, column C``) as far as known."""

@@ -129,7 +129,7 @@ def _dropped(report: Report, lang: m.Lang) -> tuple[list[str], list[list[Any]]]:
     """Each dropped rating row: where it was and why."""
     header = [m.msg("col.row", lang), m.msg("col.column", lang), m.msg("col.reason", lang),
               m.msg("col.file", lang)]
-    rows = [[d.row or None, d.path, m.dropped_row(d.message, lang), d.file]
+    rows = [[d.row or None, d.path, (d.message_zh if lang == "zh" else "") or d.message, d.file]
             for d in report.dropped]
     return header, rows
 

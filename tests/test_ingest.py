@@ -54,6 +54,8 @@ VARIANTS = {
     "excel sep line": ("sep=;\n" + _csv([HEADER, *ROWS], ";"), "utf-8"),
     "blank first lines and CRLF": ("\n ,,\n" + _csv([HEADER, *ROWS], end="\r\n"), "utf-8"),
     "trailing empty column": (_csv([[*HEADER, ""], *[[*r, ""] for r in ROWS]]), "utf-8"),
+    "two trailing empty columns": (_csv([[*HEADER, "", ""], *[[*r, "", ""] for r in ROWS]]),
+                                   "utf-8"),
     "BOM": (_csv([HEADER, *ROWS]), "utf-8-sig"),
     "GB18030": (_csv([HEADER, *ROWS]), "gb18030"),
     "UTF-16 with BOM": (_csv([HEADER, *ROWS]), "utf-16"),
@@ -97,7 +99,8 @@ def test_line_numbers_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert rp.Ratings.from_csv(f).row.tolist() == fast == [4, 5, 6, 7]
 
 
-@pytest.mark.parametrize("bad", ["ragged", "value in unnamed column", "bad value", "empty id"])
+@pytest.mark.parametrize("bad", ["ragged", "value in unnamed column",
+                                 "value in second unnamed column", "bad value", "empty id"])
 def test_errors_located_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str
                               ) -> None:
     """A bad file gets the same located problems from either reader."""
@@ -110,6 +113,10 @@ def test_errors_located_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, b
         header.append("")
         rows = [[*r, ""] for r in rows]
         rows[1][-1] = "oops"
+    elif bad == "value in second unnamed column":
+        header += ["", ""]
+        rows = [[*r, "", ""] for r in rows]
+        rows[2][-1] = "oops"
     elif bad == "bad value":
         rows[1][4] = "lots"
     else:

@@ -247,3 +247,33 @@ def test_number_hints_read_in_chinese(tmp_path: Path, value: str, hint: str) -> 
     rp.evaluate(rubric, ratings).to_excel(out, lang="zh")
     rows = list(openpyxl.load_workbook(out)["剔除的评分"].iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in rows] == [f"数值 {value!r} 不是数字；{hint}"]
+
+
+@pytest.mark.parametrize("builtin", ["0", "1"])
+def test_title_case_headers_are_named_with_their_fix(
+        builtin: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A header spelled in another case or with spaces gets the name to use, not a missing list."""
+    monkeypatch.setenv(NO_ARROW, builtin)
+    f = tmp_path / "r.csv"
+    f.write_text("Company,Source,Rater,Indicator,Value,Rater Company\n"
+                 "sy-01,authority,a1,six_haves,1,\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_csv(f)
+    messages = [p.message for p in info.value.problems]
+    assert len(messages) == 6
+    assert messages[0] == ("column 'Company' should be named 'company' (names are lower case, "
+                           "words joined by _); rename it")
+    assert "should be named 'rater_company'" in messages[-1]
+    assert all(p.row == 1 for p in info.value.problems)
+
+
+def test_frame_header_in_title_case_is_named_with_its_fix() -> None:
+    """A data frame's 'Value' column is named as 'value' to rename, not reported missing."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"company": ["c"], "source": ["a"], "rater": ["r"],
+                          "indicator": ["x"], "Value": [1]})
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_frame(frame)
+    assert [p.message for p in info.value.problems] == [
+        "column 'Value' should be named 'value' (names are lower case, words joined by _); "
+        "rename it"]

@@ -103,3 +103,23 @@ def test_awards_repr_counts_companies_and_levels() -> None:
     rows = rows[:-1]  # c has one rater of two: not rated
     report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
     assert repr(report.awards) == "<Awards 3 companies: 2 rated, 1 levels>"
+
+
+def test_a_missing_check_meets_no_gate_however_low_its_pass_mark() -> None:
+    """A check with no rating and no default is not met even when its pass mark lies within
+    the comparison's tolerance of 0: the gate on it fails, and no base points are granted."""
+    rubric = rp.load_rubric(
+        'language_version: 2\nid: t\nversion: "1"\ntitle: {en: T}\nsources:\n'
+        "  authority: {label: {en: A}, weight: 1}\n"
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      s: {label: {en: S}, kind: score, points: 10}\n"
+        "      licensed: {label: {en: L}, kind: check, pass_mark: 1.0e-10}\n"
+        "gates:\n  - {id: g, label: {en: G}, all_of: [licensed]}\n"
+        "base_points: 5\nlevels:\n  - {stars: 1, min_total: 5}\n")
+    rows = [rec("a", "authority", "r1", "s", 3), rec("b", "authority", "r1", "s", 3),
+            rec("b", "authority", "r1", "licensed", 1)]
+    report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
+    assert report["a"].reasons == ("gate 'g' not passed (G)",
+                                   "no rating for licensed (and no default)")
+    assert report["a"].total is None
+    assert (report["b"].rated, report["b"].total) == (True, 8)

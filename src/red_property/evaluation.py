@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from functools import cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -25,16 +24,12 @@ from .rubric import Rubric
 from .scoring import score
 
 
-@cache
 def library_version() -> str:
-    """The installed version of red-property, looked up once, on first use (importing
-    importlib.metadata costs tens of milliseconds)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The version of red-property (written in ``_version.py``, which the build reads: no
+    package metadata to look up, which would cost tens of milliseconds)."""
+    from ._version import __version__
 
-    try:
-        return version("red-property")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-        return "0+unknown"
+    return __version__
 
 
 def as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:

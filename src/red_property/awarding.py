@@ -10,7 +10,7 @@ Order of decisions (each one stated by the rubric, each read from the :class:`Pl
    bonus reaches ``min_bonus``. Comparisons forgive float error (one tolerance for the whole
    engine) so float error never costs a star;
 3. **vetoes** — a met veto condition removes the stars or caps them;
-4. **claims** (對標認領) — a claimed level is confirmed when reached (``above_claim`` says whether
+4. **claims** (对标认领) — a claimed level is confirmed when reached (``above_claim`` says whether
    a higher earned level is awarded); otherwise the earned level or none (``below_claim``).
 
 Ranks are competition ranks ("1224") on the rounded total among rated companies.

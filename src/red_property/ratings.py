@@ -258,7 +258,7 @@ def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
 
 @dataclass(frozen=True, slots=True)
 class Claims:
-    """The star level each company claims (對標認領)."""
+    """The star level each company claims (对标认领)."""
 
     company: tuple[str, ...]
     stars: tuple[int, ...]

@@ -193,7 +193,7 @@ def half_up_codes(x: FloatArray, digits: int, out: FloatArray | None = None) -> 
 
 
 def round_half_up(x: FloatArray, digits: int) -> FloatArray:
-    """Round half away from zero at ``digits`` decimals, as score sheets do (四捨五入), deciding
+    """Round half away from zero at ``digits`` decimals, as score sheets do (四舍五入), deciding
     ties on the decimal value (see :func:`half_up_codes`)."""
     return np.sign(x) * half_up_codes(np.abs(x), digits) / 10.0**digits
 

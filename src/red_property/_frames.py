@@ -43,8 +43,10 @@ def frame_columns(frame: Any, columns: tuple[str, ...], optional: tuple[str, ...
     renamed = {spelled_like(c, known) for c in names if c not in known}
     missing = [Problem(f"missing column {c!r}", path=c, file=origin) for c in columns
                if c not in names and c not in renamed]
-    if missing or unknown:
-        raise RatingsError(missing + unknown, file=origin)
+    twice = [Problem(f"column {c!r} appears {names.count(c)} times; keep one", path=c,
+                     file=origin) for c in sorted(set(names)) if names.count(c) > 1]
+    if missing or unknown or twice:
+        raise RatingsError(missing + unknown + twice, file=origin)
     if table is None:
         return {c: frame[c] for c in names}, len(frame)
     return {c: table.column(c) for c in names}, int(table.num_rows)

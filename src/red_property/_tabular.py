@@ -143,14 +143,15 @@ def spelled_like(name: str, known: tuple[str, ...]) -> str | None:
     return normal if normal in known else None
 
 
-def unknown_column(c: str, known: tuple[str, ...], **where: Any) -> Problem:
-    """The problem of a column the table does not know, naming the known column it is spelled
-    like ("Company", "Rater Company") when there is one."""
+def unknown_column(c: str, known: tuple[str, ...], *, word: str = "column", **where: Any
+                   ) -> Problem:
+    """The problem of a column (or a record's field) the table does not know, naming the known
+    one it is spelled like ("Company", "Rater Company") when there is one."""
     like = spelled_like(c, known)
     if like is not None:
-        return Problem(f"column {c!r} should be named {like!r} (names are lower case, words "
+        return Problem(f"{word} {c!r} should be named {like!r} (names are lower case, words "
                        f"joined by _); rename it", path=c, **where)
-    return Problem(f"unknown column {c!r}; columns are {', '.join(known)}", path=c, **where)
+    return Problem(f"unknown {word} {c!r}; {word}s are {', '.join(known)}", path=c, **where)
 
 
 def _blank(line: str) -> bool:

@@ -71,6 +71,12 @@ def evaluate(
     """
     plan = as_plan(rubric)
     ratings = as_ratings(ratings)
+    if len(ratings) == 0:  # an empty export must not pass as a season of 0 companies
+        file = not ratings.origin.startswith("<")
+        raise RatingsError([Problem(
+            "no ratings: the file has a header but no rows; export the season's ratings" if file
+            else f"no ratings: the {ratings.origin.strip('<>')} hold no rows; nothing to score",
+            file=ratings.origin, row=1 if file else 0)], file=ratings.origin)
     table = None if companies is None else read_companies(companies)
     given = None if claims is None else read_claims(claims)
     report = evaluate_as_rated(plan, ratings, claims=given, companies=table)

@@ -357,3 +357,28 @@ def test_a_frame_with_a_column_twice_is_refused() -> None:
         rp.evaluate(rp.bundled_rubric("shanyang-red-property-2019"), frame)
     assert [p.message for p in info.value.problems] == [
         "column 'value' appears 2 times; keep one"]
+
+
+def test_english_counts_agree_with_their_nouns() -> None:
+    """One company is "1 company", one row "1 row", one award "differs"; more are plural."""
+    from red_property._messages import msg
+
+    assert msg("notice.group", "en", n=4, k=1) == "4★ (1 company)"
+    assert msg("notice.group", "en", n=4, k=2) == "4★ (2 companies)"
+    assert msg("table.corrected", "en", moved=1).endswith("1 award differs from the uncorrected "
+                                                          "ones")
+    assert msg("warn.dropped", "en", file="f.csv", n=1) == (
+        "f.csv: 1 row dropped by the rubric's input policy")
+    assert msg("notice.intro", "en", n=1, rubric="R").startswith(
+        "The following 1 company is rated under R.")
+
+
+def test_chinese_table_header_lines_up_with_its_columns() -> None:
+    """In the Chinese star table the header 总分 ends where the totals end (CJK characters
+    take two columns)."""
+    from red_property.texts import text_width
+
+    report = rp.evaluate(SHANYANG, RATINGS)
+    head, first = report.table(lang="zh").splitlines()[:2]
+    end_of_total = text_width(head[:head.index("总分") + 2])
+    assert text_width(first[:first.index("97.4") + 4]) == end_of_total

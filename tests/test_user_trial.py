@@ -69,7 +69,7 @@ def test_diff_blocking_change_is_an_error_annotation(
                  "--fail-on-change"])
     captured = capsys.readouterr()
     assert code == 1
-    annotations = [line for line in captured.out.splitlines() if line.startswith("::")]
+    annotations = [line for line in captured.out.splitlines() if line.startswith("::error")]
     assert len(annotations) == 1
     assert annotations[0].startswith(f"::error file={new}::")
     assert "red-property diff: 1 company changes stars" in captured.err
@@ -382,3 +382,22 @@ def test_chinese_table_header_lines_up_with_its_columns() -> None:
     head, first = report.table(lang="zh").splitlines()[:2]
     end_of_total = text_width(head[:head.index("总分") + 2])
     assert text_width(first[:first.index("97.4") + 4]) == end_of_total
+
+
+def test_diff_warns_when_the_version_was_not_bumped(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A rubric edited under the same id and version is flagged, in text, JSON and GitHub
+    annotations; a bumped version is not."""
+    same = _edited(tmp_path, "min_total: 88", "min_total: 87")
+    assert main(["diff", str(SHANYANG), str(same), RATINGS, "--format", "github"]) == 0
+    out = capsys.readouterr().out
+    assert "::warning file=" in out and "its version did not; bump `version`" in out
+    assert "the rubric changed but its version did not (2019.1)" in out
+    assert main(["diff", str(SHANYANG), str(same), RATINGS, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["version_unchanged"] is True
+    bumped = tmp_path / "bumped.yaml"
+    bumped.write_text(same.read_text(encoding="utf-8").replace('version: "2019.1"',
+                                                               'version: "2019.2"'),
+                      encoding="utf-8")
+    assert main(["diff", str(SHANYANG), str(bumped), RATINGS]) == 0
+    assert "version did not" not in capsys.readouterr().out

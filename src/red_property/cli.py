@@ -196,6 +196,9 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         level = "error" if args.fail_on_change else "warning"  # an error is what blocks
         for change in result.star_changes:
             print(f"::{level} file={args.new}::{change}")
+        if result.version_unchanged:
+            print(f"::warning file={args.new}::the rubric changed but its version did not; "
+                  "bump `version`")
         print(str(result))
     else:
         print(result)

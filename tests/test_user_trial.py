@@ -401,3 +401,38 @@ def test_diff_warns_when_the_version_was_not_bumped(tmp_path: Path,
                       encoding="utf-8")
     assert main(["diff", str(SHANYANG), str(bumped), RATINGS]) == 0
     assert "version did not" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("builtin", ["0", "1"])
+def test_title_lines_above_the_header_are_skipped(builtin: str, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    """A sheet's title lines above its header are skipped, rows keep the file's line numbers;
+    a file with no line naming two columns still gets the header error."""
+    monkeypatch.setenv(NO_ARROW, builtin)
+    f = tmp_path / "r.csv"
+    f.write_text("山阳区2019年度评分表,,,,,\n导出日期 2019-12-01,,,,,\n"
+                 "company,source,rater,indicator,value,rater_company\n"
+                 "sy-01,authority,a1,six_haves,1,\nsy-02,authority,a1,six_haves,0,\n",
+                 encoding="utf-8")
+    r = rp.Ratings.from_csv(f)
+    assert (r.company_labels.tolist(), r.row.tolist()) == (["sy-01", "sy-02"], [4, 5])
+    f.write_text("山阳区2019年度评分表\nsy-01,authority,a1,six_haves,1\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError, match="no header naming the columns: the first line "
+                       "reads '山阳区2019年度评分表'"):
+        rp.Ratings.from_csv(f)
+
+
+def test_workbook_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
+    """A workbook with a merged title row above its header reads from the header on."""
+    openpyxl = pytest.importorskip("openpyxl", reason="the excel extra is not installed")
+    pytest.importorskip("python_calamine", reason="the excel extra is not installed")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["山阳区2019年度评分表"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["company", "source", "rater", "indicator", "value"])
+    sheet.append(["sy-01", "authority", "a1", "six_haves", 1])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    r = rp.Ratings.from_csv(path)
+    assert (r.company_labels.tolist(), r.row.tolist()) == (["sy-01"], [3])

@@ -436,3 +436,17 @@ def test_workbook_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
     book.save(path)
     r = rp.Ratings.from_csv(path)
     assert (r.company_labels.tolist(), r.row.tolist()) == (["sy-01"], [3])
+
+
+def test_a_misspelled_rubric_key_gets_the_key_it_resembles(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    """`min_totl` is answered with "did you mean 'min_total'?", a full-width colon (an input
+    method's) with the half-width one to type; a key like none keeps the plain message."""
+    for old, new, said in (("min_total: 88", "min_totl: 88", "did you mean 'min_total'?"),
+                           ("min_total: 88", "min_total：88", "a full-width colon '：' is not "
+                            "YAML's ':'"),
+                           ("min_total: 88", "min_total: 88\n    zzz: 1",
+                            "unknown key; remove it or check its spelling")):
+        assert main(["validate", str(_edited(tmp_path, old, new))]) == 1
+        assert said in capsys.readouterr().err

@@ -450,3 +450,13 @@ def test_a_misspelled_rubric_key_gets_the_key_it_resembles(tmp_path: Path,
                             "unknown key; remove it or check its spelling")):
         assert main(["validate", str(_edited(tmp_path, old, new))]) == 1
         assert said in capsys.readouterr().err
+
+
+def test_a_company_not_rated_earns_no_level() -> None:
+    """A company that is not rated (a gate not passed) shows no earned level in its result,
+    records, CSV and workbook, as it shows no stars."""
+    report = rp.evaluate(SHANYANG, RATINGS)
+    assert report["sy-38"].rated is False and report["sy-38"].earned is None
+    record = next(r for r in report.to_records() if r["company"] == "sy-38")
+    assert (record["stars"], record["earned"]) == (None, None)
+    assert report["sy-12"].earned == 3

@@ -60,3 +60,37 @@ def test_a_companies_table_invents_no_names_or_districts(tmp_path: Path) -> None
         assert report.company_table is not None and report.company_table.origin == origin
         assert dict(report.districts) == {}
         assert dict(report.names) == ({i: "甲" for i in ids} if isinstance(given, dict) else {})
+
+
+def test_claims_problems_are_all_listed_where_they_are() -> None:
+    """Every bad claim of a mapping or a sequence is listed, at its row, as "<claims>": empty
+    or bytes ids, entries that are no (company, stars) pair or record (a two-letter string, a
+    number, a record without stars), long entries shortened to 80 characters."""
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(SHANYANG, RATINGS, claims={"": 3, b"sy-01": 2, "sy-02": 1})  # type: ignore[dict-item]
+    assert info.value.file == "<claims>"
+    assert [str(p) for p in info.value.problems] == [
+        "<claims>: row 1, column company: empty company id",
+        "<claims>: row 2, column company: bytes b'sy-01' where text is expected: decode the "
+        "ids first"]
+    long = "x" * 200
+    given = [("sy-01", 3), "ab", 5, {"company": "sy-02"}, long]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(SHANYANG, RATINGS, claims=given)  # type: ignore[arg-type]
+    assert info.value.file == "<claims>"
+    head = "<claims>: row {}: a claim is a (company, stars) pair or a record with the fields " \
+           "company and stars, not {}"
+    assert [str(p) for p in info.value.problems] == [
+        head.format(2, "'ab'"), head.format(3, "5"), head.format(4, "{'company': 'sy-02'}"),
+        head.format(5, repr(long)[:80])]
+
+
+def test_claims_keep_where_they_came_from(tmp_path: Path) -> None:
+    """The report's claims remember their origin: "<claims>" for a mapping or pairs, the
+    file's name for a file."""
+    f = tmp_path / "claims.csv"
+    f.write_text("company,stars\nsy-12,3\n", encoding="utf-8")
+    for given, origin in (({"sy-12": 3}, "<claims>"), ([("sy-12", 3)], "<claims>"),
+                          (f, str(f))):
+        report = rp.evaluate(SHANYANG, RATINGS, claims=given)  # type: ignore[arg-type]
+        assert report.claims is not None and report.claims.origin == origin

@@ -460,3 +460,16 @@ def test_a_company_not_rated_earns_no_level() -> None:
     record = next(r for r in report.to_records() if r["company"] == "sy-38")
     assert (record["stars"], record["earned"]) == (None, None)
     assert report["sy-12"].earned == 3
+
+
+def test_command_line_lines_speak_the_output_language(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Under --lang zh the command line's own lines (what it wrote, an unknown company) are
+    Chinese; in English one company is "1 company"."""
+    out = tmp_path / "t.txt"
+    assert main(["score", str(SHANYANG), RATINGS, "--lang", "zh", "--out", str(out)]) == 0
+    assert capsys.readouterr().err == f"已将 40 家企业的结果写入 {out}\n"
+    assert main(["explain", str(SHANYANG), RATINGS, "sy-99", "--lang", "zh"]) == 1
+    assert capsys.readouterr().err.startswith("red-property explain：评分中没有企业 'sy-99'")
+    assert main(["score", str(SHANYANG), RATINGS, "--out", str(out)]) == 0
+    assert capsys.readouterr().err == f"wrote 40 companies to {out}\n"

@@ -89,6 +89,11 @@ MESSAGES: dict[str, Phrase] = {
                          "… 另有 {n} 家企业（请用 to_frame() 或 to_records() 查看）"),
     "table.rows_used": Phrase("{n} compan{n_ies}, {used} of {read} rows used",
                               "共 {n} 家企业，使用评分 {used} 行（共 {read} 行）"),
+    "cli.wrote": Phrase("wrote {n} compan{n_ies} to {path}", "已将 {n} 家企业的结果写入 {path}"),
+    "cli.wrote_notice": Phrase("wrote the notice to {path}", "公示已写入 {path}"),
+    "cli.no_company": Phrase(
+        "red-property explain: no company {company!r} in the ratings (some are: {known})",
+        "red-property explain：评分中没有企业 {company!r}（现有企业如：{known}）"),
     "sep.list": Phrase(", ", "，"),
     "sep.clause": Phrase("; ", "；"),
     # ---- why a company is not rated

@@ -140,12 +140,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
             print("red-property score: --format xlsx needs --out FILE", file=sys.stderr)
             return USAGE
         report.to_excel(args.out, lang=args.lang)
-        print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+        _wrote(report, args)
         return OK
     elif args.format == "csv":
         if args.out:
             report.to_csv(args.out, lang=args.lang)
-            print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+            _wrote(report, args)
             return OK
         with tempfile.TemporaryDirectory() as tmp:
             report.to_csv(Path(tmp) / "report.csv", lang=args.lang)
@@ -156,7 +156,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         text = report.table(lang=args.lang) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+        _wrote(report, args)
     else:
         sys.stdout.write(text)
     return OK
@@ -168,8 +168,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         explanation = report.explain(args.company, lang=args.lang)
     except KeyError:
         known = ", ".join(report.companies[:10].tolist())
-        print(f"red-property explain: no company {args.company!r} in the ratings "
-              f"(some are: {known})", file=sys.stderr)
+        print(_msg("cli.no_company", args, report, company=args.company, known=known),
+              file=sys.stderr)
         return INVALID
     if args.format == "json":
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
@@ -182,8 +182,19 @@ def _cmd_notice(args: argparse.Namespace) -> int:
     report = _season(args)
     report.notice(args.out, title=args.title, period=args.period, contact=args.contact,
                   lang=args.lang)
-    print(f"wrote the notice to {args.out}", file=sys.stderr)
+    print(_msg("cli.wrote_notice", args, report, path=args.out), file=sys.stderr)
     return OK
+
+
+def _msg(key: str, args: argparse.Namespace, report: Report, **fields: object) -> str:
+    """A line of the command line's own, in the output's language."""
+    from . import _messages as m
+
+    return m.msg(key, m.resolve(args.lang, report.plan.rubric), **fields)
+
+
+def _wrote(report: Report, args: argparse.Namespace) -> None:
+    print(_msg("cli.wrote", args, report, n=len(report), path=args.out), file=sys.stderr)
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:

@@ -473,3 +473,15 @@ def test_command_line_lines_speak_the_output_language(tmp_path: Path,
     assert capsys.readouterr().err.startswith("red-property explain：评分中没有企业 'sy-99'")
     assert main(["score", str(SHANYANG), RATINGS, "--out", str(out)]) == 0
     assert capsys.readouterr().err == f"wrote 40 companies to {out}\n"
+
+
+def test_bad_rows_are_told_in_chinese_under_lang_zh(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Under --lang zh a refused row is told in Chinese, its place too; in English as before."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("company,source,rater,indicator,value\nsy-01,authority,a1,six_haves,x\n",
+                   encoding="utf-8")
+    assert main(["score", str(SHANYANG), str(bad), "--lang", "zh"]) == 1
+    assert capsys.readouterr().err == f"{bad}：第 2 行，value 列：数值 'x' 不是数字\n"
+    assert main(["score", str(SHANYANG), str(bad)]) == 1
+    assert capsys.readouterr().err == f"{bad}: row 2, column value: value 'x' is not a number\n"

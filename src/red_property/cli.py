@@ -41,14 +41,14 @@ def _github(p: Problem) -> str:
     return f"::error {','.join(where)}::{text}" if where else f"::error::{text}"
 
 
-def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
-    """Problems as text on stderr, or as annotations on stdout (where GitHub Actions reads
-    workflow commands)."""
+def _print_problems(problems: Sequence[Problem], fmt: str, lang: str | None = None) -> None:
+    """Problems as text on stderr (in Chinese under ``--lang zh`` where the library words them
+    so), or as annotations on stdout (where GitHub Actions reads workflow commands)."""
     for p in problems:
         if fmt == "github":
             print(_github(p))
         else:
-            print(str(p), file=sys.stderr)
+            print(p.zh() if lang == "zh" else str(p), file=sys.stderr)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -336,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return OK
     except (RubricError, RatingsError) as exc:
-        _print_problems(exc.problems, getattr(args, "format", "text"))
+        _print_problems(exc.problems, getattr(args, "format", "text"), getattr(args, "lang", None))
         return INVALID
     except (EvaluationError, RedPropertyError) as exc:
         if getattr(args, "format", "text") == "github":

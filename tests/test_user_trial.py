@@ -485,3 +485,11 @@ def test_bad_rows_are_told_in_chinese_under_lang_zh(tmp_path: Path,
     assert capsys.readouterr().err == f"{bad}：第 2 行，value 列：数值 'x' 不是数字\n"
     assert main(["score", str(SHANYANG), str(bad)]) == 1
     assert capsys.readouterr().err == f"{bad}: row 2, column value: value 'x' is not a number\n"
+
+
+def test_chinese_explanation_of_a_company_earning_no_star() -> None:
+    """A company whose scores reach no level is said 得分未达到一星, not 按得分达到无星."""
+    report = rp.evaluate(SHANYANG, RATINGS, claims=EXAMPLE / "claims.csv")
+    head = str(report.explain("sy-08", lang="zh")).splitlines()[0]
+    assert "（得分未达到一星；认领三星，降级认定）" in head
+    assert "（按得分达到三星）" in str(report.explain("sy-12", lang="zh")).splitlines()[0]

@@ -133,8 +133,9 @@ MESSAGES: dict[str, Phrase] = {
                             "；认领{claimed_word}，{verdict}"),
     "explain.head": Phrase(
         "{head}{bar} {stars}★ (earned {earned}★{claim}), total {total}, rank {rank}",
-        "{head}{bar} 评为{stars_word}（按得分达到{earned_word}{claim}），总分 {total}，"
-        "排名第 {rank}"),
+        "{head}{bar} 评为{stars_word}（{earned_zh}{claim}），总分 {total}，排名第 {rank}"),
+    "explain.earned": Phrase("earned {word}", "按得分达到{word}"),
+    "explain.earned_none": Phrase("earned no star", "得分未达到一星"),
     "explain.dimensions": Phrase("Dimensions:", "各维度得分："),
     "explain.by_source": Phrase("By source: ", "各评分方贡献："),
     "explain.vetoes": Phrase("Vetoes: ", "一票否决："),

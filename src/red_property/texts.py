@@ -185,7 +185,9 @@ def explanation_text(e: Explanation) -> str:
         msg("explain.head", lang, head=head, stars=e.stars,
             bar=stars_text(e.stars, e.top) + (f" {e.level}" if e.level else ""),
             earned=e.earned, claim=claim, total=num(e.total, 6), rank=e.rank,
-            stars_word=stars_word(e.stars, lang), earned_word=stars_word(e.earned, lang)),
+            stars_word=stars_word(e.stars, lang),
+            earned_zh=msg("explain.earned" if e.earned else "explain.earned_none", "zh",
+                          word=stars_word(e.earned, "zh"))),
         "",
         msg("explain.dimensions", lang),
     ]

@@ -492,4 +492,4 @@ def test_chinese_explanation_of_a_company_earning_no_star() -> None:
     report = rp.evaluate(SHANYANG, RATINGS, claims=EXAMPLE / "claims.csv")
     head = str(report.explain("sy-08", lang="zh")).splitlines()[0]
     assert "（得分未达到一星；认领三星，降级认定）" in head
-    assert "（按得分达到三星）" in str(report.explain("sy-12", lang="zh")).splitlines()[0]
+    assert "（按得分达到三星；" in str(report.explain("sy-12", lang="zh")).splitlines()[0]

@@ -207,12 +207,31 @@ def test_every_drop_reason_has_chinese() -> None:
     fields = {"source": "s", "sources": "a, b", "indicator": "i", "company": "c",
               "rater": "r", "rater_company": "rc", "value": 1.5, "text": "x",
               "options": "，也不是指标 'i' 的选项：a, b", "labels": "a 1, b 2",
-              "lower": 0.0, "upper": 10.0}
+              "outside": "outside 0 to 10", "outside_zh": "超出指标 'i' 的分值范围 0 至 10"}
     for reason in REASONS:
         english, chinese = reason.template.format(**fields), reason.zh.format(**fields)
         assert chinese != english and re.search(r"[\u4e00-\u9fff]", chinese), reason.short
         assert not re.search(r"[A-Za-z]{3,}", re.sub(r"'[^']*'|rater_company|covers|e15",
                                                       "", chinese)), reason.short
+
+
+def test_a_count_below_zero_is_said_to_be_below_it() -> None:
+    """A value below 0 for a count (a deduction's occurrences: no upper bound) is "below 0",
+    not "outside 0 to inf", in English and Chinese; a score keeps its range."""
+    rubric = rp.load_rubric(
+        'id: t\nversion: "1"\ntitle: {en: T}\nsources:\n  a: {label: {en: A}, weight: 1}\n'
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      x: {label: {en: X}, kind: deduction, points: 10, per: 1}\n"
+        "      y: {label: {en: Y}, kind: score, points: 10}\n"
+        "levels:\n  - {stars: 1, min_total: 5}\n")
+    rows = [{"company": "c", "source": "a", "rater": "r", "indicator": "x", "value": -1},
+            {"company": "c", "source": "a", "rater": "r", "indicator": "y", "value": 11}]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(rubric, rows)
+    assert [(p.message, p.message_zh) for p in info.value.problems] == [
+        ("value -1 is below 0 for indicator 'x'", "数值 -1 低于指标 'x' 的下限 0"),
+        ("value 11 is outside 0 to 10 for indicator 'y'",
+         "数值 11 超出指标 'y' 的分值范围 0 至 10")]
 
 
 def test_rows_beyond_those_listed_are_counted_in_chinese() -> None:

@@ -512,3 +512,23 @@ def test_chinese_explanation_of_a_company_earning_no_star() -> None:
     head = str(report.explain("sy-08", lang="zh")).splitlines()[0]
     assert "（得分未达到一星；认领三星，降级认定）" in head
     assert "（按得分达到三星；" in str(report.explain("sy-12", lang="zh")).splitlines()[0]
+
+
+def test_sheet_by_position_on_the_command_line(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """--sheet 2 reads the second sheet; a sheet named "2" would win; --sheet 3 of two sheets
+    is refused, listing the sheets."""
+    openpyxl = pytest.importorskip("openpyxl", reason="the excel extra is not installed")
+    pytest.importorskip("python_calamine", reason="the excel extra is not installed")
+    book = openpyxl.Workbook()
+    book.active.title = "notes"
+    book.active.append(["nothing here"])
+    sheet = book.create_sheet("ratings")
+    sheet.append(["company", "source", "rater", "indicator", "value"])
+    sheet.append(["sy-01", "authority", "a1", "six_haves", 1])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    assert main(["score", str(SHANYANG), str(path), "--sheet", "2"]) == 0
+    assert "sy-01" in capsys.readouterr().out
+    assert main(["score", str(SHANYANG), str(path), "--sheet", "3"]) == 1
+    assert "no sheet '3'; the sheets are notes, ratings" in capsys.readouterr().err

@@ -333,6 +333,8 @@ def _read_workbook(path: str | os.PathLike[str], kind: str, required: tuple[str,
             chosen = names[0]
         elif isinstance(sheet, int):
             chosen = names[sheet]
+        elif sheet not in names and sheet.isdigit() and 1 <= int(sheet) <= len(names):
+            chosen = names[int(sheet) - 1]  # "2" (the command line's --sheet 2): the second
         else:
             chosen = sheet
         if chosen not in names:

@@ -532,3 +532,23 @@ def test_sheet_by_position_on_the_command_line(tmp_path: Path,
     assert "sy-01" in capsys.readouterr().out
     assert main(["score", str(SHANYANG), str(path), "--sheet", "3"]) == 1
     assert "no sheet '3'; the sheets are notes, ratings" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("builtin", ["0", "1"])
+def test_chinese_headers_are_named_with_the_column_to_use(
+        builtin: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A header written in Chinese (企业, 评委, 分值 ...) gets the English column to rename it
+    to, in English and, under --lang zh, in Chinese; not a list of missing columns."""
+    monkeypatch.setenv(NO_ARROW, builtin)
+    f = tmp_path / "r.csv"
+    f.write_text("企业,评分方,评委,指标,分值\nsy-01,authority,a1,six_haves,1\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_csv(f)
+    assert [p.message for p in info.value.problems][:2] == [
+        "column '企业' should be named 'company' (columns are named in English); rename it",
+        "column '评分方' should be named 'source' (columns are named in English); rename it"]
+    assert len(info.value.problems) == 5
+    assert main(["score", str(SHANYANG), str(f), "--lang", "zh"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{f}：第 1 行，企业 列：列 '企业' 应改名为 'company'（列名须用英文）")

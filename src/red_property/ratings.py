@@ -22,7 +22,7 @@ import numpy.typing as npt
 from ._columns import _code_ids, _column, _is_missing, _to_float
 from ._distinct import sorted_distinct
 from ._factorize import foreign
-from ._tabular import spelled_like, unknown_column
+from ._headers import spelled_like, unknown_column
 from .errors import Problem, RatingsError, rows_text
 
 IntArray = npt.NDArray[np.int64]

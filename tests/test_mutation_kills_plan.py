@@ -68,3 +68,23 @@ def test_a_prerequisite_beside_a_single_dimension() -> None:
     report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
     assert report.scores.dimension.tolist() == [[6.0], [6.0]]
     assert dict(report.stars) == {"p": 1, "q": 0}
+
+
+def test_a_dimension_share_applies_to_small_dimensions_and_not_to_empty_ones() -> None:
+    """`min_dimension_share` holds for a dimension worth 1 point as for any other, and asks
+    nothing of a dimension worth no points (only zero-point checks)."""
+    rubric = rp.load_rubric(
+        'id: t\nversion: "1"\ntitle: {en: T}\nsources:\n  a: {label: {en: A}, weight: 1}\n'
+        "dimensions:\n"
+        "  d1:\n    label: {en: D1}\n    indicators:\n"
+        "      s: {label: {en: S}, kind: score, points: 10}\n"
+        "  d2:\n    label: {en: D2}\n    indicators:\n"
+        "      one: {label: {en: One}, kind: check, points: 1}\n"
+        "  d3:\n    label: {en: D3}\n    indicators:\n"
+        "      flag: {label: {en: Flag}, kind: check}\n"
+        "levels:\n  - {stars: 1, min_total: 5, min_dimension_share: 0.5}\n")
+    rows = [rec(c, "a", "r", i, v) for c, i, v in
+            (("p", "s", 8), ("p", "one", 1), ("p", "flag", 0),
+             ("q", "s", 8), ("q", "one", 0), ("q", "flag", 0))]
+    report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
+    assert dict(report.stars) == {"p": 1, "q": 0}

@@ -552,3 +552,15 @@ def test_chinese_headers_are_named_with_the_column_to_use(
     assert main(["score", str(SHANYANG), str(f), "--lang", "zh"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
         f"{f}：第 1 行，企业 列：列 '企业' 应改名为 'company'（列名须用英文）")
+
+
+def test_a_problem_of_one_row_does_not_repeat_its_row() -> None:
+    """A bad value on one row says its row once, in its place; several rows sharing one
+    problem are listed after it."""
+    base = {"company": "c", "source": "a", "rater": "r", "indicator": "x"}
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_records([{**base, "value": [1]}, {**base, "value": complex(1, 2)},
+                                 {**base, "value": complex(1, 2)}])
+    assert [str(p) for p in info.value.problems] == [
+        "<records>: row 1, column value: value [1] is not a number",
+        "<records>: row 2, column value: value (1+2j) is not a number (rows 2, 3)"]

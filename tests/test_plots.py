@@ -179,3 +179,16 @@ def test_bundled_cjk_font_is_found_without_system_fonts(monkeypatch: pytest.Monk
             plots.cjk_font()
     finally:
         plots.cjk_font.cache_clear()
+
+
+def test_radar_says_not_rated_and_vetoed(season: dict[str, Any]) -> None:
+    """The radar of a company not rated says why in its title; a vetoed company's title names
+    the veto (once in Chinese); a level asking no dimension share draws no threshold."""
+    report = season["report"]
+    title = plots.radar(report, "sy-38", lang="zh").axes[0].get_title()
+    assert title.endswith("\n未满足参评条件「运营满一年方可参评」")
+    title = plots.radar(report, "sy-31", lang="zh").axes[0].get_title()
+    assert title.endswith("总分 97.4 · 无星 · 重大安全责任事故一票否决")
+    assert plots.radar(report, "sy-31", lang="en").axes[0].get_title().endswith(" · veto: safety")
+    legend = plots.radar(report, "sy-31", lang="en").axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["sy-31 宏达物业"]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec
 import numpy as np
 
 from . import _messages as m
-from .texts import breakdown, num
+from .texts import breakdown, num, vetoes_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -133,6 +133,8 @@ def radar(report: Report, company: str, *, lang: str | None = None) -> Figure:
         if level is None or level not in stars:
             continue
         need = plan.level_min_share[stars.index(level)]
+        if not need.any():  # the level asks no share of any dimension: nothing to draw
+            continue
         colour = GREY if style == ":" else RED
         ax.plot(closed, np.append(need, need[0]) * 100, style, color=colour, linewidth=1.5,
                 label=m.msg("plot.level", language, n=level, word=m.stars_word(level, language)))
@@ -153,6 +155,11 @@ def radar(report: Report, company: str, *, lang: str | None = None) -> Figure:
     elif e.rated:
         total = m.msg("col.total", language)
         title += f"\n{total} {num(e.total, 6)} · {m.stars_word(e.stars, language)}"
+    if e.rated and e.vetoes:  # the stars the total alone would not explain
+        title += " · " + vetoes_text(plan.rubric, e.vetoes, language)
+    if not e.rated:
+        title += "\n" + m.msg("sep.clause", language).join(
+            m.reason(r, language, plan.rubric) for r in e.not_rated_reasons)
     ax.set_title(title, pad=22)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=3, fontsize=8,
               frameon=False)

@@ -8,6 +8,7 @@ as a bureau writes (``距四星还差 0.6 分：总分 87.4，需达到 88``). E
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from .cells import printable
 if TYPE_CHECKING:
     from .explanation import Condition, Explanation
     from .report import Report
+    from .rubric import Rubric
 
 
 def num(x: float, digits: int = 2) -> str:
@@ -51,6 +53,17 @@ def verdict_text(verdict: int, lang: Lang) -> str:
 # --------------------------------------------------------------------------- the star table
 
 
+def vetoes_text(rubric: Rubric, ids: Sequence[str], lang: Lang) -> str:
+    """The vetoes a company triggered: "veto: safety" in English; in Chinese their labels,
+    after 一票否决 unless every label names itself a veto (…一票否决) already."""
+    names = {v.id: label(v.label, lang, v.id) for v in rubric.vetoes}
+    shown = [names[v] if lang == "zh" else v for v in ids]
+    sep = msg("sep.list", lang) if lang == "zh" else ","
+    if lang == "zh" and all("否决" in n for n in shown):
+        return sep.join(shown)
+    return msg("table.veto", lang, ids=sep.join(shown))
+
+
 def claim_and_flags(report: Report, c: int, lang: Lang) -> tuple[str, list[str]]:
     """Company ``c``'s claim with its outcome, and its flags: vetoes, why it is not rated, its
     uncorrected result (the star table's last columns, in text and HTML alike)."""
@@ -61,13 +74,8 @@ def claim_and_flags(report: Report, c: int, lang: Lang) -> tuple[str, list[str]]
         claim = f"{stars_word(int(a.claimed[c]), lang)} {verdict_text(int(a.verdict[c]), lang)}"
     flags = []
     if a.vetoed[c].any():
-        names = {v.id: label(v.label, lang, v.id) for v in plan.rubric.vetoes}
-        sep = msg("sep.list", lang) if lang == "zh" else ","
-        shown = [names[v] if lang == "zh" else v
-                 for k, v in enumerate(plan.veto_ids) if a.vetoed[c, k]]
-        # a label that names itself a veto (…一票否决) is not prefixed with the word again
-        flags.append(sep.join(shown) if lang == "zh" and all("否决" in n for n in shown)
-                     else msg("table.veto", lang, ids=sep.join(shown)))
+        flags.append(vetoes_text(plan.rubric, [v for k, v in enumerate(plan.veto_ids)
+                                               if a.vetoed[c, k]], lang))
     if not rated:
         flags.append(msg("sep.clause", lang).join(
             reason(r, lang, plan.rubric) for r in a.reasons(c)))

@@ -173,3 +173,20 @@ def test_pdf_notice_is_a4(named_report: rp.Report, tmp_path: Path) -> None:
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
     assert boxes and all(abs(float(w) - 595.3) < 1.5 and abs(float(h) - 841.9) < 1.5
                          for w, h in boxes)
+
+
+def test_notice_is_signed_off_by_its_issuer_and_date(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """--issuer and --date sign the notice off (落款), right-aligned after the contact; without
+    them the page has no sign-off."""
+    out = tmp_path / "n.html"
+    args = ["notice", str(SHANYANG), str(EXAMPLE / "ratings.csv"), "--period", PERIOD,
+            "--contact", CONTACT, "--out", str(out), "--lang", "zh"]
+    assert main([*args, "--issuer", "山阳区住房和城乡建设局", "--date", "2019年12月1日"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert ('<div class="issuer"><p>山阳区住房和城乡建设局</p><p>2019年12月1日</p></div>'
+            in page)
+    assert page.index("联系方式") < page.index('class="issuer"') < page.index("<footer>")
+    assert main(args) == 0
+    assert 'class="issuer"' not in out.read_text(encoding="utf-8")
+    capsys.readouterr()

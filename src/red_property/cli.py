@@ -182,7 +182,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 def _cmd_notice(args: argparse.Namespace) -> int:
     report = _season(args)
     report.notice(args.out, title=args.title, period=args.period, contact=args.contact,
-                  lang=args.lang)
+                  lang=args.lang, issuer=args.issuer, date=args.date)
     print(_msg("cli.wrote_notice", args, report, path=args.out), file=sys.stderr)
     return OK
 
@@ -305,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", metavar="P", required=True, help="the objection period")
     p.add_argument("--contact", metavar="C", required=True,
                    help="where objections go: office, telephone, address")
+    p.add_argument("--issuer", metavar="I", help="who publishes the notice (its sign-off)")
+    p.add_argument("--date", metavar="D", help="the date of the notice (its sign-off)")
     p.add_argument("--out", metavar="F", required=True, help="notice.html or notice.pdf")
     _input_options(p)
     _add_lang(p)

@@ -47,13 +47,16 @@ td.id { font-family: monospace; }
 tr { break-inside: avoid; }
 .objection { margin-top: 6mm; }
 .objection p { margin: 1mm 0; }
+.issuer { margin-top: 8mm; text-align: right; }
+.issuer p { margin: 1mm 0; }
 footer { margin-top: 8mm; font-size: 8pt; color: #555; border-top: 0.2mm solid #999;
          padding-top: 2mm; overflow-wrap: anywhere; }
 """
 
 
 def notice_html(report: Report, *, title: str | None = None, period: str, contact: str,
-                lang: str | None = None) -> str:
+                lang: str | None = None, issuer: str | None = None, date: str | None = None
+                ) -> str:
     """The notice as one HTML document (styles inline; no external file)."""
     language = m.resolve(lang, report.plan.rubric)
     e = html.escape
@@ -100,6 +103,9 @@ def notice_html(report: Report, *, title: str | None = None, period: str, contac
         f"<p><b>{e(m.msg('notice.period', language, period=period))}</b></p>"
         f"<p>{e(m.msg('notice.objection', language))}</p>"
         f"<p>{e(m.msg('notice.contact', language, contact=contact))}</p></div>")
+    if issuer or date:  # the sign-off (落款): who publishes the notice, and when
+        parts.append('<div class="issuer">' + "".join(
+            f"<p>{e(x)}</p>" for x in (issuer, date) if x) + "</div>")
     parts.append("<footer>" + e(m.msg("notice.footer", language, id=rubric.id,
                                       version=rubric.version, sha=report.plan.fingerprint))
                  + f" · red-property {e(report.library_version)}</footer>")
@@ -127,9 +133,12 @@ def chromium_command(browser: str, profile: str | os.PathLike[str]) -> list[str]
 
 
 def write_notice(report: Report, path: str | os.PathLike[str], *, title: str | None = None,
-                 period: str, contact: str, lang: str | None = None) -> None:
-    """Write the notice to ``path``: HTML, or a PDF when ``path`` ends in ``.pdf``."""
-    page = notice_html(report, title=title, period=period, contact=contact, lang=lang)
+                 period: str, contact: str, lang: str | None = None,
+                 issuer: str | None = None, date: str | None = None) -> None:
+    """Write the notice to ``path``: HTML, or a PDF when ``path`` ends in ``.pdf``. ``issuer``
+    and ``date`` sign it off (落款), right-aligned after the contact."""
+    page = notice_html(report, title=title, period=period, contact=contact, lang=lang,
+                       issuer=issuer, date=date)
     target = Path(path)
     if target.suffix.lower() != ".pdf":
         target.write_text(page, encoding="utf-8")

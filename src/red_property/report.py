@@ -286,13 +286,15 @@ class Report(ValueEquality):
         write_workbook(self, path, lang=lang)
 
     def notice(self, path: str | os.PathLike[str], *, title: str | None = None,
-               period: str, contact: str, lang: str | None = None) -> None:
+               period: str, contact: str, lang: str | None = None, issuer: str | None = None,
+               date: str | None = None) -> None:
         """Write the public notice of the rated companies and their stars as a self-contained
-        HTML page (``.html``) or, where Chromium is installed, a PDF (``.pdf``); see
-        :func:`red_property.notice.write_notice`."""
+        HTML page (``.html``) or, where Chromium is installed, a PDF (``.pdf``), signed off by
+        ``issuer`` and ``date`` when given; see :func:`red_property.notice.write_notice`."""
         from .notice import write_notice
 
-        write_notice(self, path, title=title, period=period, contact=contact, lang=lang)
+        write_notice(self, path, title=title, period=period, contact=contact, lang=lang,
+                     issuer=issuer, date=date)
 
     # ------------------------------------------------------------------ display
 

@@ -88,3 +88,18 @@ def test_a_dimension_share_applies_to_small_dimensions_and_not_to_empty_ones() -
              ("q", "s", 8), ("q", "one", 0), ("q", "flag", 0))]
     report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
     assert dict(report.stars) == {"p": 1, "q": 0}
+
+
+def test_rounding_never_lifts_a_divided_total_above_its_most() -> None:
+    """Full marks of 25 points divided by 10 are 2.5; rounded to whole numbers half up they
+    would be 3, above the most a company can reach: the total stays 2.5."""
+    rubric = rp.load_rubric(
+        'language_version: 2\nid: t\nversion: "1"\ntitle: {en: T}\n'
+        "sources:\n  a: {label: {en: A}, weight: 1}\ndivide_total_by: 10\n"
+        "rounding: {digits: 0}\n"
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      x: {label: {en: X}, kind: score, points: 25}\n"
+        "levels:\n  - {stars: 1, min_total: 1}\n")
+    report = rp.evaluate(rubric, rp.Ratings.from_records([rec("c", "a", "r", "x", 25),
+                                                          rec("d", "a", "r", "x", 24)]))
+    assert dict(report.totals) == {"c": 2.5, "d": 2.0}

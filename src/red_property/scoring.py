@@ -36,6 +36,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 import numpy as np
 import numpy.typing as npt
 
+from ._rowpass import scaled_exactly
 from ._tolerance import at_least
 from ._values import ValueEquality
 from .checking import Checked
@@ -77,10 +78,12 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
     """Within-source aggregate and rater count per (company, source, indicator)."""
     n_s, n_i = len(plan.sources), len(plan.indicators)
     size = n_companies * n_s * n_i
-    cell = checked.company * n_s
-    cell += checked.source
-    cell *= n_i
-    cell += checked.indicator
+    cell = checked.cell
+    if cell is None:
+        cell = checked.company * n_s
+        cell += checked.source
+        cell *= n_i
+        cell += checked.indicator
     counts = np.bincount(cell, minlength=size)
     value = _exact_means(cell, checked.value, counts, size)
     if value is None:
@@ -133,15 +136,9 @@ def _exact_means(cell: IntArray, v: FloatArray, counts: IntArray, size: int
     """Means per cell, exact up to one final rounding, when every value is a decimal of at most
     :data:`_DECIMALS` places (ratings are): scaled to integers, the sums are exact in float64
     and so cannot depend on the order of the rows. None when the values are not such."""
-    if v.size == 0:
-        return None
     scale = 10.0**_DECIMALS
-    q = v * scale
-    np.round(q, out=q)
-    most = max(float(q.max()), -float(q.min()))
-    if not most * v.size < 2.0**53:  # also refuses NaN and infinities
-        return None
-    if not np.array_equal(q / scale, v):
+    q = scaled_exactly(v, scale)
+    if q is None:
         return None
     sums = np.bincount(cell, weights=q, minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):

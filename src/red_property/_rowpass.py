@@ -1,0 +1,168 @@
+"""A clean season proved in one pass over the rows, in blocks that stay in the cache.
+
+The row checks (:mod:`red_property.checking`) test each rule over whole columns. At millions
+of rows each such test reads and writes column-sized arrays in memory (a 7.8 M-row season has
+62 MB columns), and every column-sized temporary is fresh memory the system must map and
+zero. Nearly every season is clean, so this module answers the question the checks ask first,
+"is every row good?", in blocks of :data:`BLOCK` rows: each column is read once, the
+temporaries stay in the cache, and the rules are tested together on each block.
+
+It only ever proves. When any rule may fail it answers None, and the rule-by-rule checks run
+over the whole season: they find, name and count the rows. The rules proved here are those
+of a season whose sources and indicators are all known, without a companies table and
+without options: every row's source rates its indicator, every value is a finite number
+within its indicator's bounds (whole where the indicator counts), every rater is in one
+source with one rater_company, no rater rates a company on an indicator twice, and every
+peer rater names a company other than the one it rates.
+
+Repeats are found as in :mod:`red_property._distinct`: a 32-bit hash of each row's key is
+sorted, and rows whose hash repeats are compared on their full keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ._distinct import sorted_distinct
+from .plan import VALUE_LIMIT, Plan
+from .ratings import Ratings
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+#: Rows per block: a block's int64 temporaries (512 KiB each) stay in a core's cache.
+BLOCK = 1 << 16
+#: An odd 64-bit multiplier (the golden ratio's fraction): spreads keys over the high bits.
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+#: Bits of the table that picks out the rows whose hash repeats.
+_TABLE_BITS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Clean:
+    """What the pass learnt of a clean season, for the checks and for scoring."""
+
+    held: IntArray  # per rater: (rater_company + 1) * (sources + 1) + source; -1 without rows
+    cell: IntArray  # per row: (company * sources + source) * indicators + indicator
+    rated: npt.NDArray[np.bool_]  # per company label: some row rates it
+
+
+def blocks(n: int) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of each block of :data:`BLOCK` rows among ``n``."""
+    for a in range(0, n, BLOCK):
+        yield a, min(a + BLOCK, n)
+
+
+def clean_season(plan: Plan, ratings: Ratings, s: IntArray, i: IntArray,
+                 i_map: IntArray) -> Clean | None:
+    """Proof that every row of ``ratings`` is good under ``plan``, or None when some rule may
+    fail. ``s`` and ``i`` are the rows' source and indicator in the plan's order (all known),
+    ``i_map`` the plan position of each indicator label."""
+    n = len(ratings)
+    n_s, n_i = len(plan.sources), len(plan.indicators)
+    n_r, n_c = len(ratings.rater_labels), len(ratings.company_labels)
+    if n == 0 or n_c * n_s * n_i * max(n_r, 1) >= 2**62:
+        return None  # nothing to prove, or keys too wide for 64 bits: the checks decide
+    stride = n_s + 1
+    company, rater, rc, value = (ratings.company, ratings.rater, ratings.rater_company,
+                                 ratings.value)
+    used = sorted_distinct(i_map)
+    floor, ceiling = float(plan.lower[used].max()), float(plan.upper[used].min())
+    floor, ceiling = max(floor, -VALUE_LIMIT), min(ceiling, VALUE_LIMIT)
+    integral = plan.integral if bool(plan.integral[used].any()) else None
+    covers = None if bool(plan.covers.all()) else plan.covers.ravel()
+    peer = bool(plan.peer.any())
+
+    held = np.full(n_r, -1, dtype=np.int64)
+    for a, b in blocks(n):  # each row's (rater_company, source) into its rater's slot
+        tag = rc[a:b] + 1
+        tag *= stride
+        tag += s[a:b]
+        held[rater[a:b]] = tag
+    cell = np.empty(n, dtype=np.int64)
+    hashed = np.empty(n, dtype=np.uint32)
+    rated = np.zeros(n_c, dtype=bool)
+    for a, b in blocks(n):
+        c, r, sb, ib, v = company[a:b], rater[a:b], s[a:b], i[a:b], value[a:b]
+        lo, hi = v.min(), v.max()  # NaN in a block makes both NaN: no comparison holds
+        if not (floor <= lo and hi <= ceiling):
+            if not (-VALUE_LIMIT <= lo and hi <= VALUE_LIMIT):
+                return None  # not finite, or too large
+            if ((v < plan.lower[ib]) | (v > plan.upper[ib])).any():
+                return None
+        if integral is not None and (integral[ib] & (v != np.round(v))).any():
+            return None
+        tag = rc[a:b] + 1
+        tag *= stride
+        tag += sb
+        if not np.array_equal(held[r], tag):
+            return None  # a rater with two sources or two rater_company values
+        if peer and (rc[a:b] == c).any():
+            return None  # a self-rating, if its source is a peer source
+        rated[c] = True
+        key = cell[a:b]
+        np.multiply(c, n_s, out=key)
+        key += sb
+        if covers is not None and not covers[sb * n_i + ib].all():
+            return None
+        key *= n_i
+        key += ib
+        full = key * n_r
+        full += r
+        mixed = full.view(np.uint64)
+        mixed *= _MIX
+        mixed >>= np.uint64(32)
+        hashed[a:b] = mixed
+    if peer:
+        present = held >= 0
+        source = np.where(present, held % stride, 0)
+        if (present & plan.peer[source] & (held // stride == 0)).any():
+            return None  # a peer rater without rater_company
+    if _repeats(hashed, cell, rater, n_r):
+        return None
+    return Clean(held=held, cell=cell, rated=rated)
+
+
+def _repeats(hashed: npt.NDArray[np.uint32], cell: IntArray, rater: IntArray, n_r: int
+             ) -> bool:
+    """Whether two rows share a cell and a rater (``hashed`` hashes ``cell * n_r + rater``).
+    Equal keys hash alike, so no repeated hash means no repeated key; the rows whose hash
+    repeats (and a few more sharing the table's slot) are compared on their full keys."""
+    ordered = np.sort(hashed)
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return False
+    shift = np.uint32(32 - _TABLE_BITS)
+    table = np.zeros(1 << _TABLE_BITS, dtype=bool)
+    table[ordered[1:][same] >> shift] = True
+    found = [np.flatnonzero(table[hashed[a:b] >> shift]) + a for a, b in blocks(hashed.size)]
+    rows = np.concatenate(found)
+    suspects = np.sort(cell[rows] * n_r + rater[rows])
+    return bool((suspects[1:] == suspects[:-1]).any())
+
+
+def scaled_exactly(v: FloatArray, scale: float) -> FloatArray | None:
+    """``round(v * scale)`` when every value is exactly that integer divided by ``scale`` and
+    the integers' absolute sum over all rows stays below 2**53 (so every partial sum of them,
+    in any order, is exact in float64); None otherwise (NaN and infinities included)."""
+    if v.size == 0:
+        return None
+    q = np.empty_like(v)
+    back = np.empty(min(v.size, BLOCK), dtype=np.float64)
+    most = 0.0
+    for a, b in blocks(v.size):
+        qb = q[a:b]
+        np.multiply(v[a:b], scale, out=qb)
+        np.round(qb, out=qb)
+        most = max(float(qb.max()), -float(qb.min()), most)
+        if not most * v.size < 2.0**53:  # also refuses NaN (first in max) and infinities
+            return None
+        held = back[:b - a]
+        np.divide(qb, scale, out=held)
+        if not np.array_equal(held, v[a:b]):
+            return None
+    return q

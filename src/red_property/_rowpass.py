@@ -15,8 +15,10 @@ within its indicator's bounds (whole where the indicator counts), every rater is
 source with one rater_company, no rater rates a company on an indicator twice, and every
 peer rater names a company other than the one it rates.
 
-Repeats are found as in :mod:`red_property._distinct`: a 32-bit hash of each row's key is
-sorted, and rows whose hash repeats are compared on their full keys.
+Repeated rows are found by sorting the low 32 bits of each row's key (the key itself while
+the keys fit in 32 bits, as they do up to a few thousand companies): equal keys have equal
+low bits, so no repeat among those means no repeated key, and the rows whose low bits do
+repeat are compared on their full keys.
 """
 
 from __future__ import annotations
@@ -36,8 +38,6 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Rows per block: a block's int64 temporaries (512 KiB each) stay in a core's cache.
 BLOCK = 1 << 16
-#: An odd 64-bit multiplier (the golden ratio's fraction): spreads keys over the high bits.
-_MIX = np.uint64(0x9E3779B97F4A7C15)
 #: Bits of the table that picks out the rows whose hash repeats.
 _TABLE_BITS = 20
 
@@ -46,6 +46,8 @@ _TABLE_BITS = 20
 class Clean:
     """What the pass learnt of a clean season, for the checks and for scoring."""
 
+    source: IntArray  # per row, in the plan's order
+    indicator: IntArray  # per row, in the plan's order
     held: IntArray  # per rater: (rater_company + 1) * (sources + 1) + source; -1 without rows
     cell: IntArray  # per row: (company * sources + source) * indicators + indicator
     rated: npt.NDArray[np.bool_]  # per company label: some row rates it
@@ -57,11 +59,11 @@ def blocks(n: int) -> Iterator[tuple[int, int]]:
         yield a, min(a + BLOCK, n)
 
 
-def clean_season(plan: Plan, ratings: Ratings, s: IntArray, i: IntArray,
-                 i_map: IntArray) -> Clean | None:
+def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray
+                 ) -> Clean | None:
     """Proof that every row of ``ratings`` is good under ``plan``, or None when some rule may
-    fail. ``s`` and ``i`` are the rows' source and indicator in the plan's order (all known),
-    ``i_map`` the plan position of each indicator label."""
+    fail. ``s_map`` and ``i_map`` are the plan positions of the source and indicator labels
+    (all known)."""
     n = len(ratings)
     n_s, n_i = len(plan.sources), len(plan.indicators)
     n_r, n_c = len(ratings.rater_labels), len(ratings.company_labels)
@@ -77,8 +79,13 @@ def clean_season(plan: Plan, ratings: Ratings, s: IntArray, i: IntArray,
     covers = None if bool(plan.covers.all()) else plan.covers.ravel()
     peer = bool(plan.peer.any())
 
+    s, i = _recoded(s_map, ratings.source), _recoded(i_map, ratings.indicator)
     held = np.full(n_r, -1, dtype=np.int64)
     for a, b in blocks(n):  # each row's (rater_company, source) into its rater's slot
+        if s is not ratings.source:
+            np.take(s_map, ratings.source[a:b], out=s[a:b])
+        if i is not ratings.indicator:
+            np.take(i_map, ratings.indicator[a:b], out=i[a:b])
         tag = rc[a:b] + 1
         tag *= stride
         tag += s[a:b]
@@ -90,7 +97,7 @@ def clean_season(plan: Plan, ratings: Ratings, s: IntArray, i: IntArray,
         c, r, sb, ib, v = company[a:b], rater[a:b], s[a:b], i[a:b], value[a:b]
         lo, hi = v.min(), v.max()  # NaN in a block makes both NaN: no comparison holds
         if not (floor <= lo and hi <= ceiling):
-            if not (-VALUE_LIMIT <= lo and hi <= VALUE_LIMIT):
+            if not (lo >= -VALUE_LIMIT and hi <= VALUE_LIMIT):
                 return None  # not finite, or too large
             if ((v < plan.lower[ib]) | (v > plan.upper[ib])).any():
                 return None
@@ -113,10 +120,7 @@ def clean_season(plan: Plan, ratings: Ratings, s: IntArray, i: IntArray,
         key += ib
         full = key * n_r
         full += r
-        mixed = full.view(np.uint64)
-        mixed *= _MIX
-        mixed >>= np.uint64(32)
-        hashed[a:b] = mixed
+        hashed[a:b] = full  # the low 32 bits: the key itself below 2**32
     if peer:
         present = held >= 0
         source = np.where(present, held % stride, 0)
@@ -124,14 +128,22 @@ def clean_season(plan: Plan, ratings: Ratings, s: IntArray, i: IntArray,
             return None  # a peer rater without rater_company
     if _repeats(hashed, cell, rater, n_r):
         return None
-    return Clean(held=held, cell=cell, rated=rated)
+    return Clean(source=s, indicator=i, held=held, cell=cell, rated=rated)
+
+
+def _recoded(codes: IntArray, column: IntArray) -> IntArray:
+    """The column itself when ``codes`` keep every label's position, else an array to fill
+    with ``codes[column]``."""
+    if np.array_equal(codes, np.arange(codes.size)):
+        return column
+    return np.empty_like(column)
 
 
 def _repeats(hashed: npt.NDArray[np.uint32], cell: IntArray, rater: IntArray, n_r: int
              ) -> bool:
-    """Whether two rows share a cell and a rater (``hashed`` hashes ``cell * n_r + rater``).
-    Equal keys hash alike, so no repeated hash means no repeated key; the rows whose hash
-    repeats (and a few more sharing the table's slot) are compared on their full keys."""
+    """Whether two rows share a cell and a rater (``hashed``: the low 32 bits of
+    ``cell * n_r + rater``). The rows whose low bits repeat (and a few more sharing the
+    table's slot) are compared on their full keys."""
     ordered = np.sort(hashed)
     same = ordered[1:] == ordered[:-1]
     if not same.any():

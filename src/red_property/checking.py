@@ -15,7 +15,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ._distinct import has_repeats, value_of_each
-from ._rowpass import Clean, clean_season
 from ._row_reasons import (
     DUPLICATE,
     EMPTY,
@@ -38,6 +37,7 @@ from ._row_reasons import (
     UNKNOWN_SOURCE,
     _account,
 )
+from ._rowpass import Clean, clean_season
 from .errors import Problem, RatingsError, rows_text
 from .plan import VALUE_LIMIT, Plan, label_codes
 from .ratings import Ratings
@@ -73,13 +73,13 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     n = len(ratings)
     s_map = label_codes(ratings.source_labels, plan.sources)
     i_map = label_codes(ratings.indicator_labels, plan.indicators)
-    s = _recoded(s_map, ratings.source)
-    i = _recoded(i_map, ratings.indicator)
     if (companies is None and not plan.option_keys and bool((s_map >= 0).all())
             and bool((i_map >= 0).all())):
-        clean = clean_season(plan, ratings, s, i, i_map)
+        clean = clean_season(plan, ratings, s_map, i_map)
         if clean is not None:
-            return _checked_clean(ratings, s, i, clean)
+            return _checked_clean(ratings, clean)
+    s = s_map[ratings.source]
+    i = i_map[ratings.indicator]
     # one cheap pass answers the common case: every rater in one source, with one rater_company
     held = None
     n_s = len(plan.sources)
@@ -194,14 +194,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     )
 
 
-def _recoded(codes: IntArray, column: IntArray) -> IntArray:
-    """``codes[column]``: the column itself when the codes are already the plan's order."""
-    if np.array_equal(codes, np.arange(codes.size)):
-        return column
-    return codes[column]
-
-
-def _checked_clean(ratings: Ratings, s: IntArray, i: IntArray, clean: Clean) -> Checked:
+def _checked_clean(ratings: Ratings, clean: Clean) -> Checked:
     """Every row kept, as :func:`clean_season` proved: the codes are the columns themselves
     where no company label goes unrated."""
     n_c = len(ratings.company_labels)
@@ -212,9 +205,10 @@ def _checked_clean(ratings: Ratings, s: IntArray, i: IntArray, clean: Clean) -> 
         remap = np.full(n_c, -1, dtype=np.int64)
         remap[rated] = np.arange(len(rated))
         company, companies, cell = remap[ratings.company], ratings.company_labels[rated], None
-    return Checked(company=company, source=s, indicator=i, rater=ratings.rater,
-                   value=ratings.value, companies=companies, rater_labels=ratings.rater_labels,
-                   rows_read=len(ratings), dropped=(), dropped_by_reason={}, cell=cell)
+    return Checked(company=company, source=clean.source, indicator=clean.indicator,
+                   rater=ratings.rater, value=ratings.value, companies=companies,
+                   rater_labels=ratings.rater_labels, rows_read=len(ratings), dropped=(),
+                   dropped_by_reason={}, cell=cell)
 
 
 def _peer_rows_to_check(plan: Plan, ratings: Ratings, held: IntArray | None, n_s: int,

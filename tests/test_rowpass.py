@@ -1,0 +1,156 @@
+"""The blocked pass that proves a season clean agrees with the rule-by-rule row checks: it
+proves every clean season, never one with a bad row, and hands on the same codes."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import red_property as rp
+from red_property import _rowpass, checking
+from red_property.checking import Checked, check_ratings
+from red_property.plan import compile_plan, label_codes
+
+from .fixtures import load
+from .strategies import season_for
+
+RUBRIC = load("""
+sources:
+  authority: {label: {en: A}, weight: 0.5}
+  association: {label: {en: B}, weight: 0.3, covers: [s, n]}
+  peer: {label: {en: P}, weight: 0.2, peer: true}
+dimensions:
+  d:
+    label: {en: D}
+    indicators:
+      s: {label: {en: S}, kind: score, points: 10}
+      n: {label: {en: N}, kind: score, points: 4}
+      c: {label: {en: C}, kind: check, points: 2}
+levels:
+  - {stars: 1, min_total: 1}
+""")
+PLAN = compile_plan(RUBRIC)
+
+# each fault turns one row (or adds one) into a row the checks refuse or drop
+FAULTS = ("none", "duplicate", "above", "below", "fraction on a check", "empty", "infinite",
+          "too large", "two sources", "two rater companies", "self-rating", "not covered",
+          "peer without company")
+
+
+def _faulty(records: list[dict[str, Any]], fault: str, at: int) -> list[dict[str, Any]]:
+    """``records`` with ``fault`` at (or copied from) row ``at``."""
+    rows = [dict(r) for r in records]
+    row = rows[at % len(rows)]
+    values = {"above": 11, "below": -1, "empty": "", "infinite": math.inf, "too large": 1e16}
+    if fault == "duplicate":
+        rows.append(dict(row))
+    elif fault in values:
+        row["value"] = values[fault]
+    elif fault == "fraction on a check":
+        row.update(indicator="c", source="authority", rater="authority-0", value=0.5)
+    elif fault == "two sources":
+        rows.append({**row, "source": "association" if row["source"] != "association"
+                     else "authority", "indicator": "s", "rater_company": ""})
+    elif fault == "two rater companies":
+        row.update(source="peer", rater="peer-0", rater_company="elsewhere")
+    elif fault == "self-rating":
+        row.update(source="peer", rater="peer-x", rater_company=row["company"])
+    elif fault == "not covered":
+        row.update(source="association", indicator="c", rater="association-0")
+    elif fault == "peer without company":
+        row.update(source="peer", rater="peer-y", rater_company="")
+    return rows
+
+
+def _outcome(ratings: rp.Ratings) -> Checked | str:
+    """The checks' result, or the error they raise."""
+    try:
+        return check_ratings(PLAN, ratings)
+    except rp.RatingsError as e:
+        return str(e)
+
+
+def _proof(ratings: rp.Ratings) -> _rowpass.Clean | None:
+    """What the blocked pass says of ``ratings`` under the test rubric."""
+    s_map = label_codes(ratings.source_labels, PLAN.sources)
+    i_map = label_codes(ratings.indicator_labels, PLAN.indicators)
+    if (s_map < 0).any() or (i_map < 0).any():
+        return None
+    return _rowpass.clean_season(PLAN, ratings, s_map, i_map)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 5), st.sampled_from(FAULTS),
+       st.integers(0, 10**6), st.sampled_from([3, 7, 1 << 16]))
+def test_blocked_pass_agrees_with_the_row_checks(seed: int, n: int, fault: str, at: int,
+                                                 block: int) -> None:
+    """A season is proved clean exactly when the rule-by-rule checks keep every row, and the
+    checks then give the same codes, labels and cells, whatever the block size."""
+    season = season_for(RUBRIC, seed, n, [2, 2, 3], 0.9)
+    ratings = rp.Ratings.from_records(_faulty(season.records, fault, at))
+    with mock.patch.object(_rowpass, "BLOCK", block):
+        proof = _proof(ratings)
+        fast = _outcome(ratings)
+    with mock.patch.object(checking, "clean_season", return_value=None):
+        slow = _outcome(ratings)
+    clean = isinstance(slow, Checked) and not slow.dropped
+    assert (proof is not None) == clean
+    if fault == "none":
+        assert proof is not None
+    if not isinstance(slow, Checked) or not isinstance(fast, Checked):
+        assert fast == slow
+        return
+    for name in ("company", "source", "indicator", "rater", "value", "companies",
+                 "rater_labels"):
+        assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+    assert (fast.rows_read, fast.dropped, fast.dropped_by_reason) == (
+        slow.rows_read, slow.dropped, slow.dropped_by_reason)
+    if fast.cell is not None:
+        n_s, n_i = len(PLAN.sources), len(PLAN.indicators)
+        assert np.array_equal(fast.cell, (slow.company * n_s + slow.source) * n_i
+                              + slow.indicator)
+
+
+def _wide(company: list[int], rater: list[int]) -> rp.Ratings:
+    """Rows of one authority indicator among 2**16 + 1 company and 2**16 rater labels, so that
+    a row's key (company * 2**16 + rater) passes 32 bits."""
+    n_c, n_r, n = 2**16 + 1, 2**16, len(company)
+    return rp.Ratings(
+        company=np.array(company, dtype=np.int64), source=np.zeros(n, dtype=np.int64),
+        rater=np.array(rater, dtype=np.int64), indicator=np.zeros(n, dtype=np.int64),
+        value=np.full(n, 5.0), rater_company=np.full(n, -1, dtype=np.int64),
+        company_labels=np.array([f"c{k:06d}" for k in range(n_c)]),
+        source_labels=np.array(["authority"]), rater_labels=np.array(
+            [f"r{k:05d}" for k in range(n_r)]), indicator_labels=np.array(["s"]),
+        row=np.arange(1, n + 1, dtype=np.int64))
+
+
+def test_keys_alike_in_their_low_bits_are_compared_in_full() -> None:
+    """Two rows whose keys differ by exactly 2**32 (same low bits) are distinct; the same row
+    twice is a repeat the pass refuses to prove."""
+    assert _proof(_wide([0, 2**16, 7], [5, 5, 5])) is not None
+    assert _proof(_wide([0, 2**16, 0], [5, 5, 5])) is None
+
+
+@pytest.mark.parametrize("values", [[0.25, -3.5, 10.0], [0.1, 0.2, 1e-6]])
+def test_scaled_exactly_gives_the_integers(values: list[float]) -> None:
+    """Decimals of up to six places come back as their integers of millionths."""
+    q = _rowpass.scaled_exactly(np.array(values * 5), 1e6)
+    assert q is not None
+    assert q.tolist() == [round(v * 10**6) for v in values * 5]
+
+
+@pytest.mark.parametrize("bad", [0.1 + 0.2, 1e-7, math.nan, math.inf, -math.inf, 1e12])
+@pytest.mark.parametrize("block", [2, 1 << 16])
+def test_scaled_exactly_refuses_what_it_cannot_sum_exactly(bad: float, block: int) -> None:
+    """A value that is no decimal of six places, not finite, or so large that the sum of the
+    integers could pass 2**53, in any block, makes the answer None."""
+    v = np.array([1.5, 2.0, 3.25, bad, 4.0])
+    with mock.patch.object(_rowpass, "BLOCK", block):
+        assert _rowpass.scaled_exactly(v, 1e6) is None

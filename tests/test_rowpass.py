@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import red_property as rp
-from red_property import _rowpass, checking
+from red_property import _rowpass, checking, scoring
 from red_property.checking import Checked, check_ratings
 from red_property.plan import compile_plan, label_codes
 
@@ -154,3 +154,17 @@ def test_scaled_exactly_refuses_what_it_cannot_sum_exactly(bad: float, block: in
     v = np.array([1.5, 2.0, 3.25, bad, 4.0])
     with mock.patch.object(_rowpass, "BLOCK", block):
         assert _rowpass.scaled_exactly(v, 1e6) is None
+
+
+@given(st.lists(st.tuples(st.sampled_from([0.0, 0.25, 1.0]),
+                          st.sampled_from([0.0, -2.5, 3.0, math.nan, math.inf, -math.inf])),
+                min_size=1, max_size=12))
+def test_weighted_products_read_nan_and_infinity_as_nan_to_num_does(
+        pairs: list[tuple[float, float]]) -> None:
+    """Weighted points are ``weight * nan_to_num(x)`` where the weight is positive and 0
+    elsewhere, including where ``x`` is NaN or infinite."""
+    weight = np.array([w for w, _ in pairs])
+    x = np.array([v for _, v in pairs])
+    expected = np.where(weight > 0, weight * np.nan_to_num(x), 0.0)
+    got = scoring._weighted(weight, weight > 0, x)
+    assert got.tobytes() == expected.tobytes()

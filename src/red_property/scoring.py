@@ -226,6 +226,17 @@ def _gates_pass(plan: Plan, combined_value: FloatArray) -> BoolArray:
     return ok
 
 
+def _weighted(weight: FloatArray, used: BoolArray, x: FloatArray) -> FloatArray:
+    """``weight * x`` where ``used`` (NaN read as 0 and infinities as the largest floats,
+    as ``np.nan_to_num`` reads them), 0 elsewhere: one product, unless a used entry of ``x``
+    is not finite."""
+    out = np.zeros_like(weight)
+    np.multiply(weight, x, out=out, where=used)
+    if np.isfinite(out).all():
+        return out
+    return np.where(used, weight * np.nan_to_num(x), 0.0)
+
+
 def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     """Score every company (see the module's docstring for the steps)."""
     value, raters = aggregate(plan, checked, n_companies)
@@ -260,17 +271,22 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
         weight = np.where(wsum[:, None, :] > 0, w / wsum[:, None, :], 0.0)
 
     inds = plan.rubric.indicators()
-    source_points = np.full(value.shape, np.nan)
+    # indicator by indicator over (indicator, company, source) copies: a slice of the
+    # (company, source, indicator) arrays would stride through all of their memory each time
+    by_indicator = np.ascontiguousarray(value.transpose(2, 0, 1))
+    points_by_indicator = np.full(by_indicator.shape, np.nan)
     default_points = np.zeros(len(plan.indicators))
     for k, iid in enumerate(plan.indicators):
         ind = inds[iid][1]
-        source_points[:, :, k] = indicator_points(ind, value[:, :, k])
+        points_by_indicator[k] = indicator_points(ind, by_indicator[k])
         if has_default[k]:
             default_points[k] = float(indicator_points(ind, np.array([plan.default[k]]))[0])
+    source_points = np.ascontiguousarray(points_by_indicator.transpose(1, 2, 0))
 
-    contributed = np.where(weight > 0, weight * np.nan_to_num(source_points), 0.0)
+    used = weight > 0
+    contributed = _weighted(weight, used, source_points)
     own_points = contributed.sum(axis=1) + np.where(defaulted, default_points[None, :], 0.0)
-    combined_value = np.where(weight > 0, weight * np.nan_to_num(value), 0.0).sum(axis=1)
+    combined_value = _weighted(weight, used, value).sum(axis=1)
     combined_value = np.where(defaulted, plan.default[None, :], combined_value)
     combined_value = np.where(unscored, np.nan, combined_value)
 

@@ -81,20 +81,15 @@ def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray
 
     s, i = _recoded(s_map, ratings.source), _recoded(i_map, ratings.indicator)
     held = np.full(n_r, -1, dtype=np.int64)
-    for a, b in blocks(n):  # each row's (rater_company, source) into its rater's slot
-        if s is not ratings.source:
-            np.take(s_map, ratings.source[a:b], out=s[a:b])
-        if i is not ratings.indicator:
-            np.take(i_map, ratings.indicator[a:b], out=i[a:b])
-        tag = rc[a:b] + 1
-        tag *= stride
-        tag += s[a:b]
-        held[rater[a:b]] = tag
     cell = np.empty(n, dtype=np.int64)
     hashed = np.empty(n, dtype=np.uint32)
     rated = np.zeros(n_c, dtype=bool)
     for a, b in blocks(n):
         c, r, sb, ib, v = company[a:b], rater[a:b], s[a:b], i[a:b], value[a:b]
+        if s is not ratings.source:
+            np.take(s_map, ratings.source[a:b], out=sb)
+        if i is not ratings.indicator:
+            np.take(i_map, ratings.indicator[a:b], out=ib)
         lo, hi = v.min(), v.max()  # NaN in a block makes both NaN: no comparison holds
         if not (floor <= lo and hi <= ceiling):
             if not (lo >= -VALUE_LIMIT and hi <= VALUE_LIMIT):
@@ -103,11 +98,17 @@ def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray
                 return None
         if integral is not None and (integral[ib] & (v != np.round(v))).any():
             return None
+        # each row's (rater_company, source) against what earlier blocks left in its
+        # rater's slot, then written there and read back: a rater with two values fails one
         tag = rc[a:b] + 1
         tag *= stride
         tag += sb
-        if not np.array_equal(held[r], tag):
+        before = held[r]
+        if ((before != tag) & (before >= 0)).any():
             return None  # a rater with two sources or two rater_company values
+        held[r] = tag
+        if not np.array_equal(held[r], tag):
+            return None
         if peer and (rc[a:b] == c).any():
             return None  # a self-rating, if its source is a peer source
         rated[c] = True

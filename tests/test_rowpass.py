@@ -168,3 +168,37 @@ def test_weighted_products_read_nan_and_infinity_as_nan_to_num_does(
     expected = np.where(weight > 0, weight * np.nan_to_num(x), 0.0)
     got = scoring._weighted(weight, weight > 0, x)
     assert got.tobytes() == expected.tobytes()
+
+
+def _clean_ratings(seed: int) -> rp.Ratings:
+    """A clean season of the test rubric (every row kept)."""
+    return rp.Ratings.from_records(season_for(RUBRIC, seed, 5, [2, 2, 3], 0.9).records)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rows_taken_from_a_clean_season_score_as_from_the_checks(seed: int) -> None:
+    """Rows drawn with repeats from a proved season carry their own cells and codes: they
+    score exactly as the same rows from the rule-by-rule checks."""
+    ratings = _clean_ratings(seed)
+    fast = check_ratings(PLAN, ratings)
+    with mock.patch.object(checking, "clean_season", return_value=None):
+        slow = check_ratings(PLAN, ratings)
+    assert fast.cell is not None and slow.cell is None
+    rows = np.random.default_rng(seed).integers(0, len(ratings), len(ratings))
+    a, b = fast.take(rows, fast.value[rows]), slow.take(rows, slow.value[rows])
+    assert np.array_equal(a.source, b.source) and np.array_equal(a.indicator, b.indicator)
+    n_c = len(fast.companies)
+    assert scoring.score(PLAN, a, n_c) == scoring.score(PLAN, b, n_c)
+
+
+def test_bootstrap_of_a_clean_season_is_the_same_either_way() -> None:
+    """The bootstrap over raters draws the same result from a proved season as from the
+    rule-by-rule checks."""
+    from red_property.analysis import bootstrap
+
+    report = rp.evaluate(RUBRIC, _clean_ratings(4))
+    fast = bootstrap(report, replicates=30, seed=5)
+    with mock.patch.object(checking, "clean_season", return_value=None):
+        slow = bootstrap(report, replicates=30, seed=5)
+    assert np.array_equal(fast.p_stars, slow.p_stars)
+    assert np.array_equal(fast.low, slow.low) and np.array_equal(fast.high, slow.high)

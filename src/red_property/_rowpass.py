@@ -46,8 +46,6 @@ _TABLE_BITS = 20
 class Clean:
     """What the pass learnt of a clean season, for the checks and for scoring."""
 
-    source: IntArray  # per row, in the plan's order
-    indicator: IntArray  # per row, in the plan's order
     held: IntArray  # per rater: (rater_company + 1) * (sources + 1) + source; -1 without rows
     cell: IntArray  # per row: (company * sources + source) * indicators + indicator
     rated: npt.NDArray[np.bool_]  # per company label: some row rates it
@@ -79,17 +77,16 @@ def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray
     covers = None if bool(plan.covers.all()) else plan.covers.ravel()
     peer = bool(plan.peer.any())
 
-    s, i = _recoded(s_map, ratings.source), _recoded(i_map, ratings.indicator)
+    s_same = bool(np.array_equal(s_map, np.arange(s_map.size)))
+    i_same = bool(np.array_equal(i_map, np.arange(i_map.size)))
     held = np.full(n_r, -1, dtype=np.int64)
     cell = np.empty(n, dtype=np.int64)
     hashed = np.empty(n, dtype=np.uint32)
     rated = np.zeros(n_c, dtype=bool)
     for a, b in blocks(n):
-        c, r, sb, ib, v = company[a:b], rater[a:b], s[a:b], i[a:b], value[a:b]
-        if s is not ratings.source:
-            np.take(s_map, ratings.source[a:b], out=sb)
-        if i is not ratings.indicator:
-            np.take(i_map, ratings.indicator[a:b], out=ib)
+        c, r, v = company[a:b], rater[a:b], value[a:b]
+        sb = ratings.source[a:b] if s_same else s_map[ratings.source[a:b]]
+        ib = ratings.indicator[a:b] if i_same else i_map[ratings.indicator[a:b]]
         lo, hi = v.min(), v.max()  # NaN in a block makes both NaN: no comparison holds
         if not (floor <= lo and hi <= ceiling):
             if not (lo >= -VALUE_LIMIT and hi <= VALUE_LIMIT):
@@ -129,15 +126,7 @@ def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray
             return None  # a peer rater without rater_company
     if _repeats(hashed, cell, rater, n_r):
         return None
-    return Clean(source=s, indicator=i, held=held, cell=cell, rated=rated)
-
-
-def _recoded(codes: IntArray, column: IntArray) -> IntArray:
-    """The column itself when ``codes`` keep every label's position, else an array to fill
-    with ``codes[column]``."""
-    if np.array_equal(codes, np.arange(codes.size)):
-        return column
-    return np.empty_like(column)
+    return Clean(held=held, cell=cell, rated=rated)
 
 
 def _repeats(hashed: npt.NDArray[np.uint32], cell: IntArray, rater: IntArray, n_r: int

@@ -48,11 +48,12 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """The kept rows, coded to the plan's axes, and the account of the others."""
+    """The kept rows, coded to the plan's axes, and the account of the others.
+
+    A clean season's source and indicator codes are made from the rows' cells on first use
+    (scoring a season by its means needs only the cells)."""
 
     company: IntArray  # into companies
-    source: IntArray  # into plan.sources
-    indicator: IntArray  # into plan.indicators
     rater: IntArray  # into rater_labels
     value: FloatArray
     companies: npt.NDArray[np.str_]
@@ -60,7 +61,39 @@ class Checked:
     rows_read: int
     dropped: tuple[Problem, ...]  # listed (capped per reason)
     dropped_by_reason: dict[str, int]
-    cell: IntArray | None = None  # (company * sources + source) * indicators + indicator
+    codes: list[IntArray]  # [source, indicator] in the plan's order; [] until made from cells
+    # (company * sources + source) * indicators + indicator, from the other fields: rows
+    # are taken with take(), which takes the cells along
+    cell: IntArray | None = None
+    sources_indicators: tuple[IntArray, int, int] | None = None  # cells to make codes from
+
+    @property
+    def source(self) -> IntArray:
+        """Each row's source, into ``plan.sources``."""
+        return self._codes()[0]
+
+    @property
+    def indicator(self) -> IntArray:
+        """Each row's indicator, into ``plan.indicators``."""
+        return self._codes()[1]
+
+    def take(self, rows: IntArray, value: FloatArray) -> Checked:
+        """The rows at ``rows`` (repeats allowed) with the values ``value``, their cells and
+        codes taken along (``dataclasses.replace`` would keep the old rows' cells)."""
+        derive = self.sources_indicators
+        return Checked(
+            company=self.company[rows], rater=self.rater[rows], value=value,
+            companies=self.companies, rater_labels=self.rater_labels, rows_read=self.rows_read,
+            dropped=self.dropped, dropped_by_reason=self.dropped_by_reason,
+            codes=[codes[rows] for codes in self.codes],
+            cell=None if self.cell is None else self.cell[rows],
+            sources_indicators=None if derive is None else (derive[0][rows], *derive[1:]))
+
+    def _codes(self) -> list[IntArray]:
+        if not self.codes and self.sources_indicators is not None:
+            cell, n_s, n_i = self.sources_indicators
+            self.codes.extend((cell // n_i % n_s, cell % n_i))
+        return self.codes
 
 
 def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None = None
@@ -77,7 +110,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
             and bool((i_map >= 0).all())):
         clean = clean_season(plan, ratings, s_map, i_map)
         if clean is not None:
-            return _checked_clean(ratings, clean)
+            return _checked_clean(ratings, clean, len(plan.sources), len(plan.indicators))
     s = s_map[ratings.source]
     i = i_map[ratings.indicator]
     # one cheap pass answers the common case: every rater in one source, with one rater_company
@@ -181,8 +214,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     keep: npt.NDArray[np.bool_] | slice = (reason == OK) if dirty else slice(None)
     return Checked(
         company=remap[ratings.company[keep]],
-        source=s[keep],
-        indicator=i[keep],
+        codes=[s[keep], i[keep]],
         rater=ratings.rater[keep],
         value=value[keep],
         companies=company_labels,
@@ -194,9 +226,9 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     )
 
 
-def _checked_clean(ratings: Ratings, clean: Clean) -> Checked:
-    """Every row kept, as :func:`clean_season` proved: the codes are the columns themselves
-    where no company label goes unrated."""
+def _checked_clean(ratings: Ratings, clean: Clean, n_s: int, n_i: int) -> Checked:
+    """Every row kept, as :func:`clean_season` proved: the columns themselves where no
+    company label goes unrated, and the codes made from the cells when they are used."""
     n_c = len(ratings.company_labels)
     if bool(clean.rated.all()):
         company, companies, cell = ratings.company, ratings.company_labels.copy(), clean.cell
@@ -205,10 +237,10 @@ def _checked_clean(ratings: Ratings, clean: Clean) -> Checked:
         remap = np.full(n_c, -1, dtype=np.int64)
         remap[rated] = np.arange(len(rated))
         company, companies, cell = remap[ratings.company], ratings.company_labels[rated], None
-    return Checked(company=company, source=clean.source, indicator=clean.indicator,
-                   rater=ratings.rater, value=ratings.value, companies=companies,
-                   rater_labels=ratings.rater_labels, rows_read=len(ratings), dropped=(),
-                   dropped_by_reason={}, cell=cell)
+    return Checked(company=company, rater=ratings.rater, value=ratings.value,
+                   companies=companies, rater_labels=ratings.rater_labels,
+                   rows_read=len(ratings), dropped=(), dropped_by_reason={}, codes=[],
+                   cell=cell, sources_indicators=(clean.cell, n_s, n_i))
 
 
 def _peer_rows_to_check(plan: Plan, ratings: Ratings, held: IntArray | None, n_s: int,

@@ -36,8 +36,8 @@ from .ratings import Ratings
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-#: Rows per block: a block's int64 temporaries (512 KiB each) stay in a core's cache.
-BLOCK = 1 << 16
+#: Rows per block: a block's int64 temporaries (256 KiB each) stay in a core's cache.
+BLOCK = 1 << 15
 #: Bits of the table that picks out the rows whose hash repeats.
 _TABLE_BITS = 20
 

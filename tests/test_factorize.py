@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from red_property import _factorize
 from red_property._factorize import ascii_codes
 
 IDS = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1,
@@ -43,3 +46,24 @@ def test_ascii_codes_find_labels_the_sample_missed_and_part_shared_slots() -> No
 def test_ascii_codes_leave_non_ascii_text_to_the_caller() -> None:
     """Text beyond ASCII (whose low bytes could collide) is refused, not coded wrongly."""
     assert ascii_codes(np.array(["物业", "A", "Ā"])) is None
+
+
+@given(st.lists(IDS, min_size=1, max_size=12), st.integers(0, 2**32 - 1),
+       st.sampled_from([1, 3, 64]))
+def test_ascii_codes_match_unique_in_blocks_of_any_size(ids: list[str], seed: int,
+                                                        block: int) -> None:
+    """Looked up block by block, whatever the block size, the codes are np.unique's."""
+    rng = np.random.default_rng(seed)
+    with mock.patch.object(_factorize, "_BLOCK", block):
+        same_as_unique(np.array(ids)[rng.integers(0, len(ids), 500)])
+
+
+def test_non_ascii_text_outside_the_sample_is_refused() -> None:
+    """A character beyond ASCII on a row the sample skips, in a late block, still sends the
+    column to the caller's search."""
+    column = np.array(["a1"] * 200_001)
+    column[199_999] = "Ā1"  # not a sampled row (every third is); low byte 0, as padding
+    with mock.patch.object(_factorize, "_BLOCK", 4096):
+        assert ascii_codes(column) is None
+    column[199_999] = "b1"
+    same_as_unique(column)

@@ -91,14 +91,18 @@ def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: lis
         coded = text_codes(arr)  # all text: a C hash table, when the fast extra is there
         return coded if coded is not None else _factorize_objects(arr, name, rows, origin)
 
-    arr = None if foreign(values) else _column(values, name, origin)
-    if arr is not None and arr.dtype.kind in "Uiufb" and (
-            arr.dtype.kind != "U" or arr.dtype.itemsize <= 4 * MAX_ID_LENGTH):
-        # factorize finds its labels among the rows: every label is used
-        codes, labels = factorize(arr if arr.dtype.kind == "U" else as_ids(arr))
-    else:  # pandas, polars, pyarrow (categorical codes kept), or objects
-        codes, labels = _used_only(*(objects(arr) if arr is not None
-                                     else id_codes(values, objects)))
+    # the labels of text and numbers are found among the rows: only a categorical's (or
+    # dictionary's) may go unused
+    if foreign(values):  # pandas, polars, pyarrow: categorical codes kept
+        codes, labels = _used_only(*id_codes(values, objects))
+    else:
+        arr = _column(values, name, origin)
+        if arr.dtype.kind == "U" and arr.dtype.itemsize <= 4 * MAX_ID_LENGTH:
+            codes, labels = factorize(arr)
+        elif arr.dtype.kind in "iufb":
+            codes, labels = factorize(as_ids(arr))
+        else:
+            codes, labels = objects(arr)
     codes, labels = _stripped(codes, labels)
     for k, label in enumerate(labels.tolist()):
         if label == "" and may_be_empty:

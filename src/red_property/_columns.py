@@ -15,7 +15,14 @@ import numpy as np
 import numpy.typing as npt
 
 from ._codes import factorize
-from ._factorize import foreign, foreign_cells, foreign_numbers, id_codes, text_codes
+from ._factorize import (
+    foreign,
+    foreign_cells,
+    foreign_numbers,
+    id_codes,
+    labels_from_rows,
+    text_codes,
+)
 from .cells import MAX_ID_LENGTH, id_problem, number_problem, parse_number, printable
 from .errors import Problem, RatingsError, rows_text
 
@@ -94,7 +101,9 @@ def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: lis
     # the labels of text and numbers are found among the rows: only a categorical's (or
     # dictionary's) may go unused
     if foreign(values):  # pandas, polars, pyarrow: categorical codes kept
-        codes, labels = _used_only(*id_codes(values, objects))
+        codes, labels = id_codes(values, objects)
+        if not labels_from_rows(values):
+            codes, labels = _used_only(codes, labels)
     else:
         arr = _column(values, name, origin)
         if arr.dtype.kind == "U" and arr.dtype.itemsize <= 4 * MAX_ID_LENGTH:

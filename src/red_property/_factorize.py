@@ -62,6 +62,19 @@ def foreign(values: Any) -> bool:
     return _module(values) in ("pandas", "pyarrow", "polars")
 
 
+def labels_from_rows(values: Any) -> bool:
+    """Whether :func:`id_codes` finds every label of the foreign column ``values`` among its
+    rows (text or numbers, hashed cell by cell), so that no label goes unused; False for
+    categorical and dictionary columns, whose categories may hold more."""
+    kind = _module(values)
+    if kind == "pandas":
+        dtype = str(values.dtype)
+        return dtype != "category" and "dictionary" not in dtype
+    if kind == "pyarrow":
+        return "dictionary" not in str(values.type)
+    return False  # polars: categorical dtypes vary by version; counting is cheap enough
+
+
 def id_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     """Codes and sorted labels of a column of ids; ``objects`` codes an object array (with the
     rules of :mod:`red_property._columns`)."""

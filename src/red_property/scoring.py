@@ -124,7 +124,7 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
             tcnt = np.bincount(kept_cells, minlength=size)
             value[c[starts]] = tsum[c[starts]] / tcnt[c[starts]]
     shape = (n_companies, n_s, n_i)
-    return value.reshape(shape), counts.reshape(shape).astype(np.int64)
+    return value.reshape(shape), counts.reshape(shape).astype(np.int64, copy=False)
 
 
 #: Values with at most this many decimals are summed exactly, as integers.

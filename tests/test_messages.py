@@ -19,7 +19,8 @@ SRC = ROOT / "src" / "red_property"
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # characters whose simplified form differs, common in property-management wording
 TRADITIONAL = set("組織幹隊務質運營會業協評區級標準試華潤綠積萬龍園東產證測與達滿設備維護處罰記錄"
-                  "檢調範獲認參編報響時劃實電視進書記黨員個項資訊網絡問題結構優")
+                  "檢調範獲認參編報響時劃實電視進書記黨員個項資訊網絡問題結構優"
+                  "適節環創築價機捨決為對")
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +83,18 @@ def test_bundled_rubric_labels_are_simplified() -> None:
         labels += [v.label.zh or "" for v in rubric.vetoes]
         text = "".join(labels)
         assert CJK.search(text), path
+        assert not TRADITIONAL & set(text), (path, sorted(TRADITIONAL & set(text)))
+
+
+def test_cookbook_docs_and_schema_write_simplified_chinese() -> None:
+    """The cookbook's rubrics, the documentation and the schema write Chinese in simplified
+    characters, as the mainland standards they follow do."""
+    paths = [*sorted((ROOT / "examples" / "cookbook").rglob("*.yaml")),
+             *sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md",
+             ROOT / "schema" / "rubric.schema.json"]
+    assert len(paths) > 6
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
         assert not TRADITIONAL & set(text), (path, sorted(TRADITIONAL & set(text)))
 
 

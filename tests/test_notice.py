@@ -91,6 +91,20 @@ def test_notice_escapes_and_speaks_english(tmp_path: Path) -> None:
     assert "Objection period: 1–7 Dec" in page and "Public notice of star ratings" in page
 
 
+def test_columns_only_for_what_is_known(tmp_path: Path) -> None:
+    """Without a companies table the notice lists ids and no empty name or district column;
+    with names only, it adds the names and still no district column."""
+    bare = rp.evaluate(SHANYANG, EXAMPLE / "ratings.csv")
+    page = _write(bare, tmp_path / "bare.html").read_text(encoding="utf-8")
+    assert re.findall(r'<th class="(\w+)">', page)[:3] == ["no", "id", "no"]
+    assert 'class="district"' not in page and "<td></td>" not in page
+    named = rp.evaluate(SHANYANG, EXAMPLE / "ratings.csv",
+                        companies={f"sy-{k:02d}": f"企业{k}" for k in range(1, 41)})
+    page = _write(named, tmp_path / "named.html").read_text(encoding="utf-8")
+    assert re.findall(r'<th class="(\w+)">', page)[:4] == ["no", "id", "name", "no"]
+    assert "<td>企业9</td>" in page and 'class="district"' not in page
+
+
 def test_pdf_without_chromium_says_what_to_install(named_report: rp.Report, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Asking for a PDF where no Chromium is installed is an error naming the package."""

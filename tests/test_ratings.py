@@ -226,6 +226,7 @@ def test_bundled_rubrics_and_unknown_names() -> None:
 
 
 def test_evaluate_refuses_other_ratings_types() -> None:
-    """Ratings must be Ratings, a file path or a data frame; anything else is a TypeError."""
-    with pytest.raises(TypeError, match="ratings must be Ratings, a file path or a data frame"):
+    """Ratings must be Ratings, a file path, a data frame, records or columns; anything else is
+    a TypeError."""
+    with pytest.raises(TypeError, match="ratings must be Ratings, a file path, a data frame"):
         rp.evaluate(SHANYANG, 42)  # type: ignore[arg-type]

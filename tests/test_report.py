@@ -162,13 +162,18 @@ def test_explain_shows_the_rubric_digits() -> None:
     assert [str(c) for c in e.gap] == ["✗ total ≥ 8: has 7.999 (−0.001)"]
 
 
-def test_empty_report_frame() -> None:
-    """to_frame on a report without companies is an empty frame, not an error."""
-    pytest.importorskip("pandas")
+def test_ratings_without_rows_are_refused() -> None:
+    """An empty season (no records, empty columns, an empty frame) is a RatingsError, not a
+    report of 0 companies: a service that lost its data must not publish nothing silently."""
+    pd = pytest.importorskip("pandas")
     rubric = load(ONE_SOURCE, RUBRIC)
-    report = rp.evaluate(rubric, rp.Ratings.from_records([]))
-    assert len(report) == 0
-    assert report.to_frame().empty
+    empty = {c: [] for c in ("company", "source", "rater", "indicator", "value")}
+    for ratings, origin in ((rp.Ratings.from_records([]), "records"), (empty, "columns"),
+                            (pd.DataFrame(empty), "frame"), ([], "records")):
+        with pytest.raises(rp.RatingsError) as info:
+            rp.evaluate(rubric, ratings)
+        assert [p.message for p in info.value.problems] == [
+            f"no ratings: the {origin} hold no rows; nothing to score"]
 
 
 def test_explain_headroom_and_name(tmp_path: Path) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import red_property as rp
@@ -16,7 +18,8 @@ from red_property.loading import bundled_rubric_names
 
 from .conftest import EXAMPLE, SHANYANG
 
-RATINGS = str(EXAMPLE / "ratings.csv")
+EXAMPLE_RATINGS = EXAMPLE / "ratings.csv"
+RATINGS = str(EXAMPLE_RATINGS)
 OTHER = "provincial-property-service-grading"
 
 
@@ -247,3 +250,110 @@ def test_number_hints_read_in_chinese(tmp_path: Path, value: str, hint: str) -> 
     rp.evaluate(rubric, ratings).to_excel(out, lang="zh")
     rows = list(openpyxl.load_workbook(out)["剔除的评分"].iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in rows] == [f"数值 {value!r} 不是数字；{hint}"]
+
+
+@pytest.mark.parametrize("builtin", ["0", "1"])
+def test_title_case_headers_are_named_with_their_fix(
+        builtin: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A header spelled in another case or with spaces gets the name to use, not a missing list."""
+    monkeypatch.setenv(NO_ARROW, builtin)
+    f = tmp_path / "r.csv"
+    f.write_text("Company,Source,Rater,Indicator,Value,Rater Company\n"
+                 "sy-01,authority,a1,six_haves,1,\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_csv(f)
+    messages = [p.message for p in info.value.problems]
+    assert len(messages) == 6
+    assert messages[0] == ("column 'Company' should be named 'company' (names are lower case, "
+                           "words joined by _); rename it")
+    assert "should be named 'rater_company'" in messages[-1]
+    assert all(p.row == 1 for p in info.value.problems)
+
+
+def test_frame_header_in_title_case_is_named_with_its_fix() -> None:
+    """A data frame's 'Value' column is named as 'value' to rename, not reported missing."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"company": ["c"], "source": ["a"], "rater": ["r"],
+                          "indicator": ["x"], "Value": [1]})
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_frame(frame)
+    assert [p.message for p in info.value.problems] == [
+        "column 'Value' should be named 'value' (names are lower case, words joined by _); "
+        "rename it"]
+
+
+_BASE = {"source": "authority", "rater": "a1", "indicator": "six_haves", "value": 1}
+
+
+@pytest.mark.parametrize(("ids", "message"), [
+    ([True, False], "a boolean True where an id is expected"),
+    ([7.5, "sy-02"], "a fractional number 7.5 where an id is expected"),
+    ([("sy-01",), "sy-02"], "a tuple ('sy-01',) where an id is expected"),
+])
+def test_ids_that_are_not_text_or_whole_numbers_are_refused(ids: list[object], message: str
+                                                           ) -> None:
+    """A boolean, a fractional number or any other object as an id is refused at its row,
+    never written out as text ('True', '7.5'); whole numbers stay ids (101.0 is '101')."""
+    records = [{**_BASE, "company": c, "rater": f"a{k}"} for k, c in enumerate(ids)]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_records(records)
+    assert info.value.problems[0].message.startswith(message)
+    assert (info.value.problems[0].row, info.value.problems[0].path) == (1, "company")
+    ok = rp.Ratings.from_records([{**_BASE, "company": 101.0}, {**_BASE, "company": "x"}])
+    assert ok.company_labels.tolist() == ["101", "x"]
+
+
+def test_typed_id_columns_of_frames_are_refused() -> None:
+    """Boolean and fractional id columns of numpy, pandas and Arrow are refused too."""
+    pd = pytest.importorskip("pandas")
+    cols = {"source": ["a", "a"], "rater": ["r1", "r2"], "indicator": ["s", "s"],
+            "value": [1, 2]}
+    for company in (np.array([True, False]), np.array([1.5, 2.0]), pd.Series([True, False]),
+                    pd.Series([1.5, 2.0]), pd.array([True, None], dtype="boolean")):
+        with pytest.raises(rp.RatingsError, match="where an id is expected"):
+            rp.Ratings.from_frame(pd.DataFrame({"company": company, **cols}))
+        if isinstance(company, np.ndarray):
+            with pytest.raises(rp.RatingsError, match="where an id is expected"):
+                rp.Ratings.from_columns(company=company, **cols)
+
+
+def test_a_field_missing_from_every_record_is_one_problem() -> None:
+    """A field missing from 6,000 records is one line with its row count; a field spelled in
+    another case is named with its fix, and not reported missing as well."""
+    rows = [{**_BASE, "company": f"c{k}"} for k in range(6000)]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_records([{k: v for k, v in r.items() if k != "rater"} for r in rows])
+    assert [p.message for p in info.value.problems] == [
+        "missing rater (rows 1, 2, 3, 4, 5 and 5995 more)"]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_records([{**{k: v for k, v in r.items() if k != "rater"},
+                                  "Rater": r["rater"]} for r in rows[:3]])
+    assert [p.message for p in info.value.problems] == [
+        "field 'Rater' should be named 'rater' (names are lower case, words joined by _); "
+        "rename it (rows 1, 2, 3)"]
+
+
+def test_evaluate_takes_records_and_columns_as_a_service_holds_them() -> None:
+    """evaluate() takes a list of records and a mapping of columns as it takes a frame, and
+    claims as records with the fields company and stars."""
+    rubric = rp.bundled_rubric("shanyang-red-property-2019")
+    with EXAMPLE_RATINGS.open(encoding="utf-8") as f:
+        listed = [{k: v for k, v in r.items() if v != ""} for r in csv.DictReader(f)]
+    reference = rp.evaluate(rubric, EXAMPLE_RATINGS, claims={"sy-12": 3})
+    from_list = rp.evaluate(rubric, listed, claims=[{"company": "sy-12", "stars": 3}])
+    columns = {k: [r.get(k) for r in listed] for k in listed[0]}
+    columns["rater_company"] = [r.get("rater_company") for r in listed]
+    from_columns = rp.evaluate(rubric, columns, claims=[{"company": "sy-12", "stars": 3}])
+    assert dict(from_list.stars) == dict(from_columns.stars) == dict(reference.stars)
+    assert from_list["sy-12"].claimed == 3
+
+
+def test_a_frame_with_a_column_twice_is_refused() -> None:
+    """A data frame naming a column twice is a RatingsError saying so, not an AttributeError."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame([["sy-01", "authority", "a1", "six_haves", 1, 1]],
+                         columns=["company", "source", "rater", "indicator", "value", "value"])
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(rp.bundled_rubric("shanyang-red-property-2019"), frame)
+    assert [p.message for p in info.value.problems] == [
+        "column 'value' appears 2 times; keep one"]

@@ -43,12 +43,9 @@ _HOME = {
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        from ._version import __version__
 
-        try:
-            return version("red-property")
-        except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-            return "0+unknown"
+        return __version__
     if name in _HOME:
         module = importlib.import_module(f"{__name__}.{_HOME[name]}")
         value = module if name == "analysis" else getattr(module, name)

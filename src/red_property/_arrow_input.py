@@ -72,7 +72,11 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
     try:
         table = pcsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)[offset:end]),
-            read_options=pcsv.ReadOptions(column_names=names, block_size=_block_size(end - offset)),
+            # one thread: with Arrow's thread pool started, a process that read a file aborted
+            # at exit ("terminate called without an active exception", exit code 134) in about
+            # one run in ten (apache/arrow#34314); on two cores the threads saved little
+            read_options=pcsv.ReadOptions(column_names=names, use_threads=False,
+                                          block_size=_block_size(end - offset)),
             parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, ignore_empty_lines=True),
             convert_options=pcsv.ConvertOptions(
                 column_types={n: (pa.string() if n == "note" else ids) for n in names},
@@ -105,9 +109,9 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
 
 
 def _block_size(size: int) -> int:
-    """Bytes Arrow parses as one block: about an eighth of the file (blocks for both cores to
-    share), not Arrow's 1 MB default, whose hundreds of blocks each build dictionaries that
-    must then be unified (a third of the reading time of a 279 MB file)."""
+    """Bytes Arrow parses as one block: about an eighth of the file, not Arrow's 1 MB default,
+    whose hundreds of blocks each build dictionaries that must then be unified (a third of the
+    reading time of a 279 MB file)."""
     return max(1 << 20, min(64 << 20, size // 8 + 1))
 
 

@@ -35,7 +35,8 @@ def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
 def read_claims(claims: str | os.PathLike[str] | Mapping[str, int] | Claims | Sequence[Any]
                 ) -> Claims:
     """Claims from a CSV file (columns ``company, stars``), a mapping, a sequence of
-    ``(company, stars)`` pairs, or a Claims."""
+    ``(company, stars)`` pairs or of records with the fields ``company`` and ``stars``, or a
+    Claims."""
     if isinstance(claims, Claims):
         return claims
     if isinstance(claims, Mapping):
@@ -47,10 +48,15 @@ def read_claims(claims: str | os.PathLike[str] | Mapping[str, int] | Claims | Se
                  for r in body]
         return _claims(items, lines, str(claims))
     given: list[Any] = list(cast("Sequence[Any]", claims))
+    # records as a service holds them: {"company": ..., "stars": ...}, as the CSV's columns
+    given = [(x["company"], x["stars"]) if isinstance(x, Mapping) and set(x) == {"company",
+                                                                                   "stars"}
+             else x for x in given]
     bad = [k for k, x in enumerate(given, start=1)
            if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != 2]
     if bad:
-        raise RatingsError([Problem(f"a claim is a (company, stars) pair, not "
+        raise RatingsError([Problem(f"a claim is a (company, stars) pair or a record with "
+                                    f"the fields company and stars, not "
                                     f"{printable(repr(given[k - 1]))[:80]}", row=k,
                                     file="<claims>") for k in bad], file="<claims>")
     return _claims([(x[0], x[1]) for x in given], list(range(1, len(given) + 1)), "<claims>")

@@ -101,6 +101,8 @@ def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: lis
     # the labels of text and numbers are found among the rows: only a categorical's (or
     # dictionary's) may go unused
     if foreign(values):  # pandas, polars, pyarrow: categorical codes kept
+        if getattr(getattr(values, "dtype", None), "kind", "O") in "bf":  # pandas bool, float
+            _refuse_typed_ids(foreign_cells(values).tolist(), name, rows, origin)
         codes, labels = id_codes(values, objects)
         if not labels_from_rows(values):
             codes, labels = _used_only(codes, labels)
@@ -109,6 +111,8 @@ def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: lis
         if arr.dtype.kind == "U" and arr.dtype.itemsize <= 4 * MAX_ID_LENGTH:
             codes, labels = factorize(arr)
         elif arr.dtype.kind in "iufb":
+            if arr.dtype.kind in "bf":
+                _refuse_typed_ids(arr.tolist(), name, rows, origin)
             codes, labels = factorize(as_ids(arr))
         else:
             codes, labels = objects(arr)
@@ -136,18 +140,51 @@ def _factorize_objects(arr: npt.NDArray[Any], name: str, rows: IntArray, origin:
         position = {label: k for k, label in enumerate(found)}
         codes = np.fromiter(map(position.__getitem__, cells), dtype=np.int64, count=len(cells))
         return _sorted_labels(found, codes, name, rows, origin)
-    raw = np.fromiter((isinstance(v, (bytes, bytearray)) for v in cells), dtype=bool,
-                      count=len(cells))
-    if raw.any():
-        at = rows[raw]
-        first = printable(repr(cells[int(np.flatnonzero(raw)[0])]))
-        raise RatingsError([Problem(f"bytes {first} where text is expected: decode the ids "
-                                    f"(e.g. .decode('utf-8')) ({rows_text(at.tolist(), at.size)})",
-                                    path=name, row=int(at[0]), file=origin)], file=origin)
+    _refuse_typed_ids(cells, name, rows, origin)
     index: dict[str, int] = {}
     codes = np.fromiter((index.setdefault(v if type(v) is str else _id_text(v), len(index))
                          for v in cells), dtype=np.int64, count=len(cells))
     return _sorted_labels(list(index), codes, name, rows, origin)
+
+
+def _id_kind(v: Any) -> str | None:
+    """Why a cell that is not text cannot be an id, or None when it can: a whole number is
+    the id it writes (101.0 from a spreadsheet column with blanks is 101), a missing cell is
+    empty (reported as such)."""
+    if isinstance(v, str) or _is_missing(v):
+        return None
+    if isinstance(v, (bytes, bytearray)):
+        return "bytes"
+    if isinstance(v, (bool, np.bool_)):
+        return "a boolean"
+    if isinstance(v, (int, np.integer)):
+        return None
+    if isinstance(v, (float, np.floating)):
+        return None if float(v).is_integer() else "a fractional number"
+    return f"a {type(v).__name__}"
+
+
+def _refuse_typed_ids(cells: Sequence[Any], name: str, rows: IntArray, origin: str) -> None:
+    """A RatingsError for every kind of cell that is not an id (bytes, booleans, fractional
+    numbers, dates, tuples, ...), with its rows: never turned into text silently."""
+    kinds = [_id_kind(v) for v in cells]
+    found: dict[str, list[int]] = {}
+    for k, kind in enumerate(kinds):
+        if kind is not None:
+            found.setdefault(kind, []).append(k)
+    if not found:
+        return
+    problems = []
+    for kind, at in found.items():
+        first = printable(repr(cells[at[0]]))
+        rows_at = rows[np.asarray(at, dtype=np.int64)]
+        what = ("where text is expected: decode the ids (e.g. .decode('utf-8'))"
+                if kind == "bytes" else "where an id is expected: an id is text or a whole "
+                "number; check that the column holds ids")
+        problems.append(Problem(f"{kind} {first} {what} "
+                                f"({rows_text(rows_at.tolist(), rows_at.size)})",
+                                path=name, row=int(rows_at[0]), file=origin))
+    raise RatingsError(problems, file=origin)
 
 
 def _sorted_labels(found: list[str], codes: IntArray, name: str, rows: IntArray, origin: str

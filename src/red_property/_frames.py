@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._factorize import arrow
+from ._tabular import spelled_like, unknown_column
 from .errors import Problem, RatingsError
 
 
@@ -37,15 +38,15 @@ def frame_columns(frame: Any, columns: tuple[str, ...], optional: tuple[str, ...
     else:
         table = _arrow_table(frame, kind)
         names = [str(c) for c in table.column_names]
-    missing = [c for c in columns if c not in names]
-    if missing:
-        raise RatingsError([Problem(f"missing column {c!r}", path=c, file=origin)
-                            for c in missing], file=origin)
-    unknown = [c for c in names if c not in columns + optional]
-    if unknown:
-        raise RatingsError([Problem(f"unknown column {c!r}; columns are "
-                                    f"{', '.join(columns + optional)}", path=c, file=origin)
-                            for c in unknown], file=origin)
+    known = columns + optional
+    unknown = [unknown_column(c, known, file=origin) for c in names if c not in known]
+    renamed = {spelled_like(c, known) for c in names if c not in known}
+    missing = [Problem(f"missing column {c!r}", path=c, file=origin) for c in columns
+               if c not in names and c not in renamed]
+    twice = [Problem(f"column {c!r} appears {names.count(c)} times; keep one", path=c,
+                     file=origin) for c in sorted(set(names)) if names.count(c) > 1]
+    if missing or unknown or twice:
+        raise RatingsError(missing + unknown + twice, file=origin)
     if table is None:
         return {c: frame[c] for c in names}, len(frame)
     return {c: table.column(c) for c in names}, int(table.num_rows)

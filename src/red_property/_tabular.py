@@ -9,7 +9,8 @@ What is accepted, whichever reader does the work:
   columns), or from Excel's ``sep=;`` first line; ``delimiter=`` forces one;
 * blank lines (and lines of bare delimiters) before the header and between rows are skipped
   (and never counted as rows);
-* a trailing empty column (every line ending in a delimiter) is ignored while it stays empty;
+* trailing empty columns (lines ending in one or more delimiters) are ignored while they stay
+  empty;
 * ``.xlsx`` / ``.xls`` / ``.ods`` workbooks, the first sheet or ``sheet=``, with the ``excel``
   extra (python-calamine).
 
@@ -124,7 +125,33 @@ class Layout:
 
     delimiter: str
     skip: int  # lines before the header (blank lines, Excel's sep= line)
-    header: tuple[str, ...]  # the header's names, stripped, a trailing empty one kept
+    header: tuple[str, ...]  # the header's names, stripped, trailing empty ones kept
+
+
+def unnamed_tail(header: list[str] | tuple[str, ...]) -> int:
+    """How many empty names end the header (columns of trailing delimiters), at most all but
+    one."""
+    k = 0
+    while k < len(header) - 1 and header[-1 - k] == "":
+        k += 1
+    return k
+
+
+def spelled_like(name: str, known: tuple[str, ...]) -> str | None:
+    """The known column ``name`` spells in another case or with spaces or hyphens for _."""
+    normal = name.strip().lower().replace(" ", "_").replace("-", "_")
+    return normal if normal in known else None
+
+
+def unknown_column(c: str, known: tuple[str, ...], *, word: str = "column", **where: Any
+                   ) -> Problem:
+    """The problem of a column (or a record's field) the table does not know, naming the known
+    one it is spelled like ("Company", "Rater Company") when there is one."""
+    like = spelled_like(c, known)
+    if like is not None:
+        return Problem(f"{word} {c!r} should be named {like!r} (names are lower case, words "
+                       f"joined by _); rename it", path=c, **where)
+    return Problem(f"unknown {word} {c!r}; {word}s are {', '.join(known)}", path=c, **where)
 
 
 def _blank(line: str) -> bool:
@@ -163,11 +190,10 @@ def header_problems(layout: Layout, head_line: str, name: str, required: tuple[s
                     optional: tuple[str, ...], *, forced: bool) -> list[Problem]:
     """Every problem of the header at once; a header of another kind of file named as such."""
     header = list(layout.header)
-    if len(header) > 1 and header[-1] == "":
-        header.pop()  # trailing delimiter: an empty last column
+    del header[len(header) - unnamed_tail(header):]  # trailing delimiters: empty columns
     known = required + optional
     row = layout.skip + 1
-    if not any(h in known for h in header):
+    if not any(spelled_like(h, known) for h in header):
         for d, word in DELIMITERS.items():
             if d != layout.delimiter and sum(f in known for f in _split(head_line, d)) >= 2:
                 how = f"pass {option('delimiter', d)}" if forced else "check its delimiter"
@@ -176,10 +202,11 @@ def header_problems(layout: Layout, head_line: str, name: str, required: tuple[s
         return [Problem(f"no header naming the columns: the first line reads "
                         f"{head_line.strip()[:60]!r}; a file of this kind starts with the columns "
                         f"{', '.join(required)}", file=name, row=row)]
+    renamed = {spelled_like(c, known) for c in header if c not in known}
     problems = [Problem(f"missing column {c!r}; the header needs {', '.join(required)}",
-                        file=name, row=row, path=c) for c in required if c not in header]
-    problems += [Problem(f"unknown column {c!r}; columns are {', '.join(known)}", file=name,
-                         row=row, path=c) for c in header if c not in known]
+                        file=name, row=row, path=c) for c in required
+                if c not in header and c not in renamed]
+    problems += [unknown_column(c, known, file=name, row=row) for c in header if c not in known]
     problems += [Problem(f"column {c!r} appears {header.count(c)} times; keep one", file=name,
                          row=row, path=c) for c in sorted(set(header)) if header.count(c) > 1]
     return problems
@@ -226,7 +253,7 @@ def _body(header: list[str], records: Iterator[tuple[list[Any], int]], end: Any,
           ) -> tuple[list[str], list[list[Any]], list[int]]:
     """The rows of the body, each with the line it starts on; ``end()`` is the line the last
     record read ends on (later than its start when a quote ran on)."""
-    trailing = len(header) > 1 and header[-1] == ""
+    trailing = unnamed_tail(header)
     width = len(header) - trailing
     problems: list[Problem] = []
     body: list[list[Any]] = []
@@ -234,10 +261,10 @@ def _body(header: list[str], records: Iterator[tuple[list[Any], int]], end: Any,
     for record, start in records:
         if not record or all(not str(c).strip() for c in record):
             continue
-        if trailing and len(record) == width + 1:
-            if str(record[-1]).strip():
-                problems.append(Problem("a value in the last column, which has no name in the "
-                                        "header", file=name, row=start))
+        if trailing and width < len(record) <= width + trailing:
+            if any(str(c).strip() for c in record[width:]):
+                problems.append(Problem("a value in a column after the last named one (the "
+                                        "header gives it no name)", file=name, row=start))
                 continue
             record = record[:width]
         if len(record) != width:

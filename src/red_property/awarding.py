@@ -10,7 +10,7 @@ Order of decisions (each one stated by the rubric, each read from the :class:`Pl
    bonus reaches ``min_bonus``. Comparisons forgive float error (one tolerance for the whole
    engine) so float error never costs a star;
 3. **vetoes** — a met veto condition removes the stars or caps them;
-4. **claims** (對標認領) — a claimed level is confirmed when reached (``above_claim`` says whether
+4. **claims** (对标认领) — a claimed level is confirmed when reached (``above_claim`` says whether
    a higher earned level is awarded); otherwise the earned level or none (``below_claim``).
 
 Ranks are competition ranks ("1224") on the rounded total among rated companies.
@@ -31,7 +31,7 @@ import numpy.typing as npt
 from ._tolerance import at_least
 from ._values import ValueEquality, frozen_mapping
 from .plan import AboveClaim, BelowClaim, Plan, WhenShort
-from .scoring import Scores
+from .scoring import Scores, checks_met, gates_passed
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -100,12 +100,6 @@ class Awards(ValueEquality):
         return self.not_rated_reasons.get(company, ())
 
 
-def checks_met(plan: Plan, combined_value: FloatArray) -> BoolArray:
-    """(..., C, I) each check indicator's weighted share of yes reaches its pass mark."""
-    cv = np.nan_to_num(combined_value, nan=-1.0)
-    return plan.is_check & at_least(cv, np.nan_to_num(plan.pass_mark, nan=2.0))
-
-
 def level_conditions(plan: Plan, total: FloatArray, dimension: FloatArray, bonus: FloatArray
                      ) -> tuple[BoolArray, BoolArray, BoolArray]:
     """Per level, whether the total, each dimension and the bonus reach the level's minimums:
@@ -151,10 +145,7 @@ def decide(plan: Plan, *, conditions: BoolArray, met: BoolArray, claimed: IntArr
     else:
         verdict = np.where(short, LOWERED, verdict)
 
-    gate_pass = np.stack(
-        [met[..., members].all(axis=-1) if every else met[..., members].any(axis=-1)
-         for members, every in zip(plan.gate_members, plan.gate_all.tolist(), strict=True)],
-        axis=-1) if len(plan.gate_ids) else np.ones((*met.shape[:-1], 0), dtype=bool)
+    gate_pass = gates_passed(plan, met)
     rated = eligible & gate_pass.all(axis=-1)
     return Decision(
         level_pass=level_pass,

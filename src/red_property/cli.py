@@ -127,14 +127,8 @@ def _delimiter(text: str) -> str:
 
 
 def _season(args: argparse.Namespace) -> Report:
-    """The report of ``args.ratings`` under ``args.rubric``. A ratings file without a single
-    row is an error: an empty export must not pass as a season of 0 companies."""
-    ratings = _ratings(args)
-    if len(ratings) == 0:
-        raise RatingsError([Problem("no ratings: the file has a header but no rows; export the "
-                                    "season's ratings", file=args.ratings, row=1)],
-                           file=args.ratings)
-    return evaluate(args.rubric, ratings, claims=args.claims, companies=args.companies)
+    """The report of ``args.ratings`` under ``args.rubric``."""
+    return evaluate(args.rubric, _ratings(args), claims=args.claims, companies=args.companies)
 
 
 def _cmd_score(args: argparse.Namespace) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from functools import cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -25,16 +24,12 @@ from .rubric import Rubric
 from .scoring import score
 
 
-@cache
 def library_version() -> str:
-    """The installed version of red-property, looked up once, on first use (importing
-    importlib.metadata costs tens of milliseconds)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The version of red-property (written in ``_version.py``, which the build reads: no
+    package metadata to look up, which would cost tens of milliseconds)."""
+    from ._version import __version__
 
-    try:
-        return version("red-property")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-        return "0+unknown"
+    return __version__
 
 
 def as_plan(rubric: Rubric | Plan | str | os.PathLike[str]) -> Plan:
@@ -76,6 +71,12 @@ def evaluate(
     """
     plan = as_plan(rubric)
     ratings = as_ratings(ratings)
+    if len(ratings) == 0:  # an empty export must not pass as a season of 0 companies
+        file = not ratings.origin.startswith("<")
+        raise RatingsError([Problem(
+            "no ratings: the file has a header but no rows; export the season's ratings" if file
+            else f"no ratings: the {ratings.origin.strip('<>')} hold no rows; nothing to score",
+            file=ratings.origin, row=1 if file else 0)], file=ratings.origin)
     table = None if companies is None else read_companies(companies)
     given = None if claims is None else read_claims(claims)
     report = evaluate_as_rated(plan, ratings, claims=given, companies=table)

@@ -64,9 +64,23 @@ def notice_html(report: Report, *, title: str | None = None, period: str, contac
     order = [c for c in report._order().tolist() if a.rated[c] and a.stars[c] > 0]
     intro = m.msg("notice.intro", language, n=len(order), rubric=m.label(rubric.title, language))
     parts = [f"<h1>{e(heading)}</h1>", f'<p class="intro">{e(intro)}</p>']
-    cols = "".join(f'<th class="{cls}">{e(m.msg(k, language))}</th>' for cls, k in
-                   (("no", "col.number"), ("id", "col.code"), ("name", "col.company"),
-                    ("district", "col.district")))
+    ids = {c: str(report.companies[c]) for c in order}
+    # names and districts get a column only where some company listed has one (without a
+    # companies table the notice lists ids, not empty columns)
+    names = any(report.names.get(i) for i in ids.values())
+    districts = any(report.districts.get(i) for i in ids.values())
+    heads = [("no", "col.number"), ("id", "col.code")] + [("name", "col.company")] * names + [
+        ("district", "col.district")] * districts
+    cols = "".join(f'<th class="{cls}">{e(m.msg(k, language))}</th>' for cls, k in heads)
+
+    def cells(c: int) -> str:
+        out = f'<td class="id">{e(ids[c])}</td>'
+        if names:
+            out += f"<td>{e(report.names.get(ids[c], ''))}</td>"
+        if districts:
+            out += f'<td class="district">{e(report.districts.get(ids[c], ""))}</td>'
+        return out
+
     for level in range(top, 0, -1):
         members = [c for c in order if int(a.stars[c]) == level]
         if not members:
@@ -75,11 +89,7 @@ def notice_html(report: Report, *, title: str | None = None, period: str, contac
                       word=m.stars_word(level, language))
         bar = "★" * level + "☆" * (top - level)
         rows = "".join(
-            f'<tr><td class="no">{k}</td><td class="id">{e(str(report.companies[c]))}</td>'
-            f"<td>{e(report.names.get(str(report.companies[c]), ''))}</td>"
-            f'<td class="district">{e(report.districts.get(str(report.companies[c]), ""))}</td>'
-            "</tr>"
-            for k, c in enumerate(members, start=1))
+            f'<tr><td class="no">{k}</td>{cells(c)}</tr>' for k, c in enumerate(members, start=1))
         parts.append(f'<section class="level" data-stars="{level}"><h2>{e(group)} '
                      f'<span class="stars">{bar}</span></h2><table><thead><tr>{cols}</tr>'
                      f"</thead><tbody>{rows}</tbody></table></section>")

@@ -63,7 +63,7 @@ class BelowClaim(enum.Enum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClaimsPolicy:
-    """The rubric's claims policy (對標認領)."""
+    """The rubric's claims policy (对标认领)."""
 
     required: bool
     above: AboveClaim

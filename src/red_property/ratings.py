@@ -22,7 +22,8 @@ import numpy.typing as npt
 from ._columns import _code_ids, _column, _is_missing, _to_float
 from ._distinct import sorted_distinct
 from ._factorize import foreign
-from .errors import Problem, RatingsError
+from ._tabular import spelled_like, unknown_column
+from .errors import Problem, RatingsError, rows_text
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -169,24 +170,7 @@ class Ratings:
         """Ratings from an iterable of mappings with keys ``company, source, rater, indicator,
         value`` and optionally ``rater_company``, ``note``."""
         rows = list(records)
-        problems: list[Problem] = []
-        for k, rec in enumerate(rows, start=1):
-            if not isinstance(rec, Mapping):
-                problems.append(Problem(f"a record is a mapping of {', '.join(REQUIRED)} to "
-                                        f"their cells, not a {type(rec).__name__}", row=k,
-                                        file=origin))
-                continue
-            missing = [c for c in REQUIRED if rec.get(c) is None]
-            unknown = [c for c in rec if c not in REQUIRED + OPTIONAL]
-            if missing:
-                problems.append(Problem(f"missing {', '.join(missing)}", row=k, file=origin,
-                                        path=missing[0]))
-            if unknown:
-                problems.append(Problem(f"unknown field {unknown[0]!r}; fields are "
-                                        f"{', '.join(REQUIRED + OPTIONAL)}", row=k, file=origin,
-                                        path=unknown[0]))
-        if problems:
-            raise RatingsError(problems, file=origin)
+        _check_records(rows, origin)
         columns: dict[str, list[Any]] = {c: [r[c] for r in rows] for c in REQUIRED}
         has_rc = any(not _is_missing(r.get("rater_company")) for r in rows)
         return cls.from_columns(
@@ -239,8 +223,43 @@ class Ratings:
         )
 
 
+def _check_records(rows: list[Any], origin: str) -> None:
+    """A RatingsError for records that are not mappings, lack a field or hold an unknown one:
+    one problem per cause with its rows (a field missing from every record is one line, not
+    one a record)."""
+    known = REQUIRED + OPTIONAL
+    causes: dict[tuple[str, str], list[int]] = {}
+    for k, rec in enumerate(rows, start=1):
+        if not isinstance(rec, Mapping):
+            causes.setdefault(("type", type(rec).__name__), []).append(k)
+            continue
+        renamed = {spelled_like(str(c), known) for c in rec if c not in known}
+        for c in REQUIRED:
+            if rec.get(c) is None and c not in renamed:  # not when misspelled: said below
+                causes.setdefault(("missing", c), []).append(k)
+        for c in rec:
+            if c not in known:
+                causes.setdefault(("unknown", str(c)), []).append(k)
+    problems = []
+    for (kind, what), at in causes.items():
+        where = f" ({rows_text(at, len(at))})" if len(at) > 1 else ""
+        if kind == "type":
+            problems.append(Problem(f"a record is a mapping of {', '.join(REQUIRED)} to their "
+                                    f"cells, not a {what}{where}", row=at[0], file=origin))
+        elif kind == "missing":
+            problems.append(Problem(f"missing {what}{where}", row=at[0], file=origin,
+                                    path=what))
+        else:
+            p = unknown_column(what, known, word="field", row=at[0], file=origin)
+            problems.append(Problem(p.message + where, row=at[0], file=origin, path=what))
+    if problems:
+        raise RatingsError(problems, file=origin)
+
+
 def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
-    """Ratings from Ratings, a CSV file, or a pandas DataFrame."""
+    """Ratings from Ratings, a CSV or workbook file, a data frame (pandas, polars, pyarrow or
+    any Arrow stream), a sequence of records (mappings, as :meth:`Ratings.from_records`) or a
+    mapping of column names to columns (as :meth:`Ratings.from_columns`)."""
     if isinstance(ratings, Ratings):
         return ratings
     if isinstance(ratings, (str, os.PathLike)):
@@ -249,8 +268,20 @@ def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
 
     if is_frame(ratings):
         return Ratings.from_frame(ratings)
-    raise TypeError(f"ratings must be Ratings, a file path or a data frame, not "
-                    f"{type(ratings).__name__}")
+    if isinstance(ratings, Mapping):
+        known = REQUIRED + OPTIONAL
+        problems = [unknown_column(str(c), known, file="<columns>") for c in ratings
+                    if c not in known]
+        problems += [Problem(f"missing column {c!r}", path=c, file="<columns>")
+                     for c in REQUIRED if c not in ratings
+                     and c not in {spelled_like(str(k), known) for k in ratings}]
+        if problems:
+            raise RatingsError(problems, file="<columns>")
+        return Ratings.from_columns(**{str(c): v for c, v in ratings.items()})
+    if isinstance(ratings, (list, tuple)):
+        return Ratings.from_records(ratings)
+    raise TypeError(f"ratings must be Ratings, a file path, a data frame, a list of records "
+                    f"or a mapping of columns, not {type(ratings).__name__}")
 
 
 # --------------------------------------------------------------------------- claims
@@ -258,7 +289,7 @@ def as_ratings(ratings: Ratings | str | os.PathLike[str] | Any) -> Ratings:
 
 @dataclass(frozen=True, slots=True)
 class Claims:
-    """The star level each company claims (對標認領)."""
+    """The star level each company claims (对标认领)."""
 
     company: tuple[str, ...]
     stars: tuple[int, ...]

@@ -104,7 +104,7 @@ class Level(_Model):
         description="stars awarded; 0 only for a named level (rated, no stars)"
     )
     name: Label | None = Field(
-        default=None, description="the level's name (Certified, Gold, 基本級) shown in reports"
+        default=None, description="the level's name (Certified, Gold, 基本级) shown in reports"
     )
     label: Label | None = None
     min_total: NonNegative
@@ -144,7 +144,7 @@ class Gate(_Model):
 
 
 class Veto(_Model):
-    """一票否決: when the check indicator ``when`` is met, remove the stars or cap them."""
+    """一票否决: when the check indicator ``when`` is met, remove the stars or cap them."""
 
     id: Id
     label: Label
@@ -167,7 +167,7 @@ class Veto(_Model):
 
 
 class ClaimPolicy(_Model):
-    """對標認領: how a claimed level is verified."""
+    """对标认领: how a claimed level is verified."""
 
     required: bool = Field(
         default=False, description="a company without a claim is not rated (else rated as earned)"

@@ -135,7 +135,7 @@ class MeasureIndicator(_IndicatorBase):
 
 class DeductionIndicator(_IndicatorBase):
     """Starts at ``points``; ``per`` points off each occurrence, at most ``cap`` in all, never
-    below ``floor`` (扣完為止)."""
+    below ``floor`` (扣完为止)."""
 
     kind: Literal["deduction"]
     points: Positive

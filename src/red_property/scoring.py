@@ -190,7 +190,7 @@ def half_up_codes(x: FloatArray, digits: int, out: FloatArray | None = None) -> 
 
 
 def round_half_up(x: FloatArray, digits: int) -> FloatArray:
-    """Round half away from zero at ``digits`` decimals, as score sheets do (四捨五入), deciding
+    """Round half away from zero at ``digits`` decimals, as score sheets do (四舍五入), deciding
     ties on the decimal value (see :func:`half_up_codes`)."""
     return np.sign(x) * half_up_codes(np.abs(x), digits) / 10.0**digits
 
@@ -216,14 +216,20 @@ def round_values(x: FloatArray, digits: int, mode: str) -> FloatArray:
     return round_half_up(x, digits)
 
 
-def _gates_pass(plan: Plan, combined_value: FloatArray) -> BoolArray:
-    """(C,) every gate of the rubric passes (base points are granted only then)."""
-    cv = np.nan_to_num(combined_value, nan=-1.0)
-    met = plan.is_check & at_least(cv, np.nan_to_num(plan.pass_mark, nan=2.0))
-    ok = np.ones(cv.shape[0], dtype=bool)
-    for members, every in zip(plan.gate_members, plan.gate_all.tolist(), strict=True):
-        ok &= met[:, members].all(axis=1) if every else met[:, members].any(axis=1)
-    return ok
+def checks_met(plan: Plan, combined_value: FloatArray) -> BoolArray:
+    """(..., C, I) each check indicator's weighted share of yes reaches its pass mark. A
+    missing share (NaN: no rating and no default) meets no check however low the pass mark,
+    and an indicator that is not a check (its pass mark NaN) is never met."""
+    return at_least(combined_value, plan.pass_mark)
+
+
+def gates_passed(plan: Plan, met: BoolArray) -> BoolArray:
+    """(..., C, G) each gate passes: all or any of its checks met, as the gate says."""
+    if not len(plan.gate_ids):
+        return np.ones((*met.shape[:-1], 0), dtype=bool)
+    return np.stack([met[..., members].all(axis=-1) if every else met[..., members].any(axis=-1)
+                     for members, every in zip(plan.gate_members, plan.gate_all.tolist(),
+                                               strict=True)], axis=-1)
 
 
 def _weighted(weight: FloatArray, used: BoolArray, x: FloatArray) -> FloatArray:
@@ -294,7 +300,8 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     dimension = points @ plan.membership
     bonus_raw = points[:, plan.is_bonus].sum(axis=1)
     bonus = np.minimum(bonus_raw, plan.bonus_cap)
-    base = np.where(_gates_pass(plan, combined_value), plan.base_points, 0.0)
+    passed = gates_passed(plan, checks_met(plan, combined_value)).all(axis=-1)
+    base = np.where(passed, plan.base_points, 0.0)
     raw_total = (dimension.sum(axis=1) + base + bonus) / plan.divide_by
     # rounding never lifts a total above what can be scored (2.5 of 2.5 at 0 digits stays 2.5)
     total = np.minimum(round_values(raw_total, plan.digits, plan.rounding),

@@ -115,8 +115,8 @@ RATINGS = [
          E, "a quote opened on this row is not closed", row=10),
     Case("too-many-fields", "ratings", ratings_csv("a,authority,au2,ok,1,,extra"), E,
          "7 fields, the header has 6", row=10),
-    Case("header-only", "ratings", HEADER + "\n", None, "no ratings: the file has a header "
-         "but no rows", exit=1, rows=(0, 0, 0)),
+    Case("header-only", "ratings", HEADER + "\n", E, "no ratings: the file has a header "
+         "but no rows", row=1),
     Case("empty-file", "ratings", "", E, "the file is empty; it needs a header row"),
     Case("unknown-column", "ratings", ratings_csv(header=HEADER + ",comment",
                                                   good=("a,authority,au1,ok,1,,x",)), E,

@@ -20,7 +20,7 @@ import numpy as np
 
 from .._claims_companies import read_claims
 from ..errors import EvaluationError, Problem, RatingsError
-from ..evaluation import evaluate
+from ..evaluation import as_plan, evaluate, evaluate_as_rated
 from ..loading import load_rubric
 from ..ratings import Claims, Ratings, as_ratings
 from ..report import Report
@@ -248,6 +248,8 @@ def _named(given: Rubric | str | os.PathLike[str], rubric: Rubric) -> str:
 def _evaluate(which: str, rubric: Rubric, ratings: Ratings, claims: Claims | None) -> Report:
     """Evaluate under one side's rubric; a refusal says which rubric refused, once per cause."""
     try:
+        if len(ratings) == 0:  # the rubric uses none of the rows: a season of 0 companies, said
+            return evaluate_as_rated(as_plan(rubric), ratings, claims=claims)
         return evaluate(rubric, ratings, claims=claims)
     except RatingsError as exc:
         raise RatingsError(_grouped(exc.problems, which), file=exc.file) from None

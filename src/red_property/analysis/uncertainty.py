@@ -32,13 +32,13 @@ import numpy as np
 import numpy.typing as npt
 
 from .._values import ValueEquality, frozen_mapping
-from ..awarding import checks_met, decide, eligibility, level_conditions
+from ..awarding import decide, eligibility, level_conditions
 from ..checking import Checked, check_ratings
 from ..correction import corrected_ratings, fit_raters
 from ..errors import EvaluationError
 from ..plan import Plan
 from ..report import Report
-from ..scoring import score
+from ..scoring import checks_met, score
 from ._resample import quantiles, require_distributed, run_chunks, spans
 
 FloatArray = npt.NDArray[np.float64]

@@ -141,9 +141,10 @@ def test_keys_alike_in_their_low_bits_are_compared_in_full() -> None:
 @pytest.mark.parametrize("values", [[0.25, -3.5, 10.0], [0.1, 0.2, 1e-6]])
 def test_scaled_exactly_gives_the_integers(values: list[float]) -> None:
     """Decimals of up to six places come back as their integers of millionths."""
-    q = _rowpass.scaled_exactly(np.array(values * 5), 1e6)
-    assert q is not None
-    assert q.tolist() == [round(v * 10**6) for v in values * 5]
+    scaled = _rowpass.scaled_exactly(np.array(values * 5), 1e6)
+    assert scaled is not None
+    assert scaled[0].tolist() == [round(v * 10**6) for v in values * 5]
+    assert scaled[1] == max(abs(round(v * 10**6)) for v in values)
 
 
 @pytest.mark.parametrize("bad", [0.1 + 0.2, 1e-7, math.nan, math.inf, -math.inf, 1e12])
@@ -202,3 +203,51 @@ def test_bootstrap_of_a_clean_season_is_the_same_either_way() -> None:
         slow = bootstrap(report, replicates=30, seed=5)
     assert np.array_equal(fast.p_stars, slow.p_stars)
     assert np.array_equal(fast.low, slow.low) and np.array_equal(fast.high, slow.high)
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(-999, 999)), max_size=40),
+       st.integers(0, 3))
+def test_counted_sums_are_two_bincounts_in_one(rows: list[tuple[int, int]], spare: int) -> None:
+    """Sums of integers and rows per cell read from one bincount equal the two bincounts,
+    bit for bit, whenever no cell holds more rows than the bound; the integers are left as
+    they were."""
+    cell = np.array([c for c, _ in rows], dtype=np.int64)
+    q = np.array([float(v) for _, v in rows])
+    before = q.copy()
+    most_rows = max(np.bincount(cell, minlength=1).max(initial=0), 1) + spare
+    got = _rowpass.counted_sums(cell, q, float(np.abs(q).max(initial=0)), int(most_rows), 6)
+    assert got is not None
+    assert got[0].tobytes() == np.bincount(cell, weights=q, minlength=6).tobytes()
+    assert got[1].tolist() == np.bincount(cell, minlength=6).tolist()
+    assert q.tobytes() == before.tobytes()
+
+
+def test_counted_sums_refuse_what_they_cannot_tell_apart() -> None:
+    """Integers too wide to pack beside the counts, or a cell holding more rows than the bound
+    it was given, make the answer None, with the integers as they were."""
+    q = np.array([1.0, 1.0, 1.0])
+    cell = np.zeros(3, dtype=np.int64)
+    assert _rowpass.counted_sums(cell, q, 1.0, 1, 1) is None  # three rows where one may be
+    assert _rowpass.counted_sums(cell, q, 2.0**40, 10**4, 1) is None  # too wide
+    assert q.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_one_bincount_or_two_give_the_same_report() -> None:
+    """A season scored with sums and counts from one bincount and from two gives the same
+    report, byte for byte; rows taken with repeats are counted the plain way."""
+    ratings = _clean_ratings(6)
+    results: list[object] = []
+
+    def spy(*args: Any) -> object:
+        results.append(_rowpass.counted_sums(*args))
+        return results[-1]
+
+    with mock.patch.object(scoring, "counted_sums", spy):
+        packed = rp.evaluate(RUBRIC, ratings).to_json()
+    assert results and results[0] is not None  # the one-bincount path was taken
+    with mock.patch.object(scoring, "counted_sums", return_value=None):
+        plain = rp.evaluate(RUBRIC, ratings).to_json()
+    assert packed == plain
+    checked = check_ratings(PLAN, ratings)
+    assert checked.one_row_each
+    assert not checked.take(np.arange(len(ratings)), checked.value).one_row_each

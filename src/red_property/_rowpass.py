@@ -147,10 +147,11 @@ def _repeats(hashed: npt.NDArray[np.uint32], cell: IntArray, rater: IntArray, n_
     return bool((suspects[1:] == suspects[:-1]).any())
 
 
-def scaled_exactly(v: FloatArray, scale: float) -> FloatArray | None:
-    """``round(v * scale)`` when every value is exactly that integer divided by ``scale`` and
-    the integers' absolute sum over all rows stays below 2**53 (so every partial sum of them,
-    in any order, is exact in float64); None otherwise (NaN and infinities included)."""
+def scaled_exactly(v: FloatArray, scale: float) -> tuple[FloatArray, float] | None:
+    """``round(v * scale)`` and the largest of its absolute values, when every value is
+    exactly that integer divided by ``scale`` and the integers' absolute sum over all rows
+    stays below 2**53 (so every partial sum of them, in any order, is exact in float64); None
+    otherwise (NaN and infinities included)."""
     if v.size == 0:
         return None
     q = np.empty_like(v)
@@ -167,4 +168,27 @@ def scaled_exactly(v: FloatArray, scale: float) -> FloatArray | None:
         np.divide(qb, scale, out=held)
         if not np.array_equal(held, v[a:b]):
             return None
-    return q
+    return q, most
+
+
+def counted_sums(cell: IntArray, q: FloatArray, most: float, most_rows: int, size: int
+                 ) -> tuple[FloatArray, IntArray] | None:
+    """Per cell (``0 <= cell < size``), the sum of the integers ``q`` (``|q| <= most``) and
+    the number of rows, from one bincount instead of two, when no cell holds more than
+    ``most_rows`` rows. Each row weighs its integer plus ``2**k``, more than twice the largest
+    sum a cell can reach: a cell's total is ``count * 2**k + sum``, every partial sum an
+    integer below 2**53 (so exact, in any order), and the two are told apart exactly in
+    integers. None (``q`` as it was) when the integers are too wide for that."""
+    k = int(2 * most * most_rows + 1).bit_length()
+    offset = float(2**k)
+    if not most_rows * (offset + most) < 2.0**53:
+        return None
+    q += offset
+    total = np.bincount(cell, weights=q, minlength=size).astype(np.int64)
+    q -= offset  # exactly undone: integers below 2**53
+    counts = total + (1 << (k - 1))
+    counts >>= k
+    sums = total - (counts << k)
+    if int(counts.sum()) != cell.size:  # a cell beyond most_rows: never, as the checks keep it
+        return None
+    return sums.astype(np.float64), counts

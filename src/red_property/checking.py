@@ -66,6 +66,7 @@ class Checked:
     # are taken with take(), which takes the cells along
     cell: IntArray | None = None
     sources_indicators: tuple[IntArray, int, int] | None = None  # cells to make codes from
+    one_row_each: bool = True  # a rater has at most one row in a cell (take() may repeat rows)
 
     @property
     def source(self) -> IntArray:
@@ -87,7 +88,8 @@ class Checked:
             dropped=self.dropped, dropped_by_reason=self.dropped_by_reason,
             codes=[codes[rows] for codes in self.codes],
             cell=None if self.cell is None else self.cell[rows],
-            sources_indicators=None if derive is None else (derive[0][rows], *derive[1:]))
+            sources_indicators=None if derive is None else (derive[0][rows], *derive[1:]),
+            one_row_each=False)
 
     def _codes(self) -> list[IntArray]:
         if not self.codes and self.sources_indicators is not None:

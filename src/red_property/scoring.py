@@ -36,7 +36,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 import numpy as np
 import numpy.typing as npt
 
-from ._rowpass import scaled_exactly
+from ._rowpass import counted_sums, scaled_exactly
 from ._tolerance import at_least
 from ._values import ValueEquality
 from .checking import Checked
@@ -84,9 +84,12 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
         cell += checked.source
         cell *= n_i
         cell += checked.indicator
-    counts = np.bincount(cell, minlength=size)
-    value = _exact_means(cell, checked.value, counts, size)
-    if value is None:
+    exact = _exact_means(cell, checked.value, size,
+                         len(checked.rater_labels) if checked.one_row_each else None)
+    if exact is not None:
+        value, counts = exact
+    else:
+        counts = np.bincount(cell, minlength=size)
         # Sums run over the rows sorted by value (so each cell's values come in one order), so they
         # do not depend on the order of the rows at all (a compensating pass alone leaves the last
         # bit to the order). One sort of floats: much cheaper than sorting by cell and value.
@@ -131,18 +134,26 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
 _DECIMALS = 6
 
 
-def _exact_means(cell: IntArray, v: FloatArray, counts: IntArray, size: int
-                 ) -> FloatArray | None:
-    """Means per cell, exact up to one final rounding, when every value is a decimal of at most
-    :data:`_DECIMALS` places (ratings are): scaled to integers, the sums are exact in float64
-    and so cannot depend on the order of the rows. None when the values are not such."""
+def _exact_means(cell: IntArray, v: FloatArray, size: int, most_rows: int | None
+                 ) -> tuple[FloatArray, IntArray] | None:
+    """Means and rows per cell, the means exact up to one final rounding, when every value is
+    a decimal of at most :data:`_DECIMALS` places (ratings are): scaled to integers, the sums
+    are exact in float64 and so cannot depend on the order of the rows. When no cell holds
+    more than ``most_rows`` rows (one per rater), sums and rows come from one bincount
+    (:func:`counted_sums`). None when the values are not such decimals."""
     scale = 10.0**_DECIMALS
-    q = scaled_exactly(v, scale)
-    if q is None:
+    scaled = scaled_exactly(v, scale)
+    if scaled is None:
         return None
-    sums = np.bincount(cell, weights=q, minlength=size)
+    q, most = scaled
+    counted = None if most_rows is None else counted_sums(cell, q, most, most_rows, size)
+    if counted is None:
+        sums = np.bincount(cell, weights=q, minlength=size).astype(np.float64, copy=False)
+        counts = np.bincount(cell, minlength=size).astype(np.int64, copy=False)
+    else:
+        sums, counts = counted
     with np.errstate(invalid="ignore", divide="ignore"):
-        return sums / (counts * scale)
+        return sums / (counts * scale), counts
 
 
 #: Within this many units in the last place of ``x * 10**digits`` from a tie, binary error may

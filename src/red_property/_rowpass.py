@@ -178,17 +178,18 @@ def counted_sums(cell: IntArray, q: FloatArray, most: float, most_rows: int, siz
     ``most_rows`` rows. Each row weighs its integer plus ``2**k``, more than twice the largest
     sum a cell can reach: a cell's total is ``count * 2**k + sum``, every partial sum an
     integer below 2**53 (so exact, in any order), and the two are told apart exactly in
-    integers. None (``q`` as it was) when the integers are too wide for that."""
+    integers; ``q`` is left with the power of two added. None (``q`` as it was) when the
+    integers are too wide for that."""
     k = int(2 * most * most_rows + 1).bit_length()
     offset = float(2**k)
     if not most_rows * (offset + most) < 2.0**53:
         return None
     q += offset
     total = np.bincount(cell, weights=q, minlength=size).astype(np.int64)
-    q -= offset  # exactly undone: integers below 2**53
     counts = total + (1 << (k - 1))
     counts >>= k
     sums = total - (counts << k)
     if int(counts.sum()) != cell.size:  # a cell beyond most_rows: never, as the checks keep it
+        q -= offset  # exactly undone: integers below 2**53
         return None
     return sums.astype(np.float64), counts

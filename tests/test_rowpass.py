@@ -87,7 +87,7 @@ def _proof(ratings: rp.Ratings) -> _rowpass.Clean | None:
 
 @settings(max_examples=150, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(2, 5), st.sampled_from(FAULTS),
-       st.integers(0, 10**6), st.sampled_from([3, 7, 1 << 16]))
+       st.integers(0, 10**6), st.sampled_from([3, 7, 40, 1 << 16]))
 def test_blocked_pass_agrees_with_the_row_checks(seed: int, n: int, fault: str, at: int,
                                                  block: int) -> None:
     """A season is proved clean exactly when the rule-by-rule checks keep every row, and the
@@ -249,3 +249,15 @@ def test_one_bincount_or_two_give_the_same_report() -> None:
     checked = check_ratings(PLAN, ratings)
     assert checked.one_row_each
     assert not checked.take(np.arange(len(ratings)), checked.value).one_row_each
+
+
+@pytest.mark.parametrize("block", [4, 2])
+def test_a_rater_changing_source_between_blocks_is_not_proved(block: int) -> None:
+    """A rater in one source in the first block and another in the next is caught, whether
+    the slots are compared whole (few raters, blocks of 4) or row by row (blocks of 2)."""
+    records = [{"company": f"c{k}", "source": "authority" if k < 4 else "association",
+                "rater": "a1", "indicator": "s", "value": 5} for k in range(5)]
+    ratings = rp.Ratings.from_records(records)
+    with mock.patch.object(_rowpass, "BLOCK", block):
+        assert _proof(ratings) is None
+        assert _proof(ratings.take(np.arange(4))) is not None

@@ -80,6 +80,8 @@ def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray
     s_same = bool(np.array_equal(s_map, np.arange(s_map.size)))
     i_same = bool(np.array_equal(i_map, np.arange(i_map.size)))
     held = np.full(n_r, -1, dtype=np.int64)
+    few_raters = 4 * n_r <= BLOCK
+    snapshot = np.empty_like(held)
     cell = np.empty(n, dtype=np.int64)
     hashed = np.empty(n, dtype=np.uint32)
     rated = np.zeros(n_c, dtype=bool)
@@ -95,16 +97,21 @@ def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray
                 return None
         if integral is not None and (integral[ib] & (v != np.round(v))).any():
             return None
-        # each row's (rater_company, source) against what earlier blocks left in its
-        # rater's slot, then written there and read back: a rater with two values fails one
+        # each row's (rater_company, source) written into its rater's slot and read back,
+        # and no slot that earlier blocks filled changed: a rater with two values fails one
         tag = rc[a:b] + 1
         tag *= stride
         tag += sb
-        before = held[r]
-        if ((before != tag) & (before >= 0)).any():
-            return None  # a rater with two sources or two rater_company values
+        if few_raters:  # compare the slots themselves, before and after
+            np.copyto(snapshot, held)
+        else:  # compare each row with its slot before
+            before = held[r]
+            if ((before != tag) & (before >= 0)).any():
+                return None  # a rater with two sources or two rater_company values
         held[r] = tag
         if not np.array_equal(held[r], tag):
+            return None
+        if few_raters and ((held != snapshot) & (snapshot >= 0)).any():
             return None
         if peer and (rc[a:b] == c).any():
             return None  # a self-rating, if its source is a peer source

@@ -32,6 +32,7 @@ dimensions:
       s: {label: {en: S}, kind: score, points: 10}
       n: {label: {en: N}, kind: score, points: 4}
       c: {label: {en: C}, kind: check, points: 2}
+      o: {label: {en: O}, kind: options, options: {none: 0, some: 3, full: 5}}
 levels:
   - {stars: 1, min_total: 1}
 """)
@@ -40,7 +41,7 @@ PLAN = compile_plan(RUBRIC)
 # each fault turns one row (or adds one) into a row the checks refuse or drop
 FAULTS = ("none", "duplicate", "above", "below", "fraction on a check", "empty", "infinite",
           "too large", "two sources", "two rater companies", "self-rating", "not covered",
-          "peer without company")
+          "peer without company", "unknown option", "number for an option")
 
 
 def _faulty(records: list[dict[str, Any]], fault: str, at: int) -> list[dict[str, Any]]:
@@ -65,6 +66,9 @@ def _faulty(records: list[dict[str, Any]], fault: str, at: int) -> list[dict[str
         row.update(source="association", indicator="c", rater="association-0")
     elif fault == "peer without company":
         row.update(source="peer", rater="peer-y", rater_company="")
+    elif fault in ("unknown option", "number for an option"):
+        row.update(source="authority", rater="authority-0", indicator="o",
+                   value="maybe" if fault == "unknown option" else 3)
     return rows
 
 
@@ -82,7 +86,10 @@ def _proof(ratings: rp.Ratings) -> _rowpass.Clean | None:
     i_map = label_codes(ratings.indicator_labels, PLAN.indicators)
     if (s_map < 0).any() or (i_map < 0).any():
         return None
-    return _rowpass.clean_season(PLAN, ratings, s_map, i_map)
+    value, refused, unmatched = checking.option_values(PLAN, ratings, i_map[ratings.indicator])
+    if refused.any() or unmatched.any():
+        return None
+    return _rowpass.clean_season(PLAN, ratings, s_map, i_map, value)
 
 
 @settings(max_examples=150, deadline=None)
@@ -261,3 +268,26 @@ def test_a_rater_changing_source_between_blocks_is_not_proved(block: int) -> Non
     with mock.patch.object(_rowpass, "BLOCK", block):
         assert _proof(ratings) is None
         assert _proof(ratings.take(np.arange(4))) is not None
+
+
+def test_the_bundled_season_with_options_is_proved_and_reports_the_same() -> None:
+    """The bundled rubric (options among its indicators) on the example season without its
+    self-ratings is proved clean, and the report is the same, byte for byte, as from the
+    rule-by-rule checks."""
+    from .conftest import EXAMPLE, SHANYANG
+
+    ratings = rp.Ratings.from_csv(EXAMPLE / "ratings.csv")
+    ratings = ratings.take(np.flatnonzero(ratings.rater_company != ratings.company))
+    proofs: list[bool] = []
+
+    def spy(*args: Any) -> _rowpass.Clean | None:
+        proof = _rowpass.clean_season(*args)
+        proofs.append(proof is not None)
+        return proof
+
+    with mock.patch.object(checking, "clean_season", spy):
+        fast = rp.evaluate(SHANYANG, ratings, claims=EXAMPLE / "claims.csv").to_json()
+    with mock.patch.object(checking, "clean_season", return_value=None):
+        slow = rp.evaluate(SHANYANG, ratings, claims=EXAMPLE / "claims.csv").to_json()
+    assert proofs == [True]
+    assert fast == slow

@@ -9,11 +9,12 @@ temporaries stay in the cache, and the rules are tested together on each block.
 
 It only ever proves. When any rule may fail it answers None, and the rule-by-rule checks run
 over the whole season: they find, name and count the rows. The rules proved here are those
-of a season whose sources and indicators are all known, without a companies table and
-without options: every row's source rates its indicator, every value is a finite number
-within its indicator's bounds (whole where the indicator counts), every rater is in one
-source with one rater_company, no rater rates a company on an indicator twice, and every
-peer rater names a company other than the one it rates.
+of a season whose sources and indicators are all known, without a companies table, and
+whose options are all named by their labels (or points, where numbers stand for them):
+every row's source rates its indicator, every value is a finite number within its
+indicator's bounds (whole where the indicator counts), every rater is in one source with one
+rater_company, no rater rates a company on an indicator twice, and every peer rater names a
+company other than the one it rates.
 
 Repeated rows are found by sorting the low 32 bits of each row's key (the key itself while
 the keys fit in 32 bits, as they do up to a few thousand companies): equal keys have equal
@@ -57,19 +58,18 @@ def blocks(n: int) -> Iterator[tuple[int, int]]:
         yield a, min(a + BLOCK, n)
 
 
-def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray
-                 ) -> Clean | None:
+def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray,
+                 value: FloatArray) -> Clean | None:
     """Proof that every row of ``ratings`` is good under ``plan``, or None when some rule may
     fail. ``s_map`` and ``i_map`` are the plan positions of the source and indicator labels
-    (all known)."""
+    (all known), ``value`` the rows' values (an option's label already its position)."""
     n = len(ratings)
     n_s, n_i = len(plan.sources), len(plan.indicators)
     n_r, n_c = len(ratings.rater_labels), len(ratings.company_labels)
     if n == 0 or n_c * n_s * n_i * max(n_r, 1) >= 2**62:
         return None  # nothing to prove, or keys too wide for 64 bits: the checks decide
     stride = n_s + 1
-    company, rater, rc, value = (ratings.company, ratings.rater, ratings.rater_company,
-                                 ratings.value)
+    company, rater, rc = ratings.company, ratings.rater, ratings.rater_company
     used = sorted_distinct(i_map)
     floor, ceiling = float(plan.lower[used].max()), float(plan.upper[used].min())
     floor, ceiling = max(floor, -VALUE_LIMIT), min(ceiling, VALUE_LIMIT)

@@ -108,11 +108,16 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     n = len(ratings)
     s_map = label_codes(ratings.source_labels, plan.sources)
     i_map = label_codes(ratings.indicator_labels, plan.indicators)
-    if (companies is None and not plan.option_keys and bool((s_map >= 0).all())
-            and bool((i_map >= 0).all())):
-        clean = clean_season(plan, ratings, s_map, i_map)
-        if clean is not None:
-            return _checked_clean(ratings, clean, len(plan.sources), len(plan.indicators))
+    if companies is None and bool((s_map >= 0).all()) and bool((i_map >= 0).all()):
+        value: FloatArray | None = ratings.value
+        if plan.option_keys:  # options' labels to their positions first, as below
+            value, refused, unmatched = option_values(plan, ratings, i_map[ratings.indicator])
+            if refused.any() or unmatched.any():
+                value = None
+        clean = None if value is None else clean_season(plan, ratings, s_map, i_map, value)
+        if clean is not None and value is not None:
+            return _checked_clean(ratings, clean, value, len(plan.sources),
+                                  len(plan.indicators))
     s = s_map[ratings.source]
     i = i_map[ratings.indicator]
     # one cheap pass answers the common case: every rater in one source, with one rater_company
@@ -228,7 +233,8 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     )
 
 
-def _checked_clean(ratings: Ratings, clean: Clean, n_s: int, n_i: int) -> Checked:
+def _checked_clean(ratings: Ratings, clean: Clean, value: FloatArray, n_s: int, n_i: int
+                   ) -> Checked:
     """Every row kept, as :func:`clean_season` proved: the columns themselves where no
     company label goes unrated, and the codes made from the cells when they are used."""
     n_c = len(ratings.company_labels)
@@ -239,7 +245,7 @@ def _checked_clean(ratings: Ratings, clean: Clean, n_s: int, n_i: int) -> Checke
         remap = np.full(n_c, -1, dtype=np.int64)
         remap[rated] = np.arange(len(rated))
         company, companies, cell = remap[ratings.company], ratings.company_labels[rated], None
-    return Checked(company=company, rater=ratings.rater, value=ratings.value,
+    return Checked(company=company, rater=ratings.rater, value=value,
                    companies=companies, rater_labels=ratings.rater_labels,
                    rows_read=len(ratings), dropped=(), dropped_by_reason={}, codes=[],
                    cell=cell, sources_indicators=(clean.cell, n_s, n_i))

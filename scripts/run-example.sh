@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up a virtual environment (once) and score the bundled Shanyang 2019 season.
+# Set up (or bring up to date) a virtual environment and score the bundled Shanyang 2019 season.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv

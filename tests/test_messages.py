@@ -147,9 +147,9 @@ def test_chinese_table(named_report: rp.Report) -> None:
     assert lines[0].split() == ["排名", "企业", "总分", "星级", "认领"]
     top = lines[1]
     assert "sy-31 宏达物业" in top and "四星 降级认定" in top
-    assert "一票否决：重大安全责任事故一票否决" in top
+    assert "  重大安全责任事故一票否决" in top
     assert "共 40 家企业：五星 2 家，四星 1 家" in lines[-2]
-    assert lines[-1] == "共读入评分 6191 行，剔除 7 行（自评 7）"
+    assert lines[-1] == "共读入评分 6191 行，剔除 7 行（自评 7 行）"
     assert "未评定" in next(x for x in lines if "sy-38" in x)
 
 

@@ -112,7 +112,7 @@ def test_table_of_rater_corrected_values() -> None:
         "   5  c           10.0  ★☆           uncorrected 11.3 1★",
         "   6  e            8.0  ☆☆           uncorrected 10.0 1★",
         "6 companies: 2★ 2, 1★ 3, 0★ 1; not rated 0",
-        "rater-corrected values; 2 award(s) differ from the uncorrected ones",
+        "rater-corrected values; 2 awards differ from the uncorrected ones",
     ])
 
 

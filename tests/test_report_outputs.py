@@ -261,7 +261,7 @@ def test_records(report: rp.Report) -> None:
         ["safety"], 1, {"authority": 0.514286, "peer": 0.7})
     assert {k: recs[3][k] for k in ("rated", "total", "stars", "rank", "earned", "not_rated",
                                      "quorum_short", "sources")} == {
-        "rated": False, "total": None, "stars": None, "rank": None, "earned": 0,
+        "rated": False, "total": None, "stars": None, "rank": None, "earned": None,
         "not_rated": ["no ratings"], "quorum_short": ["authority", "peer"],
         "sources": {"authority": None, "peer": None}}
 
@@ -283,7 +283,7 @@ def test_csv(report: rp.Report, tmp_path: Path) -> None:
          "0.833333", "0.666667", "2.0", "", ""],
         ["c", "丙", "", "True", "36.4", "1", "1", "1", "confirmed", "3", "12.0", "24.4",
          "0.514286", "0.7", "0.0", "safety", ""],
-        ["d", "丁", "", "False", "", "", "0", "", "no claim", "", "0.0", "10.0", "", "", "0.0",
+        ["d", "丁", "", "False", "", "", "", "", "no claim", "", "0.0", "10.0", "", "", "0.0",
          "", "no ratings"],
     ]
 

@@ -69,7 +69,7 @@ def test_diff_blocking_change_is_an_error_annotation(
                  "--fail-on-change"])
     captured = capsys.readouterr()
     assert code == 1
-    annotations = [line for line in captured.out.splitlines() if line.startswith("::")]
+    annotations = [line for line in captured.out.splitlines() if line.startswith("::error")]
     assert len(annotations) == 1
     assert annotations[0].startswith(f"::error file={new}::")
     assert "red-property diff: 1 company changes stars" in captured.err
@@ -357,3 +357,139 @@ def test_a_frame_with_a_column_twice_is_refused() -> None:
         rp.evaluate(rp.bundled_rubric("shanyang-red-property-2019"), frame)
     assert [p.message for p in info.value.problems] == [
         "column 'value' appears 2 times; keep one"]
+
+
+def test_english_counts_agree_with_their_nouns() -> None:
+    """One company is "1 company", one row "1 row", one award "differs"; more are plural."""
+    from red_property._messages import msg
+
+    assert msg("notice.group", "en", n=4, k=1) == "4★ (1 company)"
+    assert msg("notice.group", "en", n=4, k=2) == "4★ (2 companies)"
+    assert msg("table.corrected", "en", moved=1).endswith("1 award differs from the uncorrected "
+                                                          "ones")
+    assert msg("warn.dropped", "en", file="f.csv", n=1) == (
+        "f.csv: 1 row dropped by the rubric's input policy")
+    assert msg("notice.intro", "en", n=1, rubric="R").startswith(
+        "The following 1 company is rated under R.")
+
+
+def test_chinese_table_header_lines_up_with_its_columns() -> None:
+    """In the Chinese star table the header 总分 ends where the totals end (CJK characters
+    take two columns)."""
+    from red_property.texts import text_width
+
+    report = rp.evaluate(SHANYANG, RATINGS)
+    head, first = report.table(lang="zh").splitlines()[:2]
+    end_of_total = text_width(head[:head.index("总分") + 2])
+    assert text_width(first[:first.index("97.4") + 4]) == end_of_total
+
+
+def test_diff_warns_when_the_version_was_not_bumped(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A rubric edited under the same id and version is flagged, in text, JSON and GitHub
+    annotations; a bumped version is not."""
+    same = _edited(tmp_path, "min_total: 88", "min_total: 87")
+    assert main(["diff", str(SHANYANG), str(same), RATINGS, "--format", "github"]) == 0
+    out = capsys.readouterr().out
+    assert "::warning file=" in out and "its version did not; bump `version`" in out
+    assert "the rubric changed but its version did not (2019.1)" in out
+    assert main(["diff", str(SHANYANG), str(same), RATINGS, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["version_unchanged"] is True
+    bumped = tmp_path / "bumped.yaml"
+    bumped.write_text(same.read_text(encoding="utf-8").replace('version: "2019.1"',
+                                                               'version: "2019.2"'),
+                      encoding="utf-8")
+    assert main(["diff", str(SHANYANG), str(bumped), RATINGS]) == 0
+    assert "version did not" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("builtin", ["0", "1"])
+def test_title_lines_above_the_header_are_skipped(builtin: str, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    """A sheet's title lines above its header are skipped, rows keep the file's line numbers;
+    a file with no line naming two columns still gets the header error."""
+    monkeypatch.setenv(NO_ARROW, builtin)
+    f = tmp_path / "r.csv"
+    f.write_text("山阳区2019年度评分表,,,,,\n导出日期 2019-12-01,,,,,\n"
+                 "company,source,rater,indicator,value,rater_company\n"
+                 "sy-01,authority,a1,six_haves,1,\nsy-02,authority,a1,six_haves,0,\n",
+                 encoding="utf-8")
+    r = rp.Ratings.from_csv(f)
+    assert (r.company_labels.tolist(), r.row.tolist()) == (["sy-01", "sy-02"], [4, 5])
+    f.write_text("山阳区2019年度评分表\nsy-01,authority,a1,six_haves,1\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError, match="no header naming the columns: the first line "
+                       "reads '山阳区2019年度评分表'"):
+        rp.Ratings.from_csv(f)
+
+
+def test_workbook_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
+    """A workbook with a merged title row above its header reads from the header on."""
+    openpyxl = pytest.importorskip("openpyxl", reason="the excel extra is not installed")
+    pytest.importorskip("python_calamine", reason="the excel extra is not installed")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["山阳区2019年度评分表"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["company", "source", "rater", "indicator", "value"])
+    sheet.append(["sy-01", "authority", "a1", "six_haves", 1])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    r = rp.Ratings.from_csv(path)
+    assert (r.company_labels.tolist(), r.row.tolist()) == (["sy-01"], [3])
+
+
+def test_a_misspelled_rubric_key_gets_the_key_it_resembles(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    """`min_totl` is answered with "did you mean 'min_total'?", a full-width colon (an input
+    method's) with the half-width one to type; a key like none keeps the plain message."""
+    for old, new, said in (("min_total: 88", "min_totl: 88", "did you mean 'min_total'?"),
+                           ("min_total: 88", "min_total：88", "a full-width colon '：' is not "
+                            "YAML's ':'"),
+                           ("min_total: 88", "min_total: 88\n    zzz: 1",
+                            "unknown key; remove it or check its spelling")):
+        assert main(["validate", str(_edited(tmp_path, old, new))]) == 1
+        assert said in capsys.readouterr().err
+
+
+def test_a_company_not_rated_earns_no_level() -> None:
+    """A company that is not rated (a gate not passed) shows no earned level in its result,
+    records, CSV and workbook, as it shows no stars."""
+    report = rp.evaluate(SHANYANG, RATINGS)
+    assert report["sy-38"].rated is False and report["sy-38"].earned is None
+    record = next(r for r in report.to_records() if r["company"] == "sy-38")
+    assert (record["stars"], record["earned"]) == (None, None)
+    assert report["sy-12"].earned == 3
+
+
+def test_command_line_lines_speak_the_output_language(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Under --lang zh the command line's own lines (what it wrote, an unknown company) are
+    Chinese; in English one company is "1 company"."""
+    out = tmp_path / "t.txt"
+    assert main(["score", str(SHANYANG), RATINGS, "--lang", "zh", "--out", str(out)]) == 0
+    assert capsys.readouterr().err == f"已将 40 家企业的结果写入 {out}\n"
+    assert main(["explain", str(SHANYANG), RATINGS, "sy-99", "--lang", "zh"]) == 1
+    assert capsys.readouterr().err.startswith("red-property explain：评分中没有企业 'sy-99'")
+    assert main(["score", str(SHANYANG), RATINGS, "--out", str(out)]) == 0
+    assert capsys.readouterr().err == f"wrote 40 companies to {out}\n"
+
+
+def test_bad_rows_are_told_in_chinese_under_lang_zh(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Under --lang zh a refused row is told in Chinese, its place too; in English as before."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("company,source,rater,indicator,value\nsy-01,authority,a1,six_haves,x\n",
+                   encoding="utf-8")
+    assert main(["score", str(SHANYANG), str(bad), "--lang", "zh"]) == 1
+    assert capsys.readouterr().err == f"{bad}：第 2 行，value 列：数值 'x' 不是数字\n"
+    assert main(["score", str(SHANYANG), str(bad)]) == 1
+    assert capsys.readouterr().err == f"{bad}: row 2, column value: value 'x' is not a number\n"
+
+
+def test_chinese_explanation_of_a_company_earning_no_star() -> None:
+    """A company whose scores reach no level is said 得分未达到一星, not 按得分达到无星."""
+    report = rp.evaluate(SHANYANG, RATINGS, claims=EXAMPLE / "claims.csv")
+    head = str(report.explain("sy-08", lang="zh")).splitlines()[0]
+    assert "（得分未达到一星；认领三星，降级认定）" in head
+    assert "（按得分达到三星；" in str(report.explain("sy-12", lang="zh")).splitlines()[0]

@@ -22,13 +22,12 @@ from .ratings import Claims, Companies
 
 
 def _read_table(path: str | os.PathLike[str], required: tuple[str, ...],
-                optional: tuple[str, ...], *, encoding: str | None = None
-                ) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, rows and line numbers of a table file, every problem reported at once (see
-    :func:`red_property._tabular.read_table`)."""
+                optional: tuple[str, ...]) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, rows and line numbers of a table file (its encoding and delimiter found as for
+    ratings), every problem reported at once (see :func:`red_property._tabular.read_table`)."""
     from ._tabular import read_table
 
-    header, body, lines = read_table(path, required, optional, encoding=encoding)
+    header, body, lines = read_table(path, required, optional)
     return header, [[str(c) for c in r] for r in body], lines
 
 

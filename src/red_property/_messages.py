@@ -76,17 +76,24 @@ MESSAGES: dict[str, Phrase] = {
     "table.veto": Phrase("veto: {ids}", "一票否决：{ids}"),
     "table.uncorrected": Phrase("uncorrected {total} {stars}★", "未校正 {total} 分 {stars}星"),
     "table.count": Phrase("{s}★ {n}", "{word} {n} 家"),
-    "table.summary": Phrase("{n} companies: {counts}; not rated {k}",
+    "table.summary": Phrase("{n} compan{n_ies}: {counts}; not rated {k}",
                             "共 {n} 家企业：{counts}；未评定 {k} 家"),
     "table.corrected": Phrase(
-        "rater-corrected values; {moved} award(s) differ from the uncorrected ones",
+        "rater-corrected values; {moved} award{moved_s} differ{moved_verb} from the uncorrected "
+        "ones",
         "已按评委宽严校正评分，{moved} 家企业的星级与未校正结果不同"),
     "table.dropped": Phrase("{dropped} of {read} rating rows dropped ({reasons})",
                             "共读入评分 {read} 行，剔除 {dropped} 行（{reasons}）"),
-    "table.more": Phrase("… {n} more companies (use to_frame() or to_records())",
+    "table.dropped_reason": Phrase("{reason} {n}", "{reason} {n} 行"),
+    "table.more": Phrase("… {n} more compan{n_ies} (use to_frame() or to_records())",
                          "… 另有 {n} 家企业（请用 to_frame() 或 to_records() 查看）"),
-    "table.rows_used": Phrase("{n} companies, {used} of {read} rows used",
+    "table.rows_used": Phrase("{n} compan{n_ies}, {used} of {read} rows used",
                               "共 {n} 家企业，使用评分 {used} 行（共 {read} 行）"),
+    "cli.wrote": Phrase("wrote {n} compan{n_ies} to {path}", "已将 {n} 家企业的结果写入 {path}"),
+    "cli.wrote_notice": Phrase("wrote the notice to {path}", "公示已写入 {path}"),
+    "cli.no_company": Phrase(
+        "red-property explain: no company {company!r} in the ratings (some are: {known})",
+        "red-property explain：评分中没有企业 {company!r}（现有企业如：{known}）"),
     "sep.list": Phrase(", ", "，"),
     "sep.clause": Phrase("; ", "；"),
     # ---- why a company is not rated
@@ -126,8 +133,9 @@ MESSAGES: dict[str, Phrase] = {
                             "；认领{claimed_word}，{verdict}"),
     "explain.head": Phrase(
         "{head}{bar} {stars}★ (earned {earned}★{claim}), total {total}, rank {rank}",
-        "{head}{bar} 评为{stars_word}（按得分达到{earned_word}{claim}），总分 {total}，"
-        "排名第 {rank}"),
+        "{head}{bar} 评为{stars_word}（{earned_zh}{claim}），总分 {total}，排名第 {rank}"),
+    "explain.earned": Phrase("earned {word}", "按得分达到{word}"),
+    "explain.earned_none": Phrase("earned no star", "得分未达到一星"),
     "explain.dimensions": Phrase("Dimensions:", "各维度得分："),
     "explain.by_source": Phrase("By source: ", "各评分方贡献："),
     "explain.vetoes": Phrase("Vetoes: ", "一票否决："),
@@ -178,7 +186,8 @@ MESSAGES: dict[str, Phrase] = {
     "plot.rank": Phrase("rank", "排名"),
     "plot.rank_median": Phrase("median rank", "排名中位数"),
     "plot.rank_stated": Phrase("rank at the stated weights", "既定权重下的排名"),
-    "plot.distribution_n": Phrase("Stars this season ({n} companies)", "本期星级分布（共 {n} 家）"),
+    "plot.distribution_n": Phrase("Stars this season ({n} compan{n_ies})",
+                                  "本期星级分布（共 {n} 家）"),
     "plot.companies": Phrase("companies", "企业数"),
     "plot.severity": Phrase("Rater leniency (+) and severity (−), ±2 SE",
                             "评委宽严程度（+ 偏宽，− 偏严，±2 倍标准误）"),
@@ -198,14 +207,14 @@ MESSAGES: dict[str, Phrase] = {
     "prov.dropped": Phrase("rows dropped", "剔除行数"),
     "prov.dropped_for": Phrase("rows dropped: {reason}", "剔除行数：{reason}"),
     "prov.warning": Phrase("warning", "提示"),
-    "warn.dropped": Phrase("{file}: {n} rows dropped by the rubric's input policy",
+    "warn.dropped": Phrase("{file}: {n} row{n_s} dropped by the rubric's input policy",
                            "{file}：按评定标准的录入规则剔除 {n} 行"),
     "notice.title": Phrase("Public notice of star ratings", "星级评定结果公示"),
     "notice.intro": Phrase(
-        "The following {n} companies are rated under {rubric}. The results are published "
+        "The following {n} compan{n_ies} {n_are} rated under {rubric}. The results are published "
         "for public comment.",
         "根据《{rubric}》，经评定，以下 {n} 家企业拟评定星级，现予以公示。"),
-    "notice.group": Phrase("{n}★ ({k} companies)", "{word}（{k} 家）"),
+    "notice.group": Phrase("{n}★ ({k} compan{k_ies})", "{word}（{k} 家）"),
     "notice.period": Phrase("Objection period: {period}", "公示期：{period}"),
     "notice.objection": Phrase(
         "Anyone who objects to a result may say so, with reasons, within the objection period.",
@@ -228,8 +237,16 @@ def resolve(lang: str | None, rubric: Rubric | None = None) -> Lang:
 
 
 def msg(key: str, lang: Lang, /, **fields: object) -> str:
-    """The phrase ``key`` in ``lang``, formatted with ``fields``."""
-    return MESSAGES[key].get(lang).format(**fields)
+    """The phrase ``key`` in ``lang``, formatted with ``fields``. English phrases agree with
+    each count ``x`` through ``{x_s}`` (row/rows), ``{x_ies}`` (company/companies),
+    ``{x_are}`` and ``{x_verb}`` (differs/differ)."""
+    number: dict[str, str] = {}
+    for name, value in fields.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            one = value == 1
+            number |= {f"{name}_s": "" if one else "s", f"{name}_ies": "y" if one else "ies",
+                       f"{name}_are": "is" if one else "are", f"{name}_verb": "s" if one else ""}
+    return MESSAGES[key].get(lang).format(**fields, **number)
 
 
 def label(value: Label | None, lang: Lang, fallback: str = "") -> str:
@@ -314,4 +331,5 @@ def warning(text: str, lang: Lang) -> str:
 
 _WARN_DROPPED = re.compile("^" + re.escape(MESSAGES["warn.dropped"].en)
                            .replace(re.escape("{file}"), "(?P<file>.*)")
+                           .replace(re.escape("{n_s}"), "s?")
                            .replace(re.escape("{n}"), r"(?P<n>\d+)") + "$", re.DOTALL)

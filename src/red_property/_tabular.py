@@ -8,7 +8,8 @@ What is accepted, whichever reader does the work:
 * delimiters ``,`` ``;`` and tab, found from the header line (the one that names the most known
   columns), or from Excel's ``sep=;`` first line; ``delimiter=`` forces one;
 * blank lines (and lines of bare delimiters) before the header and between rows are skipped
-  (and never counted as rows);
+  (and never counted as rows), and so are up to ten title lines above the header (the header
+  is the first line naming at least two of the columns);
 * trailing empty columns (lines ending in one or more delimiters) are ignored while they stay
   empty;
 * ``.xlsx`` / ``.xls`` / ``.ods`` workbooks, the first sheet or ``sheet=``, with the ``excel``
@@ -39,6 +40,7 @@ from .errors import Problem, RatingsError
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _ENCODINGS = ("utf-8-sig", "gb18030")
 _HEAD_LINES = 200  # lines looked at to find the header
+_TITLE_LINES = 10  # title lines a sheet may have above its header
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -179,11 +181,28 @@ def find_layout(head: list[str], known: tuple[str, ...], delimiter: str | None) 
         skip += 1
     if skip >= len(head):
         return None
+    given = delimiter or sep
+    skip = _below_title(head, skip, known, (given,) if given else tuple(DELIMITERS))
     line = head[skip].rstrip("\r\n")
     if delimiter is None:
         delimiter = sep or max(DELIMITERS, key=lambda d: (
             sum(f in known for f in _split(line, d)), len(_split(line, d)), d == ","))
     return Layout(delimiter, skip, tuple(_split(line, delimiter)))
+
+
+def _below_title(lines: list[Any], first: int, known: tuple[str, ...], delimiters: tuple[str, ...]
+                 ) -> int:
+    """The header's index: the first line from ``first`` (within :data:`_TITLE_LINES`) that names
+    at least two known columns, so that a sheet's title lines above its header are skipped; else
+    ``first`` (whose problems the header check then names). ``lines`` are text lines, or rows
+    of cells (a workbook)."""
+    for k in range(first, min(len(lines), first + _TITLE_LINES)):
+        for d in delimiters:
+            cells = _split(lines[k], d) if isinstance(lines[k], str) else [
+                str(c).strip() for c in lines[k]]
+            if sum(spelled_like(c, known) is not None for c in cells) >= 2:
+                return k
+    return first
 
 
 def header_problems(layout: Layout, head_line: str, name: str, required: tuple[str, ...],
@@ -328,6 +347,7 @@ def _read_workbook(path: str | os.PathLike[str], kind: str, required: tuple[str,
     if start is None:
         raise RatingsError([Problem("the sheet is empty; it needs a header row", file=label)],
                            file=label)
+    start = _below_title(cells, start, required + optional, (",",))
     header = [str(c).strip() for c in cells[start]]
     while len(header) > 1 and header[-1] == "" and header[-2] == "":
         header.pop()  # cells formatted but never filled

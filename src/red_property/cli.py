@@ -41,14 +41,14 @@ def _github(p: Problem) -> str:
     return f"::error {','.join(where)}::{text}" if where else f"::error::{text}"
 
 
-def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
-    """Problems as text on stderr, or as annotations on stdout (where GitHub Actions reads
-    workflow commands)."""
+def _print_problems(problems: Sequence[Problem], fmt: str, lang: str | None = None) -> None:
+    """Problems as text on stderr (in Chinese under ``--lang zh`` where the library words them
+    so), or as annotations on stdout (where GitHub Actions reads workflow commands)."""
     for p in problems:
         if fmt == "github":
             print(_github(p))
         else:
-            print(str(p), file=sys.stderr)
+            print(p.zh() if lang == "zh" else str(p), file=sys.stderr)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -140,12 +140,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
             print("red-property score: --format xlsx needs --out FILE", file=sys.stderr)
             return USAGE
         report.to_excel(args.out, lang=args.lang)
-        print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+        _wrote(report, args)
         return OK
     elif args.format == "csv":
         if args.out:
             report.to_csv(args.out, lang=args.lang)
-            print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+            _wrote(report, args)
             return OK
         with tempfile.TemporaryDirectory() as tmp:
             report.to_csv(Path(tmp) / "report.csv", lang=args.lang)
@@ -156,7 +156,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         text = report.table(lang=args.lang) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"wrote {len(report)} companies to {args.out}", file=sys.stderr)
+        _wrote(report, args)
     else:
         sys.stdout.write(text)
     return OK
@@ -168,8 +168,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         explanation = report.explain(args.company, lang=args.lang)
     except KeyError:
         known = ", ".join(report.companies[:10].tolist())
-        print(f"red-property explain: no company {args.company!r} in the ratings "
-              f"(some are: {known})", file=sys.stderr)
+        print(_msg("cli.no_company", args, report, company=args.company, known=known),
+              file=sys.stderr)
         return INVALID
     if args.format == "json":
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
@@ -182,8 +182,19 @@ def _cmd_notice(args: argparse.Namespace) -> int:
     report = _season(args)
     report.notice(args.out, title=args.title, period=args.period, contact=args.contact,
                   lang=args.lang)
-    print(f"wrote the notice to {args.out}", file=sys.stderr)
+    print(_msg("cli.wrote_notice", args, report, path=args.out), file=sys.stderr)
     return OK
+
+
+def _msg(key: str, args: argparse.Namespace, report: Report, **fields: object) -> str:
+    """A line of the command line's own, in the output's language."""
+    from . import _messages as m
+
+    return m.msg(key, m.resolve(args.lang, report.plan.rubric), **fields)
+
+
+def _wrote(report: Report, args: argparse.Namespace) -> None:
+    print(_msg("cli.wrote", args, report, n=len(report), path=args.out), file=sys.stderr)
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -196,6 +207,9 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         level = "error" if args.fail_on_change else "warning"  # an error is what blocks
         for change in result.star_changes:
             print(f"::{level} file={args.new}::{change}")
+        if result.version_unchanged:
+            print(f"::warning file={args.new}::the rubric changed but its version did not; "
+                  "bump `version`")
         print(str(result))
     else:
         print(result)
@@ -322,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return OK
     except (RubricError, RatingsError) as exc:
-        _print_problems(exc.problems, getattr(args, "format", "text"))
+        _print_problems(exc.problems, getattr(args, "format", "text"), getattr(args, "lang", None))
         return INVALID
     except (EvaluationError, RedPropertyError) as exc:
         if getattr(args, "format", "text") == "github":

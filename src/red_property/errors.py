@@ -59,6 +59,18 @@ class Problem:
         head = ": ".join(p for p in (where, self.path) if p)
         return printable(f"{head}: {self.message}" if head else self.message)
 
+    def zh(self) -> str:
+        """The problem in Chinese where the library words it so (its place too: 第 3 行，value
+        列), else as :meth:`__str__` gives it."""
+        if not self.message_zh:
+            return str(self)
+        if self.row:
+            where = f"第 {self.row} 行" + (f"，{self.path} 列" if self.path else "")
+            return printable(f"{self.file}：{where}：{self.message_zh}" if self.file
+                             else f"{where}：{self.message_zh}")
+        return printable(f"{self.location()}：{self.message_zh}" if self.location()
+                         else self.message_zh)
+
     def to_dict(self) -> dict[str, str | int]:
         """The problem as plain data (for ``--format json``)."""
         return {

@@ -244,6 +244,10 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = "; ".join(str(p) for p in (exc.context, exc.problem) if p)
+        marks = [m.line for m in (exc.context_mark, exc.problem_mark) if m]
+        lines = text.splitlines()
+        if any("：" in lines[k] for k in marks if k < len(lines)):  # an input method's colon
+            what += "; a full-width colon '：' is not YAML's ':': type ':' (half-width)"
         return None, positions, [Problem(f"not valid YAML: {what}", file=label, line=line,
                                          column=col)]
     except yaml.YAMLError as exc:

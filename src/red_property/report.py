@@ -37,9 +37,10 @@ HTML_ROWS = 60
 class CompanyResult:
     """One company's result in a :class:`Report` (``report["sy-03"]``).
 
-    Not rated is ``rated=False`` with the ``reasons``; ``stars``, ``total`` and ``rank`` are then
-    None. ``claim`` is what became of the company's claim (``ClaimOutcome.NO_CLAIM`` without
-    one); ``vetoes`` the vetoes that capped or removed its stars.
+    Not rated is ``rated=False`` with the ``reasons``; ``stars``, ``earned``, ``total`` and
+    ``rank`` are then None. ``claim`` is what became of the company's claim
+    (``ClaimOutcome.NO_CLAIM`` without one); ``vetoes`` the vetoes that capped or removed its
+    stars.
     """
 
     company: str
@@ -47,7 +48,7 @@ class CompanyResult:
     rated: bool
     reasons: tuple[str, ...]
     stars: int | None
-    earned: int
+    earned: int | None
     total: float | None
     rank: int | None
     claimed: int | None
@@ -129,7 +130,7 @@ class Report(ValueEquality):
             rated=rated,
             reasons=a.reasons(c),
             stars=int(a.stars[c]) if rated else None,
-            earned=int(a.earned[c]),
+            earned=int(a.earned[c]) if rated else None,
             total=float(s.total[c]) if rated else None,
             rank=int(a.rank[c]) if rated else None,
             claimed=int(a.claimed[c]) if a.claimed[c] >= 0 else None,
@@ -193,7 +194,7 @@ class Report(ValueEquality):
                 "total": float(s.total[c]) if rated else None,
                 "stars": int(a.stars[c]) if rated else None,
                 "level": self.level_name(c),
-                "earned": int(a.earned[c]),
+                "earned": int(a.earned[c]) if rated else None,
                 "claimed": int(a.claimed[c]) if a.claimed[c] >= 0 else None,
                 "verdict": OUTCOMES[int(a.verdict[c])].value,
                 "rank": int(a.rank[c]) if rated else None,

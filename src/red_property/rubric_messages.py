@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from difflib import get_close_matches
+from functools import cache
 from typing import Any
 
 
@@ -18,6 +20,13 @@ def pydantic_message(err: Mapping[str, Any], written: str | None = None) -> str:
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
+        loc = err.get("loc") or ("",)
+        if "：" in str(loc[-1]):  # an input method's colon: YAML reads one key "title：{en"
+            return ("a full-width colon '：' is not YAML's ':'; type ':' (half-width) and a "
+                    "space after it")
+        near = get_close_matches(str(loc[-1]), _rubric_keys(), n=1, cutoff=0.75)
+        if near:
+            return f"unknown key; did you mean {near[0]!r}? (or remove it)"
         return "unknown key; remove it or check its spelling"
     if kind == "missing":
         return "required key is missing"
@@ -41,6 +50,20 @@ def pydantic_message(err: Mapping[str, Any], written: str | None = None) -> str:
         msg = f"{value!r} is not a valid id: use lower-case letters, digits and _, " \
               "starting with a letter (parts may be joined by single dots)"
     return msg[0].lower() + msg[1:] if msg else msg
+
+
+@cache
+def _rubric_keys() -> tuple[str, ...]:
+    """Every key some part of a rubric takes: the fields of all its models."""
+    from ._rubric_base import _Model
+
+    keys: set[str] = set()
+    todo = list(_Model.__subclasses__())
+    while todo:
+        model = todo.pop()
+        todo += model.__subclasses__()
+        keys.update(f.alias or name for name, f in model.model_fields.items())
+    return tuple(sorted(keys))
 
 
 def _yaml_text(value: object) -> str:

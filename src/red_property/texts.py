@@ -63,9 +63,11 @@ def claim_and_flags(report: Report, c: int, lang: Lang) -> tuple[str, list[str]]
     if a.vetoed[c].any():
         names = {v.id: label(v.label, lang, v.id) for v in plan.rubric.vetoes}
         sep = msg("sep.list", lang) if lang == "zh" else ","
-        ids = sep.join(names[v] if lang == "zh" else v
-                       for k, v in enumerate(plan.veto_ids) if a.vetoed[c, k])
-        flags.append(msg("table.veto", lang, ids=ids))
+        shown = [names[v] if lang == "zh" else v
+                 for k, v in enumerate(plan.veto_ids) if a.vetoed[c, k]]
+        # a label that names itself a veto (…一票否决) is not prefixed with the word again
+        flags.append(sep.join(shown) if lang == "zh" and all("否决" in n for n in shown)
+                     else msg("table.veto", lang, ids=sep.join(shown)))
     if not rated:
         flags.append(msg("sep.clause", lang).join(
             reason(r, lang, plan.rubric) for r in a.reasons(c)))
@@ -94,7 +96,8 @@ def star_table(report: Report, *, limit: int | None, lang: Lang) -> str:
     width = max([text_width(head["company"]), *(text_width(labels[c]) for c in order.tolist())])
     stars_w = max(top + 2, text_width(head["stars"]), text_width(msg("not_rated", lang)))
     lines = [f"{' ' * (4 - text_width(head['rank']))}{head['rank']}  "
-             f"{_pad(head['company'], width)}  {head['total']:>7}  "
+             f"{_pad(head['company'], width)}  {' ' * (7 - text_width(head['total']))}"
+             f"{head['total']}  "
              f"{_pad(head['stars'], stars_w)}  "
              f"{_pad(head['level'], level_w) + '  ' if level_w else ''}{head['claim']}"]
     sep = msg("sep.list", lang)
@@ -118,7 +121,7 @@ def star_table(report: Report, *, limit: int | None, lang: Lang) -> str:
         moved = int((report.uncorrected.awards.stars != a.stars).sum())
         lines.append(msg("table.corrected", lang, moved=moved))
     if report.rows_dropped:
-        reasons = sep.join(f"{drop_reason(k, lang)} {v}"
+        reasons = sep.join(msg("table.dropped_reason", lang, reason=drop_reason(k, lang), n=v)
                            for k, v in sorted(report.dropped_by_reason.items()))
         lines.append(msg("table.dropped", lang, dropped=report.rows_dropped,
                          read=report.rows_read, reasons=reasons))
@@ -182,7 +185,9 @@ def explanation_text(e: Explanation) -> str:
         msg("explain.head", lang, head=head, stars=e.stars,
             bar=stars_text(e.stars, e.top) + (f" {e.level}" if e.level else ""),
             earned=e.earned, claim=claim, total=num(e.total, 6), rank=e.rank,
-            stars_word=stars_word(e.stars, lang), earned_word=stars_word(e.earned, lang)),
+            stars_word=stars_word(e.stars, lang),
+            earned_zh=msg("explain.earned" if e.earned else "explain.earned_none", "zh",
+                          word=stars_word(e.earned, "zh"))),
         "",
         msg("explain.dimensions", lang),
     ]

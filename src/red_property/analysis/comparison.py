@@ -62,7 +62,7 @@ class CorrectedComparison(ValueEquality):
                 "raw_stars": raw,
                 "corrected_total": float(self.corrected_total[c]),
                 "corrected_stars": cor,
-                "total_change": float(self.total_change[c]),
+                "total_change": round(float(self.total_change[c]), 6),  # as records round
                 "stars_change": cor - raw if raw is not None and cor is not None else None,
             })
         return out

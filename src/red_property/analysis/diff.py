@@ -123,6 +123,13 @@ class RubricDiff:
             for c in self.changes
         ]
 
+    @property
+    def version_unchanged(self) -> bool:
+        """The rubric's content changed (its fingerprint) under the same id and version."""
+        o, n = self.old.plan, self.new.plan
+        return (o.fingerprint != n.fingerprint and o.rubric.id == n.rubric.id
+                and o.rubric.version == n.rubric.version)
+
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain data."""
         o, n = self.old.plan, self.new.plan
@@ -136,6 +143,7 @@ class RubricDiff:
             "companies_compared": self.companies_compared,
             "rows": self.rows,
             "rows_left_out": dict(self.rows_left_out),
+            "version_unchanged": self.version_unchanged,
         }
 
     def __str__(self) -> str:
@@ -145,6 +153,9 @@ class RubricDiff:
                  f"{d['new']['version']}: {len(self.edits)} rubric edit(s), "
                  f"{len(self.star_changes)} star change(s) among {n} "
                  f"{'company' if n == 1 else 'companies'}"]
+        if self.version_unchanged:
+            lines.append(f"the rubric changed but its version did not ({d['new']['version']}): "
+                         "bump `version`, so that reports and notices tell the two apart")
         for side, left_out in self.rows_left_out.items():
             if left_out and left_out == self.rows:
                 lines.append(f"the {side} rubric uses none of the {left_out:,} rating rows: "

@@ -51,3 +51,40 @@ def test_a_source_without_a_rating_holds_no_points() -> None:
     assert points.dtype == np.float64
     np.testing.assert_array_equal(points[0], [10.0, 5.0, 5.0])
     assert np.isnan(points[1, 0]) and points[1, 1] == 7.0 and np.isnan(points[1, 2])
+
+
+def test_a_prerequisite_beside_a_single_dimension() -> None:
+    """A rubric of one dimension and a prerequisite (which sits in none) scores and rates: the
+    prerequisite met or not decides the level, not the dimension's points."""
+    rubric = rp.load_rubric(
+        'language_version: 2\nid: t\nversion: "1"\ntitle: {en: T}\n'
+        "sources:\n  a: {label: {en: A}, weight: 1}\n"
+        "prerequisites:\n  licence: {label: {en: L}, kind: check}\n"
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      x: {label: {en: X}, kind: score, points: 10}\n"
+        "levels:\n  - {stars: 1, min_total: 5}\n")
+    rows = [rec(c, "a", "r", i, v) for c, i, v in
+            (("p", "x", 6), ("p", "licence", 1), ("q", "x", 6), ("q", "licence", 0))]
+    report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
+    assert report.scores.dimension.tolist() == [[6.0], [6.0]]
+    assert dict(report.stars) == {"p": 1, "q": 0}
+
+
+def test_a_dimension_share_applies_to_small_dimensions_and_not_to_empty_ones() -> None:
+    """`min_dimension_share` holds for a dimension worth 1 point as for any other, and asks
+    nothing of a dimension worth no points (only zero-point checks)."""
+    rubric = rp.load_rubric(
+        'id: t\nversion: "1"\ntitle: {en: T}\nsources:\n  a: {label: {en: A}, weight: 1}\n'
+        "dimensions:\n"
+        "  d1:\n    label: {en: D1}\n    indicators:\n"
+        "      s: {label: {en: S}, kind: score, points: 10}\n"
+        "  d2:\n    label: {en: D2}\n    indicators:\n"
+        "      one: {label: {en: One}, kind: check, points: 1}\n"
+        "  d3:\n    label: {en: D3}\n    indicators:\n"
+        "      flag: {label: {en: Flag}, kind: check}\n"
+        "levels:\n  - {stars: 1, min_total: 5, min_dimension_share: 0.5}\n")
+    rows = [rec(c, "a", "r", i, v) for c, i, v in
+            (("p", "s", 8), ("p", "one", 1), ("p", "flag", 0),
+             ("q", "s", 8), ("q", "one", 0), ("q", "flag", 0))]
+    report = rp.evaluate(rubric, rp.Ratings.from_records(rows))
+    assert dict(report.stars) == {"p": 1, "q": 0}

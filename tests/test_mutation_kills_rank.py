@@ -11,6 +11,7 @@ import red_property as rp
 from red_property.awarding import rank
 
 from .fixtures import ONE_SOURCE, load, rec
+from .test_awarding import VETO_DIMENSIONS
 
 
 def _competition(total: np.ndarray, rated: np.ndarray) -> np.ndarray:
@@ -63,16 +64,7 @@ def test_rank_of_no_companies_or_no_draws(shape: tuple[int, int], dtype: str) ->
 def test_awards_are_integer_arrays() -> None:
     """The awards' stars, earned stars, stars after vetoes, verdicts, levels and ranks are int64
     arrays (the report's JSON writes them as integers)."""
-    rubric = load(ONE_SOURCE, """
-        dimensions:
-          d:
-            label: {en: D}
-            indicators:
-              s: {label: {en: S}, kind: score, points: 100}
-              accident: {label: {en: Accident}, kind: check}
-        levels:
-          - {stars: 1, min_total: 50}
-          - {stars: 2, min_total: 70}
+    rubric = load(ONE_SOURCE, VETO_DIMENSIONS, """
         vetoes:
           - {id: safety, label: {en: Safety}, when: accident, effect: cap, cap: 1}
         """)

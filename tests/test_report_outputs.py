@@ -326,14 +326,18 @@ def test_html(report: rp.Report) -> None:
 
 
 def test_frame(report: rp.Report) -> None:
-    """to_frame(): one row per company, dimensions and sources flattened."""
-    pytest.importorskip("pandas")
+    """to_frame(): one row per company, dimensions and sources flattened; stars, levels
+    earned, claims and ranks as whole numbers (pandas' Int64, missing as <NA>)."""
+    pd = pytest.importorskip("pandas")
     frame = report.to_frame()
     assert list(frame.index) == ["a", "b", "c", "d"]
     assert frame.loc["a", "dim.service"] == pytest.approx(33.8)
     assert frame.loc["c", "source.authority"] == pytest.approx(0.514286)
     assert frame.loc["c", "vetoed"] == "safety"
     assert frame.loc["d", "not_rated"] == "no ratings"
+    for column in ("stars", "earned", "claimed", "rank"):  # whole numbers, missing as <NA>
+        assert str(frame[column].dtype) == "Int64", column
+    assert frame.loc["a", "stars"] == 2 and frame.loc["d", "stars"] is pd.NA
     assert list(frame.columns) == [
         "name", "district", "rated", "total", "stars", "level", "earned", "claimed", "verdict",
         "rank", "bonus", "dim.org", "dim.service", "source.authority", "source.peer", "vetoed",

@@ -207,12 +207,31 @@ def test_every_drop_reason_has_chinese() -> None:
     fields = {"source": "s", "sources": "a, b", "indicator": "i", "company": "c",
               "rater": "r", "rater_company": "rc", "value": 1.5, "text": "x",
               "options": "，也不是指标 'i' 的选项：a, b", "labels": "a 1, b 2",
-              "lower": 0.0, "upper": 10.0}
+              "outside": "outside 0 to 10", "outside_zh": "超出指标 'i' 的分值范围 0 至 10"}
     for reason in REASONS:
         english, chinese = reason.template.format(**fields), reason.zh.format(**fields)
         assert chinese != english and re.search(r"[\u4e00-\u9fff]", chinese), reason.short
         assert not re.search(r"[A-Za-z]{3,}", re.sub(r"'[^']*'|rater_company|covers|e15",
                                                       "", chinese)), reason.short
+
+
+def test_a_count_below_zero_is_said_to_be_below_it() -> None:
+    """A value below 0 for a count (a deduction's occurrences: no upper bound) is "below 0",
+    not "outside 0 to inf", in English and Chinese; a score keeps its range."""
+    rubric = rp.load_rubric(
+        'id: t\nversion: "1"\ntitle: {en: T}\nsources:\n  a: {label: {en: A}, weight: 1}\n'
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      x: {label: {en: X}, kind: deduction, points: 10, per: 1}\n"
+        "      y: {label: {en: Y}, kind: score, points: 10}\n"
+        "levels:\n  - {stars: 1, min_total: 5}\n")
+    rows = [{"company": "c", "source": "a", "rater": "r", "indicator": "x", "value": -1},
+            {"company": "c", "source": "a", "rater": "r", "indicator": "y", "value": 11}]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(rubric, rows)
+    assert [(p.message, p.message_zh) for p in info.value.problems] == [
+        ("value -1 is below 0 for indicator 'x'", "数值 -1 低于指标 'x' 的下限 0"),
+        ("value 11 is outside 0 to 10 for indicator 'y'",
+         "数值 11 超出指标 'y' 的分值范围 0 至 10")]
 
 
 def test_rows_beyond_those_listed_are_counted_in_chinese() -> None:
@@ -493,3 +512,55 @@ def test_chinese_explanation_of_a_company_earning_no_star() -> None:
     head = str(report.explain("sy-08", lang="zh")).splitlines()[0]
     assert "（得分未达到一星；认领三星，降级认定）" in head
     assert "（按得分达到三星；" in str(report.explain("sy-12", lang="zh")).splitlines()[0]
+
+
+def test_sheet_by_position_on_the_command_line(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """--sheet 2 reads the second sheet; a sheet named "2" would win; --sheet 3 of two sheets
+    is refused, listing the sheets."""
+    openpyxl = pytest.importorskip("openpyxl", reason="the excel extra is not installed")
+    pytest.importorskip("python_calamine", reason="the excel extra is not installed")
+    book = openpyxl.Workbook()
+    book.active.title = "notes"
+    book.active.append(["nothing here"])
+    sheet = book.create_sheet("ratings")
+    sheet.append(["company", "source", "rater", "indicator", "value"])
+    sheet.append(["sy-01", "authority", "a1", "six_haves", 1])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    assert main(["score", str(SHANYANG), str(path), "--sheet", "2"]) == 0
+    assert "sy-01" in capsys.readouterr().out
+    assert main(["score", str(SHANYANG), str(path), "--sheet", "3"]) == 1
+    assert "no sheet '3'; the sheets are notes, ratings" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("builtin", ["0", "1"])
+def test_chinese_headers_are_named_with_the_column_to_use(
+        builtin: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A header written in Chinese (企业, 评委, 分值 ...) gets the English column to rename it
+    to, in English and, under --lang zh, in Chinese; not a list of missing columns."""
+    monkeypatch.setenv(NO_ARROW, builtin)
+    f = tmp_path / "r.csv"
+    f.write_text("企业,评分方,评委,指标,分值\nsy-01,authority,a1,six_haves,1\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_csv(f)
+    assert [p.message for p in info.value.problems][:2] == [
+        "column '企业' should be named 'company' (columns are named in English); rename it",
+        "column '评分方' should be named 'source' (columns are named in English); rename it"]
+    assert len(info.value.problems) == 5
+    assert main(["score", str(SHANYANG), str(f), "--lang", "zh"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{f}：第 1 行，企业 列：列 '企业' 应改名为 'company'（列名须用英文）")
+
+
+def test_a_problem_of_one_row_does_not_repeat_its_row() -> None:
+    """A bad value on one row says its row once, in its place; several rows sharing one
+    problem are listed after it."""
+    base = {"company": "c", "source": "a", "rater": "r", "indicator": "x"}
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_records([{**base, "value": [1]}, {**base, "value": complex(1, 2)},
+                                 {**base, "value": complex(1, 2)}])
+    assert [str(p) for p in info.value.problems] == [
+        "<records>: row 1, column value: value [1] is not a number",
+        "<records>: row 2, column value: value (1+2j) is not a number (rows 2, 3)"]

@@ -181,10 +181,15 @@ def _refuse_typed_ids(cells: Sequence[Any], name: str, rows: IntArray, origin: s
         what = ("where text is expected: decode the ids (e.g. .decode('utf-8'))"
                 if kind == "bytes" else "where an id is expected: an id is text or a whole "
                 "number; check that the column holds ids")
-        problems.append(Problem(f"{kind} {first} {what} "
-                                f"({rows_text(rows_at.tolist(), rows_at.size)})",
+        problems.append(Problem(f"{kind} {first} {what}{_also(rows_at.tolist())}",
                                 path=name, row=int(rows_at[0]), file=origin))
     raise RatingsError(problems, file=origin)
+
+
+def _also(rows: list[int]) -> str:
+    """" (rows 3, 7 and 40 more)" for a problem several rows share; "" for one row, which the
+    problem's place names already."""
+    return f" ({rows_text(rows, len(rows))})" if len(rows) > 1 else ""
 
 
 def _sorted_labels(found: list[str], codes: IntArray, name: str, rows: IntArray, origin: str
@@ -196,8 +201,7 @@ def _sorted_labels(found: list[str], codes: IntArray, name: str, rows: IntArray,
         problems = []
         for k in long:
             at = rows[codes == k]
-            problems.append(Problem(f"{id_problem(found[k].strip())} "
-                                    f"({rows_text(at.tolist(), at.size)})",
+            problems.append(Problem(f"{id_problem(found[k].strip())}{_also(at.tolist())}",
                                     path=name, row=int(at[0]), file=origin))
         raise RatingsError(problems, file=origin)
     labels = np.array(found, dtype=str) if found else np.zeros(0, dtype="U1")
@@ -274,9 +278,8 @@ def _to_float(values: Any, rows: IntArray, origin: str
             else:
                 bad.setdefault(why, []).append(int(rows[k]))
     if bad:
-        raise RatingsError([Problem(f"value {why} ({rows_text(at, len(at))})", path="value",
-                                    row=at[0], file=origin) for why, at in bad.items()],
-                           file=origin)
+        raise RatingsError([Problem(f"value {why}{_also(at)}", path="value", row=at[0],
+                                    file=origin) for why, at in bad.items()], file=origin)
     return out, text
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._factorize import arrow
-from ._tabular import spelled_like, unknown_column
+from ._headers import spelled_like, unknown_column
 from .errors import Problem, RatingsError
 
 

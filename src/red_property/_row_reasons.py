@@ -59,9 +59,8 @@ REASONS = (
     Reason("value", "not finite", "value {value} is not a finite number", ("value",),
            zh="数值 {value} 不是有限数"),
     Reason("value", "out of range",
-           "value {value:g} is outside {lower:g} to {upper:g} for indicator {indicator!r}",
-           ("value", "indicator"),
-           zh="数值 {value:g} 超出指标 {indicator!r} 的分值范围 {lower:g} 至 {upper:g}"),
+           "value {value:g} is {outside} for indicator {indicator!r}", ("value", "indicator"),
+           zh="数值 {value:g} {outside_zh}"),
     Reason("value", "not a whole number",
            "value {value:g} must be a whole number for indicator {indicator!r}",
            ("value", "indicator"),
@@ -199,9 +198,18 @@ def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: In
                        else value[k]),
         "text": text,
         "labels": labels,
-        "lower": float(plan.lower[max(ind, 0)]),
-        "upper": float(plan.upper[max(ind, 0)]),
     }
+    lower, upper = float(plan.lower[max(ind, 0)]), float(plan.upper[max(ind, 0)])
+    name = str(ratings.indicator_labels[ratings.indicator[k]])
+    if np.isinf(upper):  # counts: no most, only a least
+        fields |= {"outside": f"below {lower:g}",
+                   "outside_zh": f"低于指标 {name!r} 的下限 {lower:g}"}
+    elif np.isinf(lower):
+        fields |= {"outside": f"above {upper:g}",
+                   "outside_zh": f"高于指标 {name!r} 的上限 {upper:g}"}
+    else:
+        fields |= {"outside": f"outside {lower:g} to {upper:g}",
+                   "outside_zh": f"超出指标 {name!r} 的分值范围 {lower:g} 至 {upper:g}"}
     why = REASONS[code - 1]
     return Problem(why.template.format(**fields, options=options["en"]),
                    message_zh=why.zh.format(**fields, options=options["zh"]),

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._headers import spelled_like, unknown_column
 from ._option_names import option
 from .errors import Problem, RatingsError
 
@@ -137,23 +138,6 @@ def unnamed_tail(header: list[str] | tuple[str, ...]) -> int:
     while k < len(header) - 1 and header[-1 - k] == "":
         k += 1
     return k
-
-
-def spelled_like(name: str, known: tuple[str, ...]) -> str | None:
-    """The known column ``name`` spells in another case or with spaces or hyphens for _."""
-    normal = name.strip().lower().replace(" ", "_").replace("-", "_")
-    return normal if normal in known else None
-
-
-def unknown_column(c: str, known: tuple[str, ...], *, word: str = "column", **where: Any
-                   ) -> Problem:
-    """The problem of a column (or a record's field) the table does not know, naming the known
-    one it is spelled like ("Company", "Rater Company") when there is one."""
-    like = spelled_like(c, known)
-    if like is not None:
-        return Problem(f"{word} {c!r} should be named {like!r} (names are lower case, words "
-                       f"joined by _); rename it", path=c, **where)
-    return Problem(f"unknown {word} {c!r}; {word}s are {', '.join(known)}", path=c, **where)
 
 
 def _blank(line: str) -> bool:
@@ -333,6 +317,8 @@ def _read_workbook(path: str | os.PathLike[str], kind: str, required: tuple[str,
             chosen = names[0]
         elif isinstance(sheet, int):
             chosen = names[sheet]
+        elif sheet not in names and sheet.isdigit() and 1 <= int(sheet) <= len(names):
+            chosen = names[int(sheet) - 1]  # "2" (the command line's --sheet 2): the second
         else:
             chosen = sheet
         if chosen not in names:

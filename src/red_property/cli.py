@@ -116,7 +116,8 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--delimiter", metavar="D", type=_delimiter,
                    help="field delimiter of RATINGS: ',', ';' or 'tab' (default: found from the "
                    "header)")
-    p.add_argument("--sheet", metavar="S", help="sheet of an Excel workbook (default: the first)")
+    p.add_argument("--sheet", metavar="S", help="sheet of an Excel workbook: its name, or its "
+                   "position counting from 1 (default: the first)")
 
 
 def _delimiter(text: str) -> str:

@@ -97,7 +97,6 @@ class Plan:
     max_points: FloatArray  # (I,) in the indicator's own points
     scale: FloatArray  # (I,) factor from indicator points to total points
     is_bonus: BoolArray  # (I,)
-    is_check: BoolArray  # (I,)
     pass_mark: FloatArray  # (I,) checks: share of yes to be met; NaN otherwise
     default: FloatArray  # (I,) value used without a rating (missing policy); NaN when none
     lower: FloatArray  # (I,) lowest valid raw value
@@ -250,7 +249,6 @@ def compile_plan(rubric: Rubric) -> Plan:
         max_points=mx,
         scale=scale,
         is_bonus=is_bonus,
-        is_check=np.array([isinstance(ind, CheckIndicator) for ind in inds]),
         pass_mark=np.array([ind.pass_mark if isinstance(ind, CheckIndicator) else np.nan
                             for ind in inds]),
         default=np.array([_missing_value(rubric, iid, ind) for iid, ind in zip(indicators, inds,

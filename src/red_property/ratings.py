@@ -22,7 +22,7 @@ import numpy.typing as npt
 from ._columns import _code_ids, _column, _is_missing, _to_float
 from ._distinct import sorted_distinct
 from ._factorize import foreign
-from ._tabular import spelled_like, unknown_column
+from ._headers import spelled_like, unknown_column
 from .errors import Problem, RatingsError, rows_text
 
 IntArray = npt.NDArray[np.int64]
@@ -186,8 +186,9 @@ class Ratings:
     def from_csv(cls, path: str | os.PathLike[str], *, encoding: str | None = None,
                  delimiter: str | None = None, sheet: str | int | None = None) -> Ratings:
         """Ratings from a CSV file with a header row naming the columns, as spreadsheets export
-        it, or from an Excel workbook (the first sheet, or ``sheet``; needs the ``excel``
-        extra).
+        it, or from an Excel workbook (the first sheet, or ``sheet``: its name, its index from 0,
+        or its position from 1 written as text, as the command line's ``--sheet 2``; needs the
+        ``excel`` extra).
 
         The encoding is UTF-8 (with or without BOM), UTF-16 with BOM or, failing those, GB18030
         (a superset of GBK, as Chinese spreadsheets export); pass ``encoding`` to force one. The

@@ -259,7 +259,9 @@ class Report(ValueEquality):
             rows.append(flat)
         if not rows:
             return pd.DataFrame(columns=["company"]).set_index("company")
-        return pd.DataFrame(rows).set_index("company")
+        frame = pd.DataFrame(rows).set_index("company")
+        # whole numbers stay whole where a company has none (not rated): pandas' nullable Int64
+        return frame.astype({c: "Int64" for c in ("stars", "earned", "claimed", "rank")})
 
     def to_csv(self, path: str | os.PathLike[str], *, lang: str | None = None) -> None:
         """Write one row per company; text cells that a spreadsheet would run as a formula

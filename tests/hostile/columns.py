@@ -52,7 +52,7 @@ COLUMNS = [
     Case("text-row-numbers", "api", lambda: _columns(row=["one", "two"]), E,
          "row numbers must be whole numbers", column="row", exit=None),
     Case("bool-array-value", "api", lambda: _columns(value=np.array([True, False])), E,
-         "value True is a boolean; give 1 (yes) or 0 (no) (row 1)", row=1, column="value",
+         "value True is a boolean; give 1 (yes) or 0 (no)", row=1, column="value",
          exit=None),
     Case("bool-record-value", "api", lambda: _records({"value": True}), E,
          "value True is a boolean; give 1 (yes) or 0 (no)", row=1, column="value", exit=None),

@@ -51,6 +51,30 @@ def test_unused_categories_name_no_company() -> None:
     assert list(report) == ["sy-01", "sy-02"]
 
 
+def test_unused_dictionary_entries_name_no_company() -> None:
+    """An Arrow dictionary column's unused entries (a blank and an id too long to be one)
+    are not companies, raters or indicators, in a pyarrow Table and in an Arrow-backed frame;
+    plain text columns of the same ids give the same report."""
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    cells = [r.split(",")[:5] for r in ROWS]
+    plain = {name: [row[k] for row in cells]
+             for k, name in enumerate(["company", "source", "rater", "indicator", "value"])}
+    extra = ["zz", "", "x" * 500]
+
+    def coded(ids: list[str]) -> object:
+        dictionary = [*dict.fromkeys(ids), *extra]
+        return pa.DictionaryArray.from_arrays(
+            pa.array([dictionary.index(v) for v in ids], pa.int32()), pa.array(dictionary))
+
+    table = pa.table({k: coded(v) if k != "value" else pa.array(v) for k, v in plain.items()})
+    want = rp.evaluate(SHANYANG, rp.Ratings.from_frame(pa.table(plain))).to_json()
+    for frame in (table, table.to_pandas(types_mapper=pd.ArrowDtype)):
+        report = rp.evaluate(SHANYANG, rp.Ratings.from_frame(frame))
+        assert list(report) == ["sy-01", "sy-02"]
+        assert report.to_json().replace("<frame>", "") == want.replace("<frame>", "")
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_bom_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    encoding: str) -> None:

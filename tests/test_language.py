@@ -19,6 +19,7 @@ from red_property.plan import compile_plan
 
 from .budget import examples
 from .conftest import EXAMPLE, ROOT
+from .strategies import rubrics
 
 BROKEN = ROOT / "tests" / "rubrics" / "broken"
 BASES = ROOT / "tests" / "rubrics" / "bases"
@@ -92,6 +93,38 @@ def test_dimension_missing_policy_overrides_the_rubrics() -> None:
     assert rubric.missing_policy("safe") == "not_met"
     plan = compile_plan(rubric)
     assert plan.default[plan.index["safe"]] == 0.0
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(rubrics())
+def test_missing_policy_is_the_indicators_then_its_dimensions_then_the_rubrics(
+        rubric: rp.Rubric) -> None:
+    """Every indicator's missing policy is its own, else its dimension's, else the rubric's
+    (bonus and prerequisite indicators have no dimension); an unknown id is a KeyError."""
+    for iid, (did, ind) in rubric.indicators().items():
+        dim = rubric.dimensions.get(did)
+        assert rubric.missing_policy(iid) == (ind.missing or (dim.missing if dim else None)
+                                              or rubric.missing)
+    with pytest.raises(KeyError):
+        rubric.missing_policy("no-such-indicator")
+
+
+def test_missing_policy_of_each_kind_of_indicator() -> None:
+    """The policy of a missing rating comes from the indicator, else its dimension, else the
+    rubric, for indicators of dimensions, the bonus and the prerequisites."""
+    text = MINI.replace("    label: {en: Service}\n", "    label: {en: Service}\n"
+                        "    missing: not_met\n").replace(
+        "      safe: {label: {en: Safe}, kind: check, points: 4}\n",
+        "      safe: {label: {en: Safe}, kind: check, points: 4, missing: not_rated}\n"
+        "  other:\n    label: {en: Other}\n    indicators:\n"
+        "      tidy: {label: {en: Tidy}, kind: score, points: 2}\n"
+        "bonus:\n  extra: {label: {en: Extra}, kind: bonus, cap: 1, missing: not_met}\n"
+        "  plain: {label: {en: Plain}, kind: bonus, cap: 1}\n"
+        "prerequisites:\n  licence: {label: {en: Licence}, kind: check}\n")
+    rubric = rp.load_rubric(text.replace("sources:\n", "missing: not_rated\nsources:\n"))
+    got = {iid: rubric.missing_policy(iid) for iid in rubric.indicators()}
+    assert got == {"clean": "not_met", "safe": "not_rated", "tidy": "not_rated",
+                   "extra": "not_met", "plain": "not_rated", "licence": "not_rated"}
 
 
 def test_base_points_need_the_gates_and_the_divisor_divides() -> None:

@@ -2,7 +2,7 @@
 
 :func:`factorize` is the built-in path for numpy text columns: runs, cycles and a sampled label
 set keep it fast on real ratings tables, and a final check keeps it exact. Short ASCII ids take
-the hash table of :func:`red_property._factorize.ascii_codes`.
+the hash table of :func:`red_property._ascii_codes.ascii_codes`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._ascii_codes import ascii_codes
 from ._distinct import sorted_distinct
-from ._factorize import ascii_codes
 
 IntArray = npt.NDArray[np.int64]
 StrArray = npt.NDArray[np.str_]

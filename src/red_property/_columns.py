@@ -15,7 +15,14 @@ import numpy as np
 import numpy.typing as npt
 
 from ._codes import factorize
-from ._factorize import foreign, foreign_cells, foreign_numbers, id_codes, text_codes
+from ._factorize import (
+    foreign,
+    foreign_cells,
+    foreign_numbers,
+    id_codes,
+    labels_from_rows,
+    text_codes,
+)
 from .cells import MAX_ID_LENGTH, id_problem, number_problem, parse_number, printable
 from .errors import Problem, RatingsError, rows_text
 
@@ -91,10 +98,14 @@ def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: lis
         coded = text_codes(arr)  # all text: a C hash table, when the fast extra is there
         return coded if coded is not None else _factorize_objects(arr, name, rows, origin)
 
+    # the labels of text and numbers are found among the rows: only a categorical's (or
+    # dictionary's) may go unused
     if foreign(values):  # pandas, polars, pyarrow: categorical codes kept
         if getattr(getattr(values, "dtype", None), "kind", "O") in "bf":  # pandas bool, float
             _refuse_typed_ids(foreign_cells(values).tolist(), name, rows, origin)
         codes, labels = id_codes(values, objects)
+        if not labels_from_rows(values):
+            codes, labels = _used_only(codes, labels)
     else:
         arr = _column(values, name, origin)
         if arr.dtype.kind == "U" and arr.dtype.itemsize <= 4 * MAX_ID_LENGTH:
@@ -105,7 +116,7 @@ def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: lis
             codes, labels = factorize(as_ids(arr))
         else:
             codes, labels = objects(arr)
-    codes, labels = _stripped(*_used_only(codes, labels))
+    codes, labels = _stripped(codes, labels)
     for k, label in enumerate(labels.tolist()):
         if label == "" and may_be_empty:
             continue

@@ -62,6 +62,19 @@ def foreign(values: Any) -> bool:
     return _module(values) in ("pandas", "pyarrow", "polars")
 
 
+def labels_from_rows(values: Any) -> bool:
+    """Whether :func:`id_codes` finds every label of the foreign column ``values`` among its
+    rows (text or numbers, hashed cell by cell), so that no label goes unused; False for
+    categorical and dictionary columns, whose categories may hold more."""
+    kind = _module(values)
+    if kind == "pandas":
+        dtype = str(values.dtype)
+        return dtype != "category" and "dictionary" not in dtype
+    if kind == "pyarrow":
+        return "dictionary" not in str(values.type)
+    return False  # polars: categorical dtypes vary by version; counting is cheap enough
+
+
 def id_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     """Codes and sorted labels of a column of ids; ``objects`` codes an object array (with the
     rules of :mod:`red_property._columns`)."""
@@ -83,8 +96,14 @@ def id_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
 
 def text_codes(arr: ObjArray) -> Coded | None:
     """Codes and sorted labels of an object array that holds only text (and missing entries,
-    coded as ""), by pyarrow's hash table; None when pyarrow is off or a cell is not text."""
+    coded as ""), by pyarrow's hash table, or by pandas' when pandas is already imported (it
+    hashes the Python strings themselves, without converting them first); None when pyarrow is
+    off or a cell is not text."""
     pa = arrow()
+    if pa is not None and "pandas" in sys.modules:
+        coded = _pandas_text_codes(arr, sys.modules["pandas"])
+        if coded is not None:
+            return coded
     if pa is None or ("pandas" not in sys.modules and find_spec("pandas") is not None):
         return None  # pyarrow converts Python objects only after importing pandas (~0.4 s)
     try:
@@ -95,6 +114,19 @@ def text_codes(arr: ObjArray) -> Coded | None:
         return None  # numbers, bytes or mixed cells: the built-in path applies the rules
     codes, words = _words(encoded, pa)
     return _relabel(codes, words, mine=True)
+
+
+def _pandas_text_codes(arr: ObjArray, pd: ModuleType) -> Coded | None:
+    """:func:`text_codes` by ``pandas.factorize``, for a column without missing entries whose
+    distinct cells are all text; None otherwise (pyarrow's reading of missing entries applies)."""
+    try:
+        codes, uniques = pd.factorize(arr)
+    except (TypeError, ValueError):  # unhashable cells
+        return None
+    words = uniques.tolist()
+    if not words or (codes < 0).any() or not all(isinstance(w, str) for w in words):
+        return None
+    return _relabel(np.asarray(codes, dtype=np.int64), [str(w) for w in words], mine=True)
 
 
 def foreign_numbers(values: Any) -> tuple[FloatArray, ObjArray | None] | None:
@@ -246,96 +278,3 @@ def _pandas_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     if getattr(dtype, "kind", "O") in "iuf":  # nullable numbers: NA as NaN
         return id_codes(values.to_numpy(dtype=np.float64, na_value=np.nan), objects)
     return objects(values.to_numpy(dtype=object, na_value=None))
-
-
-def ascii_codes(x: StrArray) -> Coded | None:
-    """Codes and sorted labels of a unicode array of ASCII text up to 16 characters, without
-    comparing strings: each entry's bytes are one or two 64-bit words, and the words are
-    coded through a hash table (:func:`_code_words`); only the few distinct labels are sorted
-    as text. None for longer or non-ASCII text, or ids too many to table (the caller's search
-    applies)."""
-    width = x.dtype.itemsize // 4
-    if width == 0 or width > 16 or x.shape[0] == 0:
-        return None
-    chars = np.ascontiguousarray(x).view(np.uint32).reshape(-1, width)
-    if int(chars.max(initial=0)) >= 128:
-        return None
-    low = chars.view(np.uint8)  # each character's low byte: the character, in ASCII
-    words = []
-    for start in range(0, width, 8):
-        part = low[:, 4 * start:4 * min(start + 8, width):4]
-        if part.shape[1] == 8:
-            raw = np.ascontiguousarray(part)
-        else:
-            raw = np.zeros((x.shape[0], 8), dtype=np.uint8)
-            raw[:, :part.shape[1]] = part
-        words.append(raw.view(np.uint64).reshape(-1))
-    coded = _code_words(words)
-    if coded is None:
-        return None
-    codes, firsts = coded
-    labels = x[firsts]
-    order = np.argsort(labels, kind="stable")
-    rank = np.empty(order.size, dtype=np.int64)
-    rank[order] = np.arange(order.size)
-    return rank[codes], labels[order]
-
-
-#: Odd 64-bit multipliers that spread a word over the high bits (the table's slot).
-_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
-#: A further multiplier per round of lookups, so labels that shared a slot part.
-_ROUND_MIX = (1, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB,
-              0xBF58476D1CE4E5B9, 0x2545F4914F6CDD1D)
-_SAMPLE = 65536  # rows sampled to find most labels before the first lookup
-_MAX_LABELS = 1 << 16
-
-
-def _code_words(words: list[npt.NDArray[np.uint64]]) -> tuple[IntArray, IntArray] | None:
-    """Codes of rows keyed by one or two 64-bit words, and one row per code (in no order).
-
-    Labels are found from a sample; every row is looked up in a direct-address table on a
-    multiplicative hash and then compared with its label's words, which makes the lookup
-    exact. Rows not matched (their label was not in the sample, or shared a slot with another)
-    are looked up again, in a table of the labels not yet placed, with another multiplier.
-    None when the labels are many (a sort is then as good) or rounds do not settle."""
-    n = words[0].shape[0]
-    mixed = words[0] * _MIX[0]
-    for word in words[1:]:
-        mixed ^= word * _MIX[1]
-        mixed *= _MIX[0]
-    codes = np.zeros(n, dtype=np.int64)
-    reps = np.zeros(0, dtype=np.int64)  # one row per label found so far
-    waiting = np.zeros(0, dtype=np.int64)  # labels (into reps) not yet placed in a table
-    rows: IntArray | None = None  # the rows still to code; None: all
-    fresh = np.arange(0, n, max(1, n // _SAMPLE), dtype=np.int64)
-    for factor in _ROUND_MIX:
-        order = np.argsort(mixed[fresh])  # one row of each distinct hash
-        seen = mixed[fresh[order]]
-        fresh = fresh[order[np.r_[True, seen[1:] != seen[:-1]]]]
-        if reps.size:
-            fresh = fresh[~np.isin(mixed[fresh], mixed[reps])]
-        waiting = np.concatenate([waiting, np.arange(reps.size, reps.size + fresh.size)])
-        reps = np.concatenate([reps, fresh])
-        if reps.size > _MAX_LABELS or 4 * reps.size > n:
-            return None
-        bits = min(20, max(8, (32 * waiting.size).bit_length()))
-        shift, mult = np.uint64(64 - bits), np.uint64(factor)
-        slots = (mixed[reps[waiting]] * mult) >> shift
-        table = np.zeros(1 << bits, dtype=np.intp)  # an empty slot names label 0: checked
-        table[slots] = waiting
-        waiting = waiting[table[slots] != waiting]  # lost its slot: next round
-        here = mixed if rows is None else mixed[rows]
-        found = table[(here if factor == 1 else here * mult) >> shift]
-        ok = words[0][reps][found] == (words[0] if rows is None else words[0][rows])
-        for word in words[1:]:
-            ok &= word[reps][found] == (word if rows is None else word[rows])
-        if rows is None:
-            codes = found
-        else:
-            codes[rows] = found
-        missed = np.flatnonzero(~ok)
-        if missed.size == 0:
-            return codes, reps
-        rows = missed if rows is None else rows[missed]
-        fresh = rows[::max(1, rows.size // _SAMPLE)]
-    return None

@@ -37,6 +37,7 @@ from ._row_reasons import (
     UNKNOWN_SOURCE,
     _account,
 )
+from ._rowpass import Clean, clean_season
 from .errors import Problem, RatingsError, rows_text
 from .plan import VALUE_LIMIT, Plan, label_codes
 from .ratings import Ratings
@@ -47,11 +48,12 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """The kept rows, coded to the plan's axes, and the account of the others."""
+    """The kept rows, coded to the plan's axes, and the account of the others.
+
+    A clean season's source and indicator codes are made from the rows' cells on first use
+    (scoring a season by its means needs only the cells)."""
 
     company: IntArray  # into companies
-    source: IntArray  # into plan.sources
-    indicator: IntArray  # into plan.indicators
     rater: IntArray  # into rater_labels
     value: FloatArray
     companies: npt.NDArray[np.str_]
@@ -59,6 +61,41 @@ class Checked:
     rows_read: int
     dropped: tuple[Problem, ...]  # listed (capped per reason)
     dropped_by_reason: dict[str, int]
+    codes: list[IntArray]  # [source, indicator] in the plan's order; [] until made from cells
+    # (company * sources + source) * indicators + indicator, from the other fields: rows
+    # are taken with take(), which takes the cells along
+    cell: IntArray | None = None
+    sources_indicators: tuple[IntArray, int, int] | None = None  # cells to make codes from
+    one_row_each: bool = True  # a rater has at most one row in a cell (take() may repeat rows)
+
+    @property
+    def source(self) -> IntArray:
+        """Each row's source, into ``plan.sources``."""
+        return self._codes()[0]
+
+    @property
+    def indicator(self) -> IntArray:
+        """Each row's indicator, into ``plan.indicators``."""
+        return self._codes()[1]
+
+    def take(self, rows: IntArray, value: FloatArray) -> Checked:
+        """The rows at ``rows`` (repeats allowed) with the values ``value``, their cells and
+        codes taken along (``dataclasses.replace`` would keep the old rows' cells)."""
+        derive = self.sources_indicators
+        return Checked(
+            company=self.company[rows], rater=self.rater[rows], value=value,
+            companies=self.companies, rater_labels=self.rater_labels, rows_read=self.rows_read,
+            dropped=self.dropped, dropped_by_reason=self.dropped_by_reason,
+            codes=[codes[rows] for codes in self.codes],
+            cell=None if self.cell is None else self.cell[rows],
+            sources_indicators=None if derive is None else (derive[0][rows], *derive[1:]),
+            one_row_each=False)
+
+    def _codes(self) -> list[IntArray]:
+        if not self.codes and self.sources_indicators is not None:
+            cell, n_s, n_i = self.sources_indicators
+            self.codes.extend((cell // n_i % n_s, cell % n_i))
+        return self.codes
 
 
 def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None = None
@@ -71,6 +108,16 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     n = len(ratings)
     s_map = label_codes(ratings.source_labels, plan.sources)
     i_map = label_codes(ratings.indicator_labels, plan.indicators)
+    if companies is None and bool((s_map >= 0).all()) and bool((i_map >= 0).all()):
+        value: FloatArray | None = ratings.value
+        if plan.option_keys:  # options' labels to their positions first, as below
+            value, refused, unmatched = option_values(plan, ratings, i_map[ratings.indicator])
+            if refused.any() or unmatched.any():
+                value = None
+        clean = None if value is None else clean_season(plan, ratings, s_map, i_map, value)
+        if clean is not None and value is not None:
+            return _checked_clean(ratings, clean, value, len(plan.sources),
+                                  len(plan.indicators))
     s = s_map[ratings.source]
     i = i_map[ratings.indicator]
     # one cheap pass answers the common case: every rater in one source, with one rater_company
@@ -174,8 +221,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
     keep: npt.NDArray[np.bool_] | slice = (reason == OK) if dirty else slice(None)
     return Checked(
         company=remap[ratings.company[keep]],
-        source=s[keep],
-        indicator=i[keep],
+        codes=[s[keep], i[keep]],
         rater=ratings.rater[keep],
         value=value[keep],
         companies=company_labels,
@@ -185,6 +231,24 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
                                      if dirty else [])),
         dropped_by_reason={REASONS[r - 1].short: c for r, c in counts.items()},
     )
+
+
+def _checked_clean(ratings: Ratings, clean: Clean, value: FloatArray, n_s: int, n_i: int
+                   ) -> Checked:
+    """Every row kept, as :func:`clean_season` proved: the columns themselves where no
+    company label goes unrated, and the codes made from the cells when they are used."""
+    n_c = len(ratings.company_labels)
+    if bool(clean.rated.all()):
+        company, companies, cell = ratings.company, ratings.company_labels.copy(), clean.cell
+    else:
+        rated = np.flatnonzero(clean.rated)
+        remap = np.full(n_c, -1, dtype=np.int64)
+        remap[rated] = np.arange(len(rated))
+        company, companies, cell = remap[ratings.company], ratings.company_labels[rated], None
+    return Checked(company=company, rater=ratings.rater, value=value,
+                   companies=companies, rater_labels=ratings.rater_labels,
+                   rows_read=len(ratings), dropped=(), dropped_by_reason={}, codes=[],
+                   cell=cell, sources_indicators=(clean.cell, n_s, n_i))
 
 
 def _peer_rows_to_check(plan: Plan, ratings: Ratings, held: IntArray | None, n_s: int,

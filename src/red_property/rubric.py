@@ -301,7 +301,11 @@ class Rubric(_Model):
 
     def missing_policy(self, iid: str) -> Missing:
         """What a missing rating of ``iid`` means: its own policy, else its dimension's, else
-        the rubric's."""
-        did, ind = self.indicators()[iid]
-        dim = self.dimensions.get(did)
-        return ind.missing or (dim.missing if dim else None) or self.missing
+        the rubric's (looked up as :meth:`indicators` would find it, without building it)."""
+        for group in (self.prerequisites, self.bonus):
+            if iid in group:
+                return group[iid].missing or self.missing
+        for dim in reversed(self.dimensions.values()):
+            if iid in dim.indicators:
+                return dim.indicators[iid].missing or dim.missing or self.missing
+        raise KeyError(iid)

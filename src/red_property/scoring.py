@@ -36,6 +36,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 import numpy as np
 import numpy.typing as npt
 
+from ._rowpass import counted_sums, scaled_exactly
 from ._tolerance import at_least
 from ._values import ValueEquality
 from .checking import Checked
@@ -77,13 +78,18 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
     """Within-source aggregate and rater count per (company, source, indicator)."""
     n_s, n_i = len(plan.sources), len(plan.indicators)
     size = n_companies * n_s * n_i
-    cell = checked.company * n_s
-    cell += checked.source
-    cell *= n_i
-    cell += checked.indicator
-    counts = np.bincount(cell, minlength=size)
-    value = _exact_means(cell, checked.value, counts, size)
-    if value is None:
+    cell = checked.cell
+    if cell is None:
+        cell = checked.company * n_s
+        cell += checked.source
+        cell *= n_i
+        cell += checked.indicator
+    exact = _exact_means(cell, checked.value, size,
+                         len(checked.rater_labels) if checked.one_row_each else None)
+    if exact is not None:
+        value, counts = exact
+    else:
+        counts = np.bincount(cell, minlength=size)
         # Sums run over the rows sorted by value (so each cell's values come in one order), so they
         # do not depend on the order of the rows at all (a compensating pass alone leaves the last
         # bit to the order). One sort of floats: much cheaper than sorting by cell and value.
@@ -121,31 +127,33 @@ def aggregate(plan: Plan, checked: Checked, n_companies: int) -> tuple[FloatArra
             tcnt = np.bincount(kept_cells, minlength=size)
             value[c[starts]] = tsum[c[starts]] / tcnt[c[starts]]
     shape = (n_companies, n_s, n_i)
-    return value.reshape(shape), counts.reshape(shape).astype(np.int64)
+    return value.reshape(shape), counts.reshape(shape).astype(np.int64, copy=False)
 
 
 #: Values with at most this many decimals are summed exactly, as integers.
 _DECIMALS = 6
 
 
-def _exact_means(cell: IntArray, v: FloatArray, counts: IntArray, size: int
-                 ) -> FloatArray | None:
-    """Means per cell, exact up to one final rounding, when every value is a decimal of at most
-    :data:`_DECIMALS` places (ratings are): scaled to integers, the sums are exact in float64
-    and so cannot depend on the order of the rows. None when the values are not such."""
-    if v.size == 0:
-        return None
+def _exact_means(cell: IntArray, v: FloatArray, size: int, most_rows: int | None
+                 ) -> tuple[FloatArray, IntArray] | None:
+    """Means and rows per cell, the means exact up to one final rounding, when every value is
+    a decimal of at most :data:`_DECIMALS` places (ratings are): scaled to integers, the sums
+    are exact in float64 and so cannot depend on the order of the rows. When no cell holds
+    more than ``most_rows`` rows (one per rater), sums and rows come from one bincount
+    (:func:`counted_sums`). None when the values are not such decimals."""
     scale = 10.0**_DECIMALS
-    q = v * scale
-    np.round(q, out=q)
-    most = max(float(q.max()), -float(q.min()))
-    if not most * v.size < 2.0**53:  # also refuses NaN and infinities
+    scaled = scaled_exactly(v, scale)
+    if scaled is None:
         return None
-    if not np.array_equal(q / scale, v):
-        return None
-    sums = np.bincount(cell, weights=q, minlength=size)
+    q, most = scaled
+    counted = None if most_rows is None else counted_sums(cell, q, most, most_rows, size)
+    if counted is None:
+        sums = np.bincount(cell, weights=q, minlength=size).astype(np.float64, copy=False)
+        counts = np.bincount(cell, minlength=size).astype(np.int64, copy=False)
+    else:
+        sums, counts = counted
     with np.errstate(invalid="ignore", divide="ignore"):
-        return sums / (counts * scale)
+        return sums / (counts * scale), counts
 
 
 #: Within this many units in the last place of ``x * 10**digits`` from a tie, binary error may
@@ -235,6 +243,17 @@ def gates_passed(plan: Plan, met: BoolArray) -> BoolArray:
                                                strict=True)], axis=-1)
 
 
+def _weighted(weight: FloatArray, used: BoolArray, x: FloatArray) -> FloatArray:
+    """``weight * x`` where ``used`` (NaN read as 0 and infinities as the largest floats,
+    as ``np.nan_to_num`` reads them), 0 elsewhere: one product, unless a used entry of ``x``
+    is not finite."""
+    out = np.zeros_like(weight)
+    np.multiply(weight, x, out=out, where=used)
+    if np.isfinite(out).all():
+        return out
+    return np.where(used, weight * np.nan_to_num(x), 0.0)
+
+
 def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
     """Score every company (see the module's docstring for the steps)."""
     value, raters = aggregate(plan, checked, n_companies)
@@ -269,17 +288,22 @@ def score(plan: Plan, checked: Checked, n_companies: int) -> Scores:
         weight = np.where(wsum[:, None, :] > 0, w / wsum[:, None, :], 0.0)
 
     inds = plan.rubric.indicators()
-    source_points = np.full(value.shape, np.nan)
+    # indicator by indicator over (indicator, company, source) copies: a slice of the
+    # (company, source, indicator) arrays would stride through all of their memory each time
+    by_indicator = np.ascontiguousarray(value.transpose(2, 0, 1))
+    points_by_indicator = np.full(by_indicator.shape, np.nan)
     default_points = np.zeros(len(plan.indicators))
     for k, iid in enumerate(plan.indicators):
         ind = inds[iid][1]
-        source_points[:, :, k] = indicator_points(ind, value[:, :, k])
+        points_by_indicator[k] = indicator_points(ind, by_indicator[k])
         if has_default[k]:
             default_points[k] = float(indicator_points(ind, np.array([plan.default[k]]))[0])
+    source_points = np.ascontiguousarray(points_by_indicator.transpose(1, 2, 0))
 
-    contributed = np.where(weight > 0, weight * np.nan_to_num(source_points), 0.0)
+    used = weight > 0
+    contributed = _weighted(weight, used, source_points)
     own_points = contributed.sum(axis=1) + np.where(defaulted, default_points[None, :], 0.0)
-    combined_value = np.where(weight > 0, weight * np.nan_to_num(value), 0.0).sum(axis=1)
+    combined_value = _weighted(weight, used, value).sum(axis=1)
     combined_value = np.where(defaulted, plan.default[None, :], combined_value)
     combined_value = np.where(unscored, np.nan, combined_value)
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -262,8 +262,7 @@ def _chunk_of_replicates(job: tuple[_Inputs, int], b0: int, b1: int
             moved = np.where(moved < lo, 2 * lo - moved, moved)  # reflect at the bounds
             moved = np.where(moved > hi, 2 * hi - moved, moved)
             value = np.where(inputs.noisy[rows], np.clip(moved, lo, hi), value)
-        sample = replace(ch, company=ch.company[rows], source=ch.source[rows],
-                         indicator=ch.indicator[rows], rater=ch.rater[rows], value=value)
+        sample = ch.take(rows, value)
         sc = score(plan, sample, n_c)
         cols["total"].append(sc.total)
         cols["dimension"].append(sc.dimension)

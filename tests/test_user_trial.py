@@ -564,3 +564,14 @@ def test_a_problem_of_one_row_does_not_repeat_its_row() -> None:
     assert [str(p) for p in info.value.problems] == [
         "<records>: row 1, column value: value [1] is not a number",
         "<records>: row 2, column value: value (1+2j) is not a number (rows 2, 3)"]
+
+
+def test_a_quoted_number_in_a_rubric_is_told_to_lose_its_quotes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`min_total: '88'` is answered with the number to write without quotes; a quoted text
+    that is no number keeps pydantic's message."""
+    assert main(["validate", str(_edited(tmp_path, "min_total: 88", 'min_total: "88"'))]) == 1
+    assert "'88' in quotes is text, not a number: write 88 without quotes" in (
+        capsys.readouterr().err)
+    assert main(["validate", str(_edited(tmp_path, "min_total: 88", 'min_total: "8x8"'))]) == 1
+    assert "input should be a valid number" in capsys.readouterr().err

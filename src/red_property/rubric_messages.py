@@ -13,6 +13,8 @@ from difflib import get_close_matches
 from functools import cache
 from typing import Any
 
+from .cells import parse_number
+
 
 def pydantic_message(err: Mapping[str, Any], written: str | None = None) -> str:
     """The message for one pydantic error of a rubric; ``written`` is the value's text as it
@@ -38,6 +40,9 @@ def pydantic_message(err: Mapping[str, Any], written: str | None = None) -> str:
     if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)):
         return (f"expected text, got {value!r} (YAML reads it as {type(value).__name__}); "
                 f"quote it: '{written if written is not None else _yaml_text(value)}'")
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing") and isinstance(
+            value, str) and parse_number(value) is not None:
+        return f"{value!r} in quotes is text, not a number: write {value.strip()} without quotes"
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         return f"unknown kind {ctx.get('tag')!r}; use one of {ctx.get('expected_tags')}"

@@ -103,3 +103,19 @@ def test_rounding_never_lifts_a_divided_total_above_its_most() -> None:
     report = rp.evaluate(rubric, rp.Ratings.from_records([rec("c", "a", "r", "x", 25),
                                                           rec("d", "a", "r", "x", 24)]))
     assert dict(report.totals) == {"c": 2.5, "d": 2.0}
+
+
+def test_the_compiled_plan_is_read_only() -> None:
+    """Every array of a compiled plan is read-only: a plan is a value, shared by reports and
+    analyses, and cannot be changed under them."""
+    plan = rp.compile_plan(rp.load_rubric(
+        'id: t\nversion: "1"\ntitle: {en: T}\nsources:\n  a: {label: {en: A}, weight: 1}\n'
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      x: {label: {en: X}, kind: score, points: 10}\n"
+        "levels:\n  - {stars: 1, min_total: 5}\n"))
+    arrays = {k: getattr(plan, k) for k in plan.__dataclass_fields__
+              if isinstance(getattr(plan, k), np.ndarray)}
+    assert len(arrays) > 20
+    assert [k for k, v in arrays.items() if v.flags.writeable] == []
+    with pytest.raises(ValueError, match="read-only"):
+        plan.level_stars[0] = 5

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._messages import drop_reason
-from .errors import Problem, rows_text
+from .errors import Problem, rows_text, rows_text_zh
 from .plan import Plan
 from .ratings import Ratings
 
@@ -105,8 +105,8 @@ REASONS = (
  UNKNOWN_RATER_COMPANY) = range(1, len(REASONS) + 1)
 
 
-def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntArray,
-             i: IntArray, value: FloatArray, *, by_row: bool = False
+def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], i: IntArray,
+             value: FloatArray, *, by_row: bool = False
              ) -> tuple[list[tuple[Problem, int]], dict[int, int]]:
     """Problems for the flagged rows, one per cause: rows that share a reason and the fields
     its message names are one problem, with their count and first rows (at most
@@ -130,11 +130,11 @@ def _account(plan: Plan, ratings: Ratings, reason: npt.NDArray[np.int8], s: IntA
         firsts = sorted(zip(order[starts].tolist(), starts.tolist(), ends.tolist(), strict=True))
         for first, a, b in firsts[:MAX_LISTED]:
             at = ratings.row[rows[order[a:b]]]
-            p = _problem(plan, ratings, code, int(rows[first]), s, i, value)
+            p = _problem(plan, ratings, code, int(rows[first]), i, value)
             if b - a > 1:
                 listed = rows_text(at.tolist(), b - a)
                 p = replace(p, message=f"{p.message} ({listed})",
-                            message_zh=f"{p.message_zh}（{listed}）")
+                            message_zh=f"{p.message_zh}（{rows_text_zh(at.tolist(), b - a)}）")
             problems.append((p, code))
         if len(firsts) > MAX_LISTED:
             rest = sum(b - a for _, a, b in firsts[MAX_LISTED:])
@@ -168,8 +168,8 @@ def _causes(ratings: Ratings, key: tuple[str, ...], rows: IntArray, value: Float
     return np.asarray(inverse, dtype=np.int64).ravel()
 
 
-def _problem(plan: Plan, ratings: Ratings, code: int, k: int, s: IntArray, i: IntArray,
-             value: FloatArray) -> Problem:
+def _problem(plan: Plan, ratings: Ratings, code: int, k: int, i: IntArray, value: FloatArray
+             ) -> Problem:
     """Row ``k``'s problem, its message in English and in Chinese from the same fields."""
     ind = int(i[k])
     labels = ""

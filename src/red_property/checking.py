@@ -201,7 +201,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
                  UNKNOWN_RATER_COMPANY)
         flag(peer & (ratings.rater_company == ratings.company), SELF_RATING)
 
-    problems, counts = _account(plan, ratings, reason, s, i, value) if dirty else ([], {})
+    problems, counts = _account(plan, ratings, reason, i, value) if dirty else ([], {})
     policy = plan.rubric.input
     errors = [p for p, r in problems
               if (policy.self_ratings if r == SELF_RATING else policy.invalid_rows) == "error"]
@@ -227,7 +227,7 @@ def check_ratings(plan: Plan, ratings: Ratings, *, companies: list[str] | None =
         companies=company_labels,
         rater_labels=ratings.rater_labels,
         rows_read=n,
-        dropped=tuple(p for p, _ in (_account(plan, ratings, reason, s, i, value, by_row=True)[0]
+        dropped=tuple(p for p, _ in (_account(plan, ratings, reason, i, value, by_row=True)[0]
                                      if dirty else [])),
         dropped_by_reason={REASONS[r - 1].short: c for r, c in counts.items()},
     )

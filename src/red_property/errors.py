@@ -95,6 +95,13 @@ def rows_text(rows: Iterable[int], count: int) -> str:
     return head + (f" and {count - len(shown)} more" if count > len(shown) else "")
 
 
+def rows_text_zh(rows: Iterable[int], count: int) -> str:
+    """:func:`rows_text` in Chinese: ``"第 3、7、9 行，另有 40 行"``."""
+    shown = list(rows)[:ROWS_SHOWN]
+    head = "第 " + "、".join(str(r) for r in shown) + " 行"
+    return head + (f"，另有 {count - len(shown)} 行" if count > len(shown) else "")
+
+
 class RedPropertyError(Exception):
     """Base class of every error raised on purpose by red-property."""
 

@@ -43,3 +43,19 @@ def test_at_most_fifty_causes_are_listed_the_rest_counted(causes: int) -> None:
         assert problems[-1].file == "<records>"
     else:
         assert not any(p.message.startswith("...") for p in problems)
+
+
+def test_an_unknown_rater_company_is_named_even_when_it_sorts_first() -> None:
+    """A peer's rater_company missing from the companies table is named in the problem, also
+    when it is the first of the season's companies."""
+    rubric = rp.load_rubric(
+        'id: t\nversion: "1"\ntitle: {en: T}\nsources:\n'
+        "  p: {label: {en: P}, weight: 1, peer: true}\n"
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      x: {label: {en: X}, kind: score, points: 10}\n"
+        "levels:\n  - {stars: 1, min_total: 5}\n")
+    rows = [rec("sy-02", "p", "p1", "x", 5, rater_company="aaa")]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(rubric, rp.Ratings.from_records(rows), companies=["sy-02"])
+    assert [p.message for p in info.value.problems] == [
+        "rater_company 'aaa' of rater 'p1' is not in the companies table"]

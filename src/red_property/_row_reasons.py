@@ -201,12 +201,9 @@ def _problem(plan: Plan, ratings: Ratings, code: int, k: int, i: IntArray, value
     }
     lower, upper = float(plan.lower[max(ind, 0)]), float(plan.upper[max(ind, 0)])
     name = str(ratings.indicator_labels[ratings.indicator[k]])
-    if np.isinf(upper):  # counts: no most, only a least
+    if np.isinf(upper):  # counts: no most, only a least (no indicator has only a most)
         fields |= {"outside": f"below {lower:g}",
                    "outside_zh": f"低于指标 {name!r} 的下限 {lower:g}"}
-    elif np.isinf(lower):
-        fields |= {"outside": f"above {upper:g}",
-                   "outside_zh": f"高于指标 {name!r} 的上限 {upper:g}"}
     else:
         fields |= {"outside": f"outside {lower:g} to {upper:g}",
                    "outside_zh": f"超出指标 {name!r} 的分值范围 {lower:g} 至 {upper:g}"}

@@ -41,7 +41,7 @@ def test_take_and_with_values_keep_notes_text_and_origin() -> None:
     assert w.text is not None and w.text.tolist() == ["", "good", ""]
     w2 = r.with_values(np.array([1.0, 2.0, 3.0]))
     assert w2.text is not None and w2.text.tolist() == ["", "", ""]
-    with pytest.raises(ValueError, match="^expected 3 values, got 2$"):
+    with pytest.raises(ValueError, match=r"^expected 3 values, got 2$"):
         r.with_values(np.array([1.0, 2.0]))
 
 
@@ -55,3 +55,24 @@ def test_a_frames_notes_and_origin_are_kept() -> None:
     with pytest.raises(rp.RatingsError) as info:
         rp.Ratings.from_frame(frame.drop(columns="rater"))
     assert info.value.file == "<frame>"
+
+
+def test_bad_records_are_located_by_row_column_and_origin() -> None:
+    """Each kind of bad record is one problem at its first row, in its column, naming the
+    origin, with the other rows listed only when there are some: records that are not
+    mappings, a missing field, an unknown and a misspelled one."""
+    good = {"company": "a", "source": "s", "rater": "r", "indicator": "x", "value": 1}
+    records = [good, 7, 8, {k: v for k, v in good.items() if k != "value"},
+               {**good, "extra": 1}, {**good, "extra": 2}, {**good, "Rater": "q"}, "x"]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_records(records, origin="<svc>")  # type: ignore[arg-type]
+    assert info.value.file == "<svc>"
+    head = "a record is a mapping of company, source, rater, indicator, value to their cells"
+    assert [str(p) for p in info.value.problems] == [
+        f"<svc>: row 2: {head}, not a int (rows 2, 3)",
+        "<svc>: row 4, column value: missing value",
+        "<svc>: row 5, column extra: unknown field 'extra'; fields are company, source, rater, "
+        "indicator, value, rater_company, note (rows 5, 6)",
+        "<svc>: row 7, column Rater: field 'Rater' should be named 'rater' (names are lower "
+        "case, words joined by _); rename it",
+        f"<svc>: row 8: {head}, not a str"]

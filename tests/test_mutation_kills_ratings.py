@@ -76,3 +76,49 @@ def test_bad_records_are_located_by_row_column_and_origin() -> None:
         "<svc>: row 7, column Rater: field 'Rater' should be named 'rater' (names are lower "
         "case, words joined by _); rename it",
         f"<svc>: row 8: {head}, not a str"]
+
+
+_COLS = {"company": ["a", "b"], "source": ["s", "s"], "rater": ["r", "r"],
+         "indicator": ["x", "x"], "value": [1, 2]}
+
+
+def test_columns_of_unequal_length_are_named_with_their_lengths() -> None:
+    """Columns of different lengths are one problem naming every column's length, the optional
+    ones included, at the columns' origin."""
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_columns(**_COLS, rater_company=["", "", ""], note=["n", "m"],
+                                row=[5, 6], origin="<mine>")
+    assert info.value.file == "<mine>"
+    assert [str(p) for p in info.value.problems] == [
+        "<mine>: columns differ in length: {'company': 2, 'source': 2, 'rater': 2, "
+        "'indicator': 2, 'value': 2, 'rater_company': 3, 'note': 2, 'row': 2}"]
+
+
+def test_row_numbers_and_ids_are_refused_at_the_origin() -> None:
+    """Row numbers that are not whole numbers, and a bad id, are refused naming the origin;
+    given row numbers are the rows problems point at."""
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_columns(**_COLS, row=["x", "y"], origin="<mine>")
+    assert (info.value.file, [str(p) for p in info.value.problems]) == (
+        "<mine>", ["<mine>: row: row numbers must be whole numbers"])
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_columns(**{**_COLS, "company": ["a", ""]}, row=[10, 11], origin="<mine>")
+    assert [str(p) for p in info.value.problems] == [
+        "<mine>: row 11, column company: empty; every rating names its company"]
+    assert rp.Ratings.from_columns(**_COLS).row.dtype == np.int64
+
+
+def test_a_mapping_of_columns_with_wrong_names_is_refused_at_columns() -> None:
+    """evaluate() on a mapping of columns names its unknown, misspelled and missing columns,
+    each at "<columns>" and in its column, and no column that is merely misspelled as missing."""
+    bad = {**{k: v for k, v in _COLS.items() if k not in ("rater", "value")},
+           "Rater": ["r", "r"], "extra": [0, 0]}
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(rp.bundled_rubric("shanyang-red-property-2019"), bad)
+    assert info.value.file == "<columns>"
+    assert [str(p) for p in info.value.problems] == [
+        "<columns>: Rater: column 'Rater' should be named 'rater' (names are lower case, words "
+        "joined by _); rename it",
+        "<columns>: extra: unknown column 'extra'; columns are company, source, rater, "
+        "indicator, value, rater_company, note",
+        "<columns>: value: missing column 'value'"]

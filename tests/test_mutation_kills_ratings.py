@@ -122,3 +122,14 @@ def test_a_mapping_of_columns_with_wrong_names_is_refused_at_columns() -> None:
         "<columns>: extra: unknown column 'extra'; columns are company, source, rater, "
         "indicator, value, rater_company, note",
         "<columns>: value: missing column 'value'"]
+
+
+def test_a_bad_rater_company_is_refused_in_its_column() -> None:
+    """A rater_company holding a line break is refused at its row, in its column, naming the
+    origin; a value of another type than the accepted ones names that type."""
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_columns(**_COLS, rater_company=["", "sy\n02"], origin="<mine>")
+    assert [(p.file, p.row, p.path) for p in info.value.problems] == [
+        ("<mine>", 2, "rater_company")]
+    with pytest.raises(TypeError, match=r"or a mapping of columns, not int$"):
+        rp.evaluate(rp.bundled_rubric("shanyang-red-property-2019"), 42)  # type: ignore[arg-type]

@@ -188,9 +188,7 @@ def _read(file: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str, 
     label = name or str(file)
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RubricError(_too_big(label, size), file=label)
-        data = path.read_bytes()
+        data = b"" if size > MAX_BYTES else path.read_bytes()
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
         if isinstance(exc, FileNotFoundError) and not _has_separator(os.fspath(file)):
@@ -199,6 +197,8 @@ def _read(file: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str, 
                    "of a rubric file)")
         raise RubricError([Problem(f"cannot read the rubric: {why}", file=label)],
                           file=label) from None
+    if size > MAX_BYTES:
+        raise RubricError(_too_big(label, size), file=label)
     return _decode(data, label), label
 
 

@@ -66,3 +66,36 @@ def test_a_rubric_that_is_not_a_mapping_is_refused_where_it_starts() -> None:
         "r.yaml:1:1: a rubric is a mapping (keys `id`, `version`, ...), not list"]
     assert _problems("\n\n  - a\n", name="r.yaml") == [
         "r.yaml:3:3: a rubric is a mapping (keys `id`, `version`, ...), not list"]
+
+
+def test_tags_merge_keys_and_compound_keys_are_each_refused_where_they_are() -> None:
+    """A custom tag, every merge key (two of them: two problems) and a key that is not a plain
+    scalar are each refused at their place, with what to write instead."""
+    text = 'id: t\nversion: !foo 1\ntitle:\n  <<: {en: T}\n  <<: {zh: T}\n'
+    assert _problems(text, name="r.yaml") == [
+        "r.yaml:2:10: version: tag '!foo' is not allowed; write plain YAML data",
+        "r.yaml:4:3: title: merge keys (<<) are not allowed; write the keys out",
+        "r.yaml:5:3: title: merge keys (<<) are not allowed; write the keys out"]
+    assert _problems("id: t\n? [a, b]\n: 1\n", name="r.yaml") == [
+        "r.yaml:2:3: mapping keys must be plain scalars"]
+
+
+def test_an_unknown_key_is_located_at_the_key() -> None:
+    """An unknown key is reported where the key is written, not where its value is."""
+    text = RUBRIC.format(covers="all").replace("weight: 1,", "weight: 1, agregate:   mean,")
+    assert _problems(text, name="r.yaml") == [
+        "r.yaml:5:34: sources.a.agregate: unknown key; did you mean 'aggregate'? (or remove it)"]
+
+
+def test_a_dumped_rubric_is_compact_readable_yaml() -> None:
+    """dump_rubric writes Chinese as it is, keys in the model's order, only what differs from
+    the defaults, lines up to 100 characters, and double-quotes text holding a line separator
+    YAML would otherwise lose."""
+    text = rp.dump_rubric(rp.load_rubric(Path(__file__).parent.parent / "rubrics"
+                                         / "shanyang-red-property-2019.yaml"))
+    assert text.startswith("id: shanyang-red-property\nversion: '2019.1'\ntitle:\n  zh: 山阳区")
+    assert "\\u" not in text and "weighting:" not in text and "language_version:" not in text
+    assert any(80 < len(line) <= 100 for line in text.splitlines())  # folded at 100, not 80
+    odd = rp.dump_rubric(rp.load_rubric(RUBRIC.format(covers="all").replace(
+        "title: {en: T}", 'title: {en: "a\\u2028b"}')))
+    assert '  en: "a\\Lb"\n' in odd and "  en: A\n" in odd

@@ -99,3 +99,43 @@ def test_a_dumped_rubric_is_compact_readable_yaml() -> None:
     odd = rp.dump_rubric(rp.load_rubric(RUBRIC.format(covers="all").replace(
         "title: {en: T}", 'title: {en: "a\\u2028b"}')))
     assert '  en: "a\\Lb"\n' in odd and "  en: A\n" in odd
+
+
+def test_a_control_character_is_located() -> None:
+    """A control character in the YAML is refused at its line and column."""
+    assert _problems('id: t\nversion: "1\x07"\n', name="r.yaml") == [
+        "r.yaml:2:12: not valid YAML: unacceptable character #x0007: control characters are "
+        "not allowed"]
+    assert _problems("id: t\nti\x01tle: x\n", name="r.yaml") == [
+        "r.yaml:2:3: not valid YAML: unacceptable character #x0001: control characters are "
+        "not allowed"]
+
+
+def test_nesting_is_counted_as_collections_close() -> None:
+    """Nesting deeper than 40 levels is refused where it passes the limit, counted level by
+    level as collections open and close: 41 levels after a closed sibling are refused, 40 are
+    not."""
+    def deep(levels: int) -> str:
+        return "x: [[1], " + "[" * (levels - 2) + "1" + "]" * (levels - 2) + "]\n"
+    assert _problems(deep(41), name="r.yaml") == [
+        "r.yaml:1:48: nested deeper than 40 levels; a rubric needs a handful"]
+    assert not any("nested" in p for p in _problems(deep(40), name="r.yaml"))
+
+
+def test_a_full_width_colon_keeps_yamls_own_words() -> None:
+    """An input method's colon in block YAML gets YAML's message and the hint, both."""
+    text = 'id: t\nversion: "1"\ntitle：\n  en: T\n'
+    (said,) = _problems(text, name="r.yaml")
+    assert said.startswith("r.yaml:") and "not valid YAML: " in said
+    assert said.endswith("could not find expected ':'; a full-width colon '：' is not YAML's "
+                         "':': type ':' (half-width)")
+
+
+def test_other_yaml_errors_get_no_colon_hint_and_count_a_leading_blank_line() -> None:
+    """A YAML error with no full-width colon near it gets no hint about one; a leading blank
+    line counts as line 1."""
+    (said,) = _problems('id: t\nversion: "1\n', name="r.yaml")
+    assert "full-width" not in said
+    assert _problems("\nid: t\x01\n", name="r.yaml") == [
+        "r.yaml:2:6: not valid YAML: unacceptable character #x0001: control characters are "
+        "not allowed"]

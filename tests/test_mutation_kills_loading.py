@@ -139,3 +139,16 @@ def test_other_yaml_errors_get_no_colon_hint_and_count_a_leading_blank_line() ->
     assert _problems("\nid: t\x01\n", name="r.yaml") == [
         "r.yaml:2:6: not valid YAML: unacceptable character #x0001: control characters are "
         "not allowed"]
+
+
+def test_bytes_and_one_line_text_are_read_as_rubrics() -> None:
+    """Bytes are named "<bytes>" (the error's file too) and may be a million bytes; a rubric
+    written on one line in flow style, even after blanks, is YAML text, not a file name."""
+    with pytest.raises(rp.RubricError) as info:
+        rp.load_rubric(b"#" * 1_000_001)
+    assert info.value.file == "<bytes>"
+    assert not any("bytes is more than" in p for p in _problems(b"#" * 1_000_000))
+    one_line = ('  {id: t, version: "1", title: {en: T}, sources: {a: {label: {en: A}, '
+                "weight: 1}}, dimensions: {s: {label: {en: S}, indicators: {x: {label: {en: X}, "
+                "kind: score, points: 10}}}}, levels: [{stars: 1, min_total: 5}]}")
+    assert rp.load_rubric(one_line).id == "t"

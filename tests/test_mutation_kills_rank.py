@@ -76,3 +76,49 @@ def test_awards_are_integer_arrays() -> None:
         assert getattr(awards, name).dtype == np.int64, name
     assert awards.after_veto.tolist() == [1, 2]
     assert '"stars": 1,' in report.to_json()
+
+
+def test_rank_codes_are_the_smallest_unsigned_type_that_holds_them() -> None:
+    """Ranks of integer codes are uint16 up to 65,535 companies (every rank fits), uint32
+    beyond; every company rated still ranks (no empty last bin)."""
+    for n_c, dtype in ((65_535, np.uint16), (65_536, np.uint32)):
+        codes = np.arange(n_c, dtype=np.int64)[:, None]  # all distinct, all rated
+        got = rank(codes, np.ones((n_c, 1), dtype=bool), axis=0)
+        assert got.dtype == dtype
+        assert int(got[0, 0]) == n_c and int(got[-1, 0]) == 1
+
+
+def test_a_named_zero_star_level_is_awarded_only_when_held() -> None:
+    """A named level of 0 stars (Basic) is awarded to a rated company that reaches it, was not
+    vetoed and whose claim was not refused; below it, vetoed, refused or not rated: no level."""
+    rubric = rp.load_rubric(
+        'language_version: 2\nid: t\nversion: "1"\ntitle: {en: T}\n'
+        "sources:\n  a: {label: {en: A}, weight: 1, quorum: 2, when_short: not_rated}\n"
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      s: {label: {en: S}, kind: score, points: 100}\n"
+        "      accident: {label: {en: Accident}, kind: check}\n"
+        "levels:\n  - {stars: 0, name: {en: Basic}, min_total: 20}\n"
+        "  - {stars: 1, name: {en: Gold}, min_total: 60}\n"
+        "vetoes:\n  - {id: v, label: {en: V}, when: accident, effect: remove}\n"
+        "claims: {below_claim: award_none}\n")
+    rows = []
+    for company, total, accident in (("basic", 30, 0), ("low", 10, 0), ("gold", 70, 0),
+                                     ("vetoed", 30, 1), ("refused", 30, 0)):
+        rows += [rec(company, "a", r, "s", total) for r in ("r1", "r2")]
+        rows += [rec(company, "a", r, "accident", accident) for r in ("r1", "r2")]
+    rows += [rec("short", "a", "r1", "s", 30), rec("short", "a", "r1", "accident", 0)]
+    report = rp.evaluate(rubric, rp.Ratings.from_records(rows), claims={"refused": 1})
+    levels = {r["company"]: r["level"] for r in report.to_records()}
+    assert levels == {"basic": "Basic", "gold": "Gold", "low": None, "refused": None,
+                      "short": None, "vetoed": None}
+    assert report.awards.level.tolist() == [0, 1, -1, -1, -1, -1]
+
+
+def test_a_rated_company_below_every_level_holds_no_level() -> None:
+    """Without a 0-star level, a rated company below the first level holds level -1 (none)."""
+    rubric = load(ONE_SOURCE, VETO_DIMENSIONS)
+    report = rp.evaluate(rubric, rp.Ratings.from_records([rec("a", "authority", "r", "s", 10),
+                                                          rec("a", "authority", "r", "accident",
+                                                              0)]))
+    assert report["a"].rated and report["a"].stars == 0
+    assert report.awards.level.tolist() == [-1]

@@ -211,7 +211,7 @@ def rank(total: AnyArray, rated: BoolArray, *, axis: int = -1) -> AnyArray:
     hist[:, nb - 1] = 0
     # rank of bin b = 1 + companies in bins above b; the last bin (not rated) ranks 0
     above = np.cumsum(hist[:, :0:-1], axis=1, dtype=np.int64)  # bins nb-1 .. 1
-    table = np.empty((n, nb), dtype=np.uint16 if n_c < np.iinfo(np.uint16).max else np.uint32)
+    table = np.empty((n, nb), dtype=np.uint16 if n_c <= np.iinfo(np.uint16).max else np.uint32)
     np.add(above[:, ::-1], 1, out=table[:, : nb - 1], casting="unsafe")
     table[:, nb - 1] = 0
     return np.take(table.ravel(), idx)

@@ -94,3 +94,13 @@ def test_claims_keep_where_they_came_from(tmp_path: Path) -> None:
                           (f, str(f))):
         report = rp.evaluate(SHANYANG, RATINGS, claims=given)  # type: ignore[arg-type]
         assert report.claims is not None and report.claims.origin == origin
+
+
+def test_every_bad_claim_is_listed_after_a_bad_stars_cell() -> None:
+    """A claim whose stars are not a number does not hide a later company claiming twice:
+    both are listed, at their rows, as "<claims>"."""
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(SHANYANG, RATINGS, claims=[("sy-01", "x"), ("sy-02", 3), ("sy-02", 2)])
+    assert [str(p) for p in info.value.problems] == [
+        "<claims>: row 1, column stars: stars must be a whole number, not 'x'",
+        "<claims>: row 3, column company: 'sy-02' claims twice (first at row 2)"]

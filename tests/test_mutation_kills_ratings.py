@@ -133,3 +133,28 @@ def test_a_bad_rater_company_is_refused_in_its_column() -> None:
         ("<mine>", 2, "rater_company")]
     with pytest.raises(TypeError, match=r"or a mapping of columns, not int$"):
         rp.evaluate(rp.bundled_rubric("shanyang-red-property-2019"), 42)  # type: ignore[arg-type]
+
+
+def test_with_values_makes_floats_and_keeps_no_text_when_none_was_held() -> None:
+    """with_values() of whole numbers stores floats; ratings that held no text keep none."""
+    r = rp.Ratings.from_columns(**_COLS)
+    assert r.text is None
+    w = r.with_values(np.array([3, 4]))
+    assert w.value.dtype == np.float64 and w.value.tolist() == [3.0, 4.0] and w.text is None
+
+
+def test_a_column_that_is_no_sequence_is_refused_by_name() -> None:
+    """A column given as one text (not a sequence of cells) is refused naming the column, the
+    row numbers too, at the origin."""
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_columns(**{**_COLS, "company": "ab"}, origin="<mine>")
+    assert [str(p) for p in info.value.problems] == [
+        "<mine>: company: column company must be a sequence of cells, not str"]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_columns(**_COLS, row="12", origin="<mine>")
+    assert info.value.file == "<mine>"
+    assert [str(p) for p in info.value.problems] == [
+        "<mine>: row: column row must be a sequence of cells, not str"]
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_columns(**{**_COLS, "company": ["a", ""]}, origin="<mine>")
+    assert info.value.file == "<mine>"

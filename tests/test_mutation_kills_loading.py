@@ -152,3 +152,11 @@ def test_bytes_and_one_line_text_are_read_as_rubrics() -> None:
                 "weight: 1}}, dimensions: {s: {label: {en: S}, indicators: {x: {label: {en: X}, "
                 "kind: score, points: 10}}}}, levels: [{stars: 1, min_total: 5}]}")
     assert rp.load_rubric(one_line).id == "t"
+
+
+def test_an_unreadable_value_is_located_with_why() -> None:
+    """A value YAML cannot read (a date with month 13) is refused at its place, with why."""
+    text = (Path(__file__).parent.parent / "rubrics" / "shanyang-red-property-2019.yaml"
+            ).read_text(encoding="utf-8").replace("start: 2019-01-01", "start: 2019-13-45")
+    assert _problems(text, name="r.yaml") == [
+        "r.yaml:19:10: effective.start: unreadable value '2019-13-45': month must be in 1..12"]

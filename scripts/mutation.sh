@@ -10,8 +10,8 @@
 # mutants again (to recheck some survivors, name them: see tests/MUTATION.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CORE=(loading plan _fingerprint _rubric_bounds checking _row_reasons scoring awarding report ratings
-      _codes _columns _claims_companies texts explanation)
+CORE=(loading plan _fingerprint _rubric_bounds checking _row_reasons _rowpass scoring awarding report
+      ratings _codes _ascii_codes _columns _claims_companies _headers texts explanation)
 if [ "$#" -eq 0 ]; then set -- "${CORE[@]}"; fi
 for module in "$@"; do
     case " ${CORE[*]} " in

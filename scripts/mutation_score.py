@@ -16,9 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ("loading", "plan", "_fingerprint", "_rubric_bounds", "checking", "_row_reasons", "scoring",
-        "awarding", "report", "ratings", "_codes", "_columns", "_claims_companies", "texts",
-        "explanation")
+CORE = ("loading", "plan", "_fingerprint", "_rubric_bounds", "checking", "_row_reasons", "_rowpass",
+        "scoring", "awarding", "report", "ratings", "_codes", "_ascii_codes", "_columns",
+        "_claims_companies", "_headers", "texts", "explanation")
 KILLED = {1, 3, 24, -24, 36, 37, 152, 255}  # test failed, pytest error, timeouts, type check
 SURVIVED = {0, 5, 33}  # no test failed, or no test covers the mutant
 

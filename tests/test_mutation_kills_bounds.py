@@ -60,3 +60,24 @@ def test_a_check_takes_only_0_or_1() -> None:
         rp.evaluate(_rubric(), rp.Ratings.from_records(_one("chk", 2)))
     assert [p.message for p in info.value.problems] == [
         "value 2 is outside 0 to 1 for indicator 'chk'"]
+
+
+def test_counts_are_whole_and_direct_bonus_points_start_at_zero() -> None:
+    """A deduction counts occurrences: 1.5 is refused as not whole; bonus points rated directly
+    may be 0."""
+    rubric = rp.load_rubric(
+        'language_version: 2\nid: t\nversion: "1"\ntitle: {en: T}\n'
+        "sources:\n  a: {label: {en: A}, weight: 1}\n"
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      s: {label: {en: S}, kind: score, points: 10}\n"
+        "      ded: {label: {en: D}, kind: deduction, points: 5, per: 1}\n"
+        "      b: {label: {en: B}, kind: bonus, cap: 3}\n"
+        "levels:\n  - {stars: 1, min_total: 5}\n")
+    rows = [{"company": "c", "source": "a", "rater": "r", "indicator": i, "value": v}
+            for i, v in (("s", 7), ("ded", 1), ("b", 0))]
+    assert rp.evaluate(rubric, rows)["c"].rated
+    rows[1]["value"] = 1.5
+    with pytest.raises(rp.RatingsError) as info:
+        rp.evaluate(rubric, rows)
+    assert [p.message for p in info.value.problems] == [
+        "value 1.5 must be a whole number for indicator 'ded'"]

@@ -17,6 +17,7 @@ caller that gets ``True`` finds the offending rows its own, slower way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -57,14 +58,23 @@ def has_repeats(key: IntArray) -> bool:
     mixed = key.view(np.uint64) * _MIX
     mixed >>= np.uint64(32)
     hashed = mixed.astype(np.uint32)
+    suspect = suspect_rows(hashed)
+    if suspect is None:
+        return False
+    exact = np.sort(key[suspect(hashed)])
+    return bool((exact[1:] == exact[:-1]).any())
+
+
+def suspect_rows(hashed: npt.NDArray[np.uint32]
+                 ) -> Callable[[npt.NDArray[np.uint32]], npt.NDArray[np.bool_]] | None:
+    """None when no two of the 32-bit ``hashed`` keys are equal; else a test that marks, in any
+    slice of them, the rows whose hash repeats (and a few more sharing the repeat's slot of a
+    2**20 table): the only rows to compare on their full keys."""
     ordered = np.sort(hashed)
     same = ordered[1:] == ordered[:-1]
     if not same.any():
-        return False
-    # the rows whose hash repeats (and a few more that share the table's slot), compared exactly
+        return None
     shift = np.uint32(32 - _TABLE_BITS)
     table = np.zeros(1 << _TABLE_BITS, dtype=bool)
     table[ordered[1:][same] >> shift] = True
-    suspects = key[table[hashed >> shift]]
-    exact = np.sort(suspects)
-    return bool((exact[1:] == exact[:-1]).any())
+    return lambda part: np.asarray(table[part >> shift])

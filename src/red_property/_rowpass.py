@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._distinct import sorted_distinct
+from ._distinct import sorted_distinct, suspect_rows
 from .plan import VALUE_LIMIT, Plan
 from .ratings import Ratings
 
@@ -39,8 +39,6 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Rows per block: a block's int64 temporaries (256 KiB each) stay in a core's cache.
 BLOCK = 1 << 15
-#: Bits of the table that picks out the rows whose hash repeats.
-_TABLE_BITS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +139,10 @@ def _repeats(hashed: npt.NDArray[np.uint32], cell: IntArray, rater: IntArray, n_
     """Whether two rows share a cell and a rater (``hashed``: the low 32 bits of
     ``cell * n_r + rater``). The rows whose low bits repeat (and a few more sharing the
     table's slot) are compared on their full keys."""
-    ordered = np.sort(hashed)
-    same = ordered[1:] == ordered[:-1]
-    if not same.any():
+    suspect = suspect_rows(hashed)
+    if suspect is None:
         return False
-    shift = np.uint32(32 - _TABLE_BITS)
-    table = np.zeros(1 << _TABLE_BITS, dtype=bool)
-    table[ordered[1:][same] >> shift] = True
-    found = [np.flatnonzero(table[hashed[a:b] >> shift]) + a for a, b in blocks(hashed.size)]
+    found = [np.flatnonzero(suspect(hashed[a:b])) + a for a, b in blocks(hashed.size)]
     rows = np.concatenate(found)
     suspects = np.sort(cell[rows] * n_r + rater[rows])
     return bool((suspects[1:] == suspects[:-1]).any())

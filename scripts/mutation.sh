@@ -3,6 +3,8 @@
 #
 #   bash scripts/mutation.sh                  # every core module, one after the other
 #   bash scripts/mutation.sh report checking  # only these modules
+#   bash scripts/mutation.sh analysis         # every module of the analysis layer
+#   bash scripts/mutation.sh analysis.icc     # one of them
 #
 # Sets up the test environment of scripts/test.sh (plus the `mutation` extra) in .venv/, runs
 # mutmut module by module at low priority (MUTATION_JOBS mutants at a time, default 1), and
@@ -12,11 +14,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CORE=(loading plan _fingerprint _rubric_bounds checking _row_reasons _rowpass scoring awarding report
       ratings _codes _ascii_codes _columns _claims_companies _headers texts explanation)
+ANALYSIS=(analysis._draw_run analysis._draws analysis._rater_judging analysis._resample
+          analysis.agreement analysis.comparison analysis.diff analysis.effects analysis.fdist
+          analysis.icc analysis.panels analysis.peers analysis.sensitivity analysis.uncertainty)
 if [ "$#" -eq 0 ]; then set -- "${CORE[@]}"; fi
+if [ "$*" = "analysis" ]; then set -- "${ANALYSIS[@]}"; fi
 for module in "$@"; do
-    case " ${CORE[*]} " in
+    case " ${CORE[*]} ${ANALYSIS[*]} " in
         *" $module "*) ;;
-        *) echo "mutation.sh: unknown module '$module'; choose from: ${CORE[*]}" >&2; exit 2 ;;
+        *) echo "mutation.sh: unknown module '$module'; choose from: ${CORE[*]} analysis ${ANALYSIS[*]}" >&2; exit 2 ;;
     esac
 done
 python3 -m venv .venv

@@ -1,6 +1,7 @@
-"""Print the mutation score of core modules from mutmut's results in mutants/.
+"""Print the mutation score of the core and analysis modules from mutmut's results in mutants/.
 
-Usage: python scripts/mutation_score.py [module ...]
+Usage: python scripts/mutation_score.py [module ...]   (a module of the analysis layer as
+analysis.icc; `analysis` for all of them)
 
 A mutant is killed when a test failed (or timed out, or the type check caught it). Mutants that
 tests/MUTATION.md lists as equivalent (a line starting with "- `NAME`") are left out of the
@@ -19,8 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = ("loading", "plan", "_fingerprint", "_rubric_bounds", "checking", "_row_reasons", "_rowpass",
         "scoring", "awarding", "report", "ratings", "_codes", "_ascii_codes", "_columns",
         "_claims_companies", "_headers", "texts", "explanation")
+ANALYSIS = ("analysis._draw_run", "analysis._draws", "analysis._rater_judging", "analysis._resample",
+            "analysis.agreement", "analysis.comparison", "analysis.diff", "analysis.effects",
+            "analysis.fdist", "analysis.icc", "analysis.panels", "analysis.peers",
+            "analysis.sensitivity", "analysis.uncertainty")
 KILLED = {1, 3, 24, -24, 36, 37, 152, 255}  # test failed, pytest error, timeouts, type check
-SURVIVED = {0, 5, 33}  # no test failed, or no test covers the mutant
 
 
 def equivalents() -> set[str]:
@@ -30,14 +34,26 @@ def equivalents() -> set[str]:
     return set(re.findall(r"^- `(red_property\.[^`]+)`", text, flags=re.M))
 
 
+def line(name: str, mutants: int, status: Counter[str]) -> str:
+    judged = status["killed"] + status["survived"]
+    score = f"{100 * status['killed'] / judged:6.1f}%" if judged else "      -"
+    note = "  (incomplete)" if status["unchecked"] else ""
+    return (f"{name:<22} {mutants:>7} {status['killed']:>7} {status['survived']:>8} "
+            f"{status['equivalent']:>6} {status['unchecked']:>9} {score}{note}")
+
+
 def main(modules: list[str]) -> int:
     equivalent = equivalents()
-    print(f"{'module':<17} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv.':>6} "
+    print(f"{'module':<22} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv.':>6} "
           f"{'unchecked':>9} {'score':>7}")
-    for module in modules or CORE:
-        meta = ROOT / "mutants" / "src" / "red_property" / f"{module}.py.meta"
+    if modules == ["analysis"]:
+        modules = list(ANALYSIS)
+    total: Counter[str] = Counter()
+    total_mutants = 0
+    for module in modules or CORE + ANALYSIS:
+        meta = ROOT / "mutants" / "src" / "red_property" / f"{module.replace('.', '/')}.py.meta"
         if not meta.exists():
-            print(f"{module:<17} not run")
+            print(f"{module:<22} not run")
             continue
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         status: Counter[str] = Counter()
@@ -48,15 +64,13 @@ def main(modules: list[str]) -> int:
                 status["unchecked"] += 1
             elif code in KILLED:
                 status["killed"] += 1
-            elif code in SURVIVED:
+            else:  # survived, no covering test, skipped, suspicious, segfault: not killed
                 status["survived"] += 1
-            else:  # skipped, suspicious, segfault: counted as not killed
-                status["survived"] += 1
-        judged = status["killed"] + status["survived"]
-        score = f"{100 * status['killed'] / judged:6.1f}%" if judged else "      -"
-        note = "  (incomplete)" if status["unchecked"] else ""
-        print(f"{module:<17} {len(codes):>7} {status['killed']:>7} {status['survived']:>8} "
-              f"{status['equivalent']:>6} {status['unchecked']:>9} {score}{note}")
+        print(line(module, len(codes), status))
+        total.update(status)
+        total_mutants += len(codes)
+    if total_mutants:
+        print(line("all of the above", total_mutants, total))
     return 0
 
 

@@ -3,6 +3,7 @@ the fast (Arrow) and the built-in paths give the same reports."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -286,6 +287,37 @@ def test_frames_of_every_kind_agree() -> None:
     }
     for name, data in kinds.items():
         assert _report(data) == expected, name
+
+
+def test_arrow_text_columns_coded_on_threads_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large Arrow table's text columns are encoded several at once; codes, labels, missing
+    cells and their rows come out as when each column is coded alone."""
+    pa = pytest.importorskip("pyarrow")
+    from red_property import _frames
+
+    cols = _frame_columns()
+    cols["value"] = [float(v) for v in cols["value"]]
+    n = len(cols["company"])
+    plain = pa.table(cols)
+    chunked = pa.Table.from_batches(plain.to_batches(max_chunksize=max(1, n // 3)))
+    large = plain.cast(pa.schema([(f.name, pa.large_string() if f.type == pa.string()
+                                   else f.type) for f in plain.schema]))
+    tables = {"plain": plain, "chunked": chunked, "large_string": large}
+    if hasattr(os, "sched_getaffinity"):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    for name, table in tables.items():
+        monkeypatch.setattr(_frames, "PARALLEL_ROWS", 10**9)
+        alone = rp.Ratings.from_frame(table)
+        monkeypatch.setattr(_frames, "PARALLEL_ROWS", 1)
+        threaded = rp.Ratings.from_frame(table)
+        for field in ("company", "source", "rater", "indicator", "rater_company", "value",
+                      "company_labels", "source_labels", "rater_labels", "indicator_labels",
+                      "row"):
+            assert np.array_equal(getattr(alone, field), getattr(threaded, field)), (name, field)
+    company = pa.array(["c1", None] + ["c2"] * (n - 2))
+    missing = plain.set_column(plain.column_names.index("company"), "company", company)
+    with pytest.raises(rp.RatingsError, match="row 2, column company: empty; every rating"):
+        rp.Ratings.from_frame(missing)
 
 
 def companies(col: Any) -> list[str]:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import red_property as rp
-from red_property import cli
+from red_property import _arrow_input, cli
 from red_property._arrow_input import read_csv_arrow
 from red_property._codes import factorize
 from red_property._columns import as_ids
@@ -74,9 +74,19 @@ VARIANTS = {
 HANDED_ON = {"blank lines between rows", "quoted fields", "quoted line break"}
 
 
+@pytest.fixture(params=["whole", "split"])
+def split(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """The Arrow reader parses the file whole, or split among three threads at line feeds
+    (as it does a large file on a machine with several cores)."""
+    if request.param == "split":
+        monkeypatch.setattr(_arrow_input, "PARALLEL_BYTES", 1)
+        monkeypatch.setattr(_arrow_input, "_cores", lambda: 3)
+    return bool(request.param == "split")
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_fast_and_builtin_readers_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        variant: str) -> None:
+                                        variant: str, split: bool) -> None:
     """Every export variant reads to byte-identical reports with and without pyarrow."""
     text, encoding = VARIANTS[variant]
     f = tmp_path / "r.csv"
@@ -90,7 +100,8 @@ def test_fast_and_builtin_readers_agree(tmp_path: Path, monkeypatch: pytest.Monk
     assert len(r) == 4
 
 
-def test_line_numbers_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_line_numbers_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool
+                            ) -> None:
     """Both readers number rows by the file's lines, blank lines and sep= line counted."""
     pytest.importorskip("pyarrow")
     f = tmp_path / "r.csv"
@@ -102,8 +113,8 @@ def test_line_numbers_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.mark.parametrize("bad", ["ragged", "value in unnamed column",
                                  "value in second unnamed column", "bad value", "empty id"])
-def test_errors_located_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str
-                              ) -> None:
+def test_errors_located_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str,
+                              split: bool) -> None:
     """A bad file gets the same located problems from either reader."""
     pytest.importorskip("pyarrow")
     rows = [list(r) for r in ROWS]
@@ -135,7 +146,7 @@ def test_errors_located_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, b
     assert all(p.row for p in info.value.problems)
 
 
-def test_bundled_season_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bundled_season_agrees(monkeypatch: pytest.MonkeyPatch, split: bool) -> None:
     """The bundled season scores byte-identically through either reader."""
     fast, slow = both_paths(monkeypatch, EXAMPLE / "ratings.csv")
     assert fast == slow
@@ -397,8 +408,12 @@ def test_a_process_that_read_a_csv_exits_cleanly(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     script = tmp_path / "read.py"
     script.write_text("import gc, sys\nimport red_property as rp\n"
+                      "from red_property import _arrow_input as a\n"
+                      "if sys.argv[2] == 'split':  # parsed in parts on threads, as large files\n"
+                      "    a.PARALLEL_BYTES, a._cores = 1, lambda: 3\n"
                       "r = rp.Ratings.from_csv(sys.argv[1])\ndel r\ngc.collect()\n",
                       encoding="utf-8")
-    codes = [subprocess.run([sys.executable, str(script), str(EXAMPLE / "ratings.csv")],
-                            capture_output=True, check=False).returncode for _ in range(24)]
+    codes = [subprocess.run([sys.executable, str(script), str(EXAMPLE / "ratings.csv"), how],
+                            capture_output=True, check=False).returncode
+             for how in ("whole", "split") * 12]
     assert codes == [0] * 24

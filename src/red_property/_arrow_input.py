@@ -11,6 +11,8 @@ locating reader then either reads the file or says where it is wrong.
 from __future__ import annotations
 
 import csv
+import os
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -68,20 +70,9 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
     while end > offset and data[end - 1] in b"\r\n":
         end -= 1
     names = [h or f"\x00{k}" for k, h in enumerate(layout.header)]
-    ids = pa.dictionary(pa.int32(), pa.string())
     try:
-        table = pcsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data)[offset:end]),
-            # one thread: with Arrow's thread pool started, a process that read a file aborted
-            # at exit ("terminate called without an active exception", exit code 134) in about
-            # one run in ten (apache/arrow#34314); on two cores the threads saved little
-            read_options=pcsv.ReadOptions(column_names=names, use_threads=False,
-                                          block_size=_block_size(end - offset)),
-            parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, ignore_empty_lines=True),
-            convert_options=pcsv.ConvertOptions(
-                column_types={n: (pa.string() if n == "note" else ids) for n in names},
-                strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
-        )
+        table = _parse_parts(pa, pcsv, pa.py_buffer(data), _parts(data, offset, end), names,
+                             layout.delimiter)
     except pa.ArrowInvalid as exc:
         return "not utf-8" if "UTF8" in str(exc) or "UTF-8" in str(exc) else "parse"
     n = table.num_rows
@@ -106,6 +97,62 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
             if len(col) and _nonblank(pa, col).any():
                 return "trailing"
     return columns, row
+
+
+#: Bytes of file from which the parse is split among the cores.
+PARALLEL_BYTES = 4 << 20
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def _parts(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
+    """``data[start:end]`` cut at line feeds into one part per core (one part for a small
+    file). The file holds no quotes, so every line feed ends a row."""
+    cores = _cores()
+    if cores < 2 or end - start < PARALLEL_BYTES:
+        return [(start, end)]
+    cuts = [start]
+    for k in range(1, cores):
+        at = data.find(b"\n", start + (end - start) * k // cores, end)
+        if at < 0 or at + 1 <= cuts[-1]:
+            break
+        cuts.append(at + 1)
+    cuts.append(end)
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
+
+
+def _parse_parts(pa: Any, pcsv: Any, buffer: Any, parts: list[tuple[int, int]],
+                 names: list[str], delimiter: str) -> Any:
+    """One table of the parts of ``buffer``, each parsed on a thread of its own.
+
+    Arrow's own threads stay off: with its thread pool started, a process that read a file
+    aborted at exit ("terminate called without an active exception", exit code 134) in about
+    one run in ten (apache/arrow#34314). Python's threads, each parsing a part on one thread
+    (Arrow releases the GIL while it parses), have ended before the call returns."""
+    ids = pa.dictionary(pa.int32(), pa.string())
+
+    def parse(part: tuple[int, int]) -> Any:
+        a, b = part
+        return pcsv.read_csv(
+            pa.BufferReader(buffer[a:b]),
+            read_options=pcsv.ReadOptions(column_names=names, use_threads=False,
+                                          block_size=_block_size(b - a)),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: (pa.string() if n == "note" else ids) for n in names},
+                strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
+        )
+
+    if len(parts) == 1:
+        return parse(parts[0])
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(parts)) as pool:
+        tables = list(pool.map(parse, parts))
+    return pa.concat_tables(tables)
 
 
 def _block_size(size: int) -> int:

@@ -11,7 +11,6 @@ locating reader then either reads the file or says where it is wrong.
 from __future__ import annotations
 
 import csv
-import os
 from itertools import pairwise
 from typing import Any
 
@@ -19,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._factorize import arrow, int_codes
+from ._factorize import cores as _cores
 from ._tabular import bomless_utf16, decode, find_layout, header_problems
 
 _HEAD_BYTES = 1 << 16
@@ -101,11 +101,6 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
 
 #: Bytes of file from which the parse is split among the cores.
 PARALLEL_BYTES = 4 << 20
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
 
 
 def _parts(data: bytes, start: int, end: int) -> list[tuple[int, int]]:

@@ -53,6 +53,13 @@ def arrow() -> ModuleType | None:
     return module
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _module(values: Any) -> str:
     return type(values).__module__.split(".", 1)[0]
 

@@ -8,10 +8,9 @@ row back into a string.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from ._factorize import arrow
+from ._factorize import arrow, cores
 from ._headers import spelled_like, unknown_column
 from .errors import Problem, RatingsError
 
@@ -64,8 +63,8 @@ def _encoded(table: Any, coded: list[str]) -> dict[str, Any]:
     rows and more than one core. The codes and labels are those each column would get alone."""
     columns = {c: table.column(c) for c in table.column_names}
     pa = arrow()
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if pa is None or (cores or 1) < 2 or table.num_rows < PARALLEL_ROWS:
+    n_cores = cores()
+    if pa is None or n_cores < 2 or table.num_rows < PARALLEL_ROWS:
         return columns
     texts = [c for c in coded if pa.types.is_string(columns[c].type)
              or pa.types.is_large_string(columns[c].type)]
@@ -79,7 +78,7 @@ def _encoded(table: Any, coded: list[str]) -> dict[str, Any]:
 
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(min(len(texts), cores or 1)) as pool:
+    with ThreadPoolExecutor(min(len(texts), n_cores)) as pool:
         columns.update(zip(texts, pool.map(encode, texts), strict=True))
     return columns
 

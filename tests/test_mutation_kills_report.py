@@ -158,3 +158,22 @@ def test_html_title_is_in_the_language_asked_for() -> None:
     report = rp.evaluate(rp.load_rubric(text), rp.Ratings.from_records(_rows()))
     assert report.to_html().startswith("<div><p><b>標題</b> t@1 — ")
     assert report.to_html(lang="en").startswith("<div><p><b>Title</b> t@1 — ")
+
+
+def test_notice_method_signs_off_with_issuer_and_date(tmp_path: Path) -> None:
+    """Report.notice passes the issuer and the date on: the page ends with the sign-off."""
+    page = tmp_path / "notice.html"
+    _report().notice(page, period="2019-12-01 to 2019-12-07", contact="0916-1234567",
+                     lang="zh", issuer="山阳区住房和城乡建设局", date="2019年12月1日")
+    text = page.read_text(encoding="utf-8")
+    assert '<div class="issuer"><p>山阳区住房和城乡建设局</p><p>2019年12月1日</p></div>' in text
+
+
+def test_a_report_of_no_company_is_an_empty_frame_indexed_by_company() -> None:
+    """A companies table that names none of the rated companies (their rows dropped) gives a
+    report of no company, and its frame is empty and indexed by company."""
+    rubric = load("input: {invalid_rows: drop}\n" + RICH)
+    report = rp.evaluate(rubric, rp.Ratings.from_records(_rows()), companies=[])
+    assert len(report) == 0
+    frame = report.to_frame()
+    assert len(frame) == 0 and frame.index.name == "company" and list(frame.columns) == []

@@ -141,3 +141,68 @@ def test_an_installed_package_reads_its_rubrics_beside_its_code(
     with pytest.raises(rp.RubricError) as info:
         rp.bundled_rubric("nope")
     assert str(info.value) == "no bundled rubric 'nope'; bundled: bad, good"
+
+
+def test_yaml_errors_are_said_whole_and_at_their_place() -> None:
+    """A YAML error gives YAML's context and problem both, at the problem's line and column
+    (also on a later line, or at the very first character), and names the file; an empty
+    file says what a rubric is."""
+    error = _error("id: t\ntitle: [a\nversion: 1\n", name="r.yaml")
+    assert error.file == "r.yaml"
+    assert [str(p) for p in error.problems] == [
+        "r.yaml:3:8: not valid YAML: while parsing a flow sequence; did not find expected ',' or "
+        "']'"]
+    assert _problems("\x01\nid: t\n", name="r.yaml") == [
+        "r.yaml:1:1: not valid YAML: unacceptable character #x0001: control characters are not "
+        "allowed"]
+    assert _problems("a: 1\nb: 2\nc: 3\x01\n", name="r.yaml") == [
+        "r.yaml:3:5: not valid YAML: unacceptable character #x0001: control characters are not "
+        "allowed"]
+    assert _problems(b"", name="r.yaml") == [
+        "r.yaml:1:1: the file is empty; a rubric is a mapping with `id`, `version`, ..."]
+
+
+def test_a_document_that_is_no_mapping_names_its_file() -> None:
+    """A rubric that is a list is refused in an error naming its file."""
+    assert _error("- a\n- b\n", name="r.yaml").file == "r.yaml"
+
+
+def test_each_wrong_value_keeps_its_own_problem() -> None:
+    """A missing key beside a wrong one in the same mapping, a bad id holding a value of the
+    wrong type, and a value fitting neither branch of a union each keep their problem."""
+    gp = RUBRIC.replace(X, "{label: {en: X}, kind: measure, points: 10, goalposts: {worst: a}}")
+    assert _problems(gp, name="r.yaml") == [
+        "r.yaml:10:65: dimensions.s.indicators.x.goalposts.best: required key is missing",
+        "r.yaml:10:73: dimensions.s.indicators.x.goalposts.worst: input should be a valid number"]
+    assert _problems(RUBRIC.replace("dimensions:", "  Bad: 5\ndimensions:"), name="r.yaml") == [
+        "r.yaml:6:3: sources.Bad: 'Bad' is not a valid id: use lower-case letters, digits and "
+        "_, starting with a letter (parts may be joined by single dots)",
+        "r.yaml:6:8: sources.Bad: expected a mapping of keys, got 5 (YAML reads it as int)"]
+    mds = RUBRIC.replace("min_total: 5}", "min_total: 5, min_dimension_share: x}").replace(
+        "weight: 1,", "weight: 1, foo: 2,")
+    assert _problems(mds, name="r.yaml")[1:] == [
+        "r.yaml:12:51: levels[0].min_dimension_share: input should be a valid number",
+        "r.yaml:12:51: levels[0].min_dimension_share: expected a mapping of keys, got x (YAML "
+        "reads it as str)"]
+
+
+def test_a_key_named_like_the_kind_does_not_move_a_missing_key() -> None:
+    """An indicator with a key named like its kind still has a missing key located in the
+    mapping that misses it."""
+    text = RUBRIC.replace(X, "{label: {en: X}, kind: measure, points: 10, measure: 1, "
+                             "goalposts: {worst: 1}}")
+    assert _problems(text, name="r.yaml") == [
+        "r.yaml:10:54: dimensions.s.indicators.x.measure: unknown key; remove it or check its "
+        "spelling",
+        "r.yaml:10:77: dimensions.s.indicators.x.goalposts.best: required key is missing"]
+
+
+def test_a_dumped_label_is_quoted_only_when_it_must_be_and_folded_past_100() -> None:
+    """A plain label stays unquoted, and a long one is folded where a line passes 100
+    characters, not 80 or 101."""
+    title = "w" * 89 + " z z z z"
+    text = rp.dump_rubric(rp.load_rubric(RUBRIC.replace("{en: T}", "{en: " + title + "}").replace(
+        "{en: X}", "{en: Xavier}")))
+    assert "  en: Xavier\n" in text
+    assert f"title:\n  en: {'w' * 89} z z z\n    z\n" in text
+    assert rp.load_rubric(text).title.en == title

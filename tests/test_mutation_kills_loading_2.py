@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 import red_property as rp
 from red_property import loading
@@ -57,15 +58,18 @@ def test_a_byte_not_utf8_after_a_leading_newline_is_located_and_named() -> None:
 
 def test_text_is_measured_in_utf8_bytes_at_the_limit() -> None:
     """Text of exactly a million bytes is not refused for its size; Chinese text is measured in
-    UTF-8 bytes (three a character), whether shorter or exactly a million characters long."""
+    UTF-8 bytes (three a character), whether shorter or exactly a million characters long; text
+    of more than a million characters is refused as such, unmeasured."""
     def size_problems(text: str) -> list[str]:
         error = _error(text)
         assert error.file == "<text>"
-        return [p for p in map(str, error.problems) if "bytes is more than" in p]
+        return [p for p in map(str, error.problems) if "is more than" in p]
     assert size_problems("x:\n" + "#" * (1_000_000 - 3)) == []
-    said = " bytes is more than the 1,000,000 a rubric may have"
+    said = " bytes is more than the 1,000,000 bytes a rubric may have"
     assert size_problems("x:\n#" + "中" * 400_000) == [f"<text>:1:1: 1,200,004{said}"]
     assert size_problems("中\n" + "#" * 999_998) == [f"<text>:1:1: 1,000,002{said}"]
+    assert _problems("x:\n" + "中" * 999_998) == [
+        "<text>:1:1: 1,000,001 characters is more than the 1,000,000 bytes a rubric may have"]
 
 
 def test_a_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
@@ -90,7 +94,7 @@ def test_a_file_over_the_limit_is_refused_unread(tmp_path: Path,
     error = _error(f)
     assert error.file == str(f)
     assert [str(p) for p in error.problems] == [
-        f"{f}:1:1: 1,000,001 bytes is more than the 1,000,000 a rubric may have"]
+        f"{f}:1:1: 1,000,001 bytes is more than the 1,000,000 bytes a rubric may have"]
 
 
 def test_a_file_that_cannot_be_read_says_why_in_plain_words(tmp_path: Path) -> None:
@@ -206,3 +210,16 @@ def test_a_dumped_label_is_quoted_only_when_it_must_be_and_folded_past_100() -> 
     assert "  en: Xavier\n" in text
     assert f"title:\n  en: {'w' * 89} z z z\n    z\n" in text
     assert rp.load_rubric(text).title.en == title
+
+
+@pytest.mark.parametrize("loader", [getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.SafeLoader])
+def test_unreadable_characters_are_located_after_chinese_text(
+        loader: type[yaml.SafeLoader], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A control character, or half of a surrogate pair, after Chinese text is located at its
+    line and column counted in characters, whichever YAML reader reads it."""
+    monkeypatch.setattr(loading, "_Loader", loader)
+    for text, column, char in [("id: t\ntitle: 中文\x01\n", 10, "0001"),
+                               ("id: 中文中文\ntitle: 中\ud800\n", 9, "d800")]:
+        (said,) = _problems(text, name="r.yaml")
+        assert said.startswith(f"r.yaml:2:{column}: not valid YAML: unacceptable character "
+                               f"#x{char}: ")

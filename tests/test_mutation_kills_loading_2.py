@@ -68,7 +68,9 @@ def test_text_is_measured_in_utf8_bytes_at_the_limit() -> None:
     said = " bytes is more than the 1,000,000 bytes a rubric may have"
     assert size_problems("x:\n#" + "中" * 400_000) == [f"<text>:1:1: 1,200,004{said}"]
     assert size_problems("中\n" + "#" * 999_998) == [f"<text>:1:1: 1,000,002{said}"]
-    assert _problems("x:\n" + "中" * 999_998) == [
+    error = _error("x:\n" + "中" * 999_998)
+    assert error.file == "<text>"
+    assert [str(p) for p in error.problems] == [
         "<text>:1:1: 1,000,001 characters is more than the 1,000,000 bytes a rubric may have"]
 
 
@@ -218,8 +220,18 @@ def test_unreadable_characters_are_located_after_chinese_text(
     """A control character, or half of a surrogate pair, after Chinese text is located at its
     line and column counted in characters, whichever YAML reader reads it."""
     monkeypatch.setattr(loading, "_Loader", loader)
-    for text, column, char in [("id: t\ntitle: 中文\x01\n", 10, "0001"),
-                               ("id: 中文中文\ntitle: 中\ud800\n", 9, "d800")]:
+    for text, where, char in [("id: t\ntitle: 中文\x01\n", "2:10", "0001"),
+                              ("id: 中文中文\ntitle: 中\ud800\n", "2:9", "d800"),
+                              ("\ntitle: 中\ud800\n", "2:9", "d800"),
+                              ("id: t\nx: 1\ntitle: 中\ud800\n", "3:9", "d800")]:
         (said,) = _problems(text, name="r.yaml")
-        assert said.startswith(f"r.yaml:2:{column}: not valid YAML: unacceptable character "
+        assert said.startswith(f"r.yaml:{where}: not valid YAML: unacceptable character "
                                f"#x{char}: ")
+
+
+def test_half_a_surrogate_pair_is_refused_saying_what_to_do() -> None:
+    """Text holding half of a surrogate pair is refused, saying it is no text and to remove it."""
+    assert _problems("id: t\ntitle: \udc80\n", name="r.yaml") == [
+        "r.yaml:2:8: not valid YAML: unacceptable character #xdc80: "
+        + ("half of a surrogate pair is not text; remove it" if hasattr(yaml, "CSafeLoader")
+           else "special characters are not allowed")]

@@ -53,7 +53,7 @@ def test_bytes_that_are_not_utf8_are_located(tmp_path: Path) -> None:
 def test_a_rubric_too_large_is_refused_at_its_start(tmp_path: Path) -> None:
     """More than a million bytes is refused at line 1, column 1, naming the source."""
     big = b"#" * 1_000_001
-    said = "1,000,001 bytes is more than the 1,000,000 a rubric may have"
+    said = "1,000,001 bytes is more than the 1,000,000 bytes a rubric may have"
     assert _problems(big) == [f"<bytes>:1:1: {said}"]
     f = tmp_path / "big.yaml"
     f.write_bytes(big)

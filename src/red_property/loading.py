@@ -175,7 +175,9 @@ def _read(file: str | os.PathLike[str] | bytes, name: str | None) -> tuple[str, 
         return _decode(file, label), label
     if isinstance(file, str) and ("\n" in file or file.lstrip().startswith("{")):
         label = name or "<text>"
-        size = len(file) if len(file) > MAX_BYTES else len(file.encode("utf-8", "replace"))
+        if len(file) > MAX_BYTES:  # a byte a character at least: too big, without encoding it
+            raise RubricError(_too_big(label, len(file), "characters"), file=label)
+        size = len(file.encode("utf-8", "replace"))
         if size > MAX_BYTES:
             raise RubricError(_too_big(label, size), file=label)
         return file, label
@@ -207,8 +209,8 @@ def _has_separator(text: str) -> bool:
     return any(sep and sep in text for sep in ("/", os.sep, os.altsep))
 
 
-def _too_big(label: str, size: int) -> list[Problem]:
-    return [Problem(f"{size:,} bytes is more than the {MAX_BYTES:,} a rubric may have",
+def _too_big(label: str, size: int, unit: str = "bytes") -> list[Problem]:
+    return [Problem(f"{size:,} {unit} is more than the {MAX_BYTES:,} bytes a rubric may have",
                     file=label, line=1, column=1)]
 
 
@@ -251,12 +253,18 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
         return None, positions, [Problem(f"not valid YAML: {what}", file=label, line=line,
                                          column=col)]
     except yaml.YAMLError as exc:
-        at = int(getattr(exc, "position", 0) or 0)
+        at = _character_index(text, int(getattr(exc, "position", 0) or 0))
         line = text.count("\n", 0, at) + 1
         column = at - (text.rfind("\n", 0, at) + 1) + 1
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, positions, [Problem(f"not valid YAML: {first}", file=label, line=line,
                                          column=column)]
+    except UnicodeEncodeError as exc:  # libyaml reads UTF-8: half a surrogate pair is no text
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        return None, positions, [Problem(
+            f"not valid YAML: unacceptable character #x{ord(text[exc.start]):04x}: half of a "
+            "surrogate pair is not text; remove it", file=label, line=line, column=column)]
     if node is None:
         return None, positions, [Problem("the file is empty; a rubric is a mapping with `id`, "
                                          "`version`, ...", file=label, line=1, column=1)]
@@ -271,6 +279,14 @@ def _parse(text: str, label: str) -> tuple[Any, _Positions, list[Problem]]:
             out.append(Problem(msg, path=_dotted(loc), file=label, line=where.line,
                                column=where.column))
     return data, positions, out
+
+
+def _character_index(text: str, position: int) -> int:
+    """The index in ``text`` of a reader error's position: libyaml counts the bytes of the text
+    as UTF-8, PyYAML's own reader counts characters."""
+    if _Loader is yaml.SafeLoader:
+        return position
+    return len(text.encode()[:position].decode())
 
 
 def _locate(loc: Loc, message: str, positions: _Positions, label: str, *, key: bool = False

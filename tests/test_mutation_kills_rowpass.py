@@ -1,0 +1,42 @@
+"""The blocked pass over the rows across block boundaries, and the exact sums' limits: a
+repeat found in any block, the largest integer of every block, totals that could pass 2**53
+refused; behaviour that mutation testing found unguarded."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import numpy as np
+
+from red_property import _rowpass
+
+from .test_rowpass import _proof, _wide
+
+
+def test_a_repeat_within_a_later_block_is_found() -> None:
+    """The same row twice within the third block of three rows, among rows whose keys sit in
+    different slots of the table of suspects, is a repeat the pass refuses to prove; without
+    the copy the rows are proved."""
+    with mock.patch.object(_rowpass, "BLOCK", 3):
+        assert _proof(_wide([0, 1, 2, 3, 4, 5, 6, 7, 7], [5] * 9)) is None
+        assert _proof(_wide([0, 1, 2, 3, 4, 5, 6, 7, 8], [5] * 9)) is not None
+
+
+def test_scaled_exactly_gives_the_largest_integer_of_every_block() -> None:
+    """Over blocks of two rows and a last block of one, the integers come back whole and the
+    largest absolute one is that of the first block, not of the last."""
+    with mock.patch.object(_rowpass, "BLOCK", 2):
+        got = _rowpass.scaled_exactly(np.array([-7.5, 1.0, 0.0, 0.25, 0.5]), 1e6)
+    assert got is not None
+    assert got[0].tolist() == [-7.5e6, 1e6, 0.0, 250_000.0, 500_000.0]
+    assert got[1] == 7.5e6
+
+
+def test_counted_sums_refuse_totals_that_could_pass_2_53() -> None:
+    """Two rows of an integer just over 2**49 in one cell: packed beside their count, a cell's
+    total could pass 2**53, where float64 stops holding every integer, so the answer is None
+    and the integers are left as they were."""
+    most = float(2**49 + 1)
+    q = np.array([most, most])
+    assert _rowpass.counted_sums(np.zeros(2, dtype=np.int64), q, most, 2, 1) is None
+    assert q.tolist() == [most, most]

@@ -9,8 +9,9 @@ from unittest import mock
 import numpy as np
 
 from red_property import _rowpass
+from red_property.checking import check_ratings
 
-from .test_rowpass import _proof, _wide
+from .test_rowpass import PLAN, _proof, _wide
 
 
 def test_a_repeat_within_a_later_block_is_found() -> None:
@@ -40,3 +41,10 @@ def test_counted_sums_refuse_totals_that_could_pass_2_53() -> None:
     q = np.array([most, most])
     assert _rowpass.counted_sums(np.zeros(2, dtype=np.int64), q, most, 2, 1) is None
     assert q.tolist() == [most, most]
+
+
+def test_no_rows_are_checked_as_no_rows() -> None:
+    """A set of no rows (all left out of a comparison, say) is checked: nothing kept, nothing
+    dropped."""
+    checked = check_ratings(PLAN, _wide([0, 1], [5, 5]).take(np.arange(0)))
+    assert len(checked.value) == 0 and checked.rows_read == 0 and checked.dropped == ()

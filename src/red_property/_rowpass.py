@@ -45,7 +45,6 @@ BLOCK = 1 << 15
 class Clean:
     """What the pass learnt of a clean season, for the checks and for scoring."""
 
-    held: IntArray  # per rater: (rater_company + 1) * (sources + 1) + source; -1 without rows
     cell: IntArray  # per row: (company * sources + source) * indicators + indicator
     rated: npt.NDArray[np.bool_]  # per company label: some row rates it
 
@@ -131,7 +130,7 @@ def clean_season(plan: Plan, ratings: Ratings, s_map: IntArray, i_map: IntArray,
             return None  # a peer rater without rater_company
     if _repeats(hashed, cell, rater, n_r):
         return None
-    return Clean(held=held, cell=cell, rated=rated)
+    return Clean(cell=cell, rated=rated)
 
 
 def _repeats(hashed: npt.NDArray[np.uint32], cell: IntArray, rater: IntArray, n_r: int

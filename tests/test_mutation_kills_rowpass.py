@@ -8,9 +8,11 @@ from unittest import mock
 
 import numpy as np
 
+import red_property as rp
 from red_property import _rowpass
 from red_property.checking import check_ratings
 
+from .fixtures import rec
 from .test_rowpass import PLAN, _proof, _wide
 
 
@@ -48,3 +50,15 @@ def test_no_rows_are_checked_as_no_rows() -> None:
     dropped."""
     checked = check_ratings(PLAN, _wide([0, 1], [5, 5]).take(np.arange(0)))
     assert len(checked.value) == 0 and checked.rows_read == 0 and checked.dropped == ()
+
+
+def test_a_row_whose_source_does_not_cover_its_indicator_is_not_proved() -> None:
+    """The association covers s and n only: its rating of c is not proved clean, in the first
+    block or a later one; the same rating of s is."""
+    rows = [rec("c1", "authority", "a1", "s", 5), rec("c2", "authority", "a1", "s", 5)]
+    for block in (1, 1 << 15):
+        with mock.patch.object(_rowpass, "BLOCK", block):
+            assert _proof(rp.Ratings.from_records(
+                [*rows, rec("c1", "association", "b1", "c", 1)])) is None
+            assert _proof(rp.Ratings.from_records(
+                [*rows, rec("c1", "association", "b1", "s", 1)])) is not None

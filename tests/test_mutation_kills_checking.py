@@ -13,7 +13,7 @@ from red_property.plan import compile_plan
 
 from .fixtures import load, rec
 
-RUBRIC = load("""
+TWO_SOURCES = """
 sources:
   authority: {label: {en: A}, weight: 0.6}
   peer: {label: {en: P}, weight: 0.4, peer: true}
@@ -25,8 +25,9 @@ dimensions:
       t: {label: {en: T}, kind: score, points: 5}
 levels:
   - {stars: 1, min_total: 1}
-""")
-PLAN = compile_plan(RUBRIC)
+"""
+PLAN = compile_plan(load(TWO_SOURCES))
+PLAN_DROP = compile_plan(load("input: {invalid_rows: drop}\n", TWO_SOURCES))
 
 
 def _season() -> rp.Ratings:
@@ -155,3 +156,105 @@ def test_a_value_at_the_value_limit_is_out_of_range_not_too_large() -> None:
     rows = [rec("c1", "authority", "a1", "s", 1e15), rec("c2", "authority", "a1", "s", 1e16),
             rec("c3", "authority", "a1", "s", -1e15), rec("c4", "authority", "a1", "s", 4)]
     assert _dropped(rubric, rows) == {"out of range": 2, "too large": 1}
+
+
+PEER_FIRST = """
+sources:
+  peer: {label: {en: P}, weight: 0.4, peer: true}
+  authority: {label: {en: A}, weight: 0.6}
+"""
+
+
+def test_a_peer_rater_without_company_in_the_first_source_is_dropped() -> None:
+    """A rater of the rubric's first source, a peer source, who names no rater_company has its
+    rows dropped as peer ratings without rater_company."""
+    rows = [rec("c1", "peer", "p1", "s", 5), rec("c1", "authority", "a1", "s", 6),
+            rec("c2", "peer", "p2", "s", 4, rater_company="c1")]
+    assert _dropped(_drop(PEER_FIRST, SCORES), rows) == {"peer rating without rater_company": 1}
+
+
+def test_rater_labels_without_rows_leave_the_peer_rules_alone() -> None:
+    """Ratings taken from a larger season keep raters that no longer have rows; the peer rules
+    of a rubric whose one source is a peer source then judge the remaining rows as usual."""
+    rubric = _drop("sources:\n  peer: {label: {en: P}, weight: 1, peer: true}\n", SCORES)
+    ratings = rp.Ratings.from_records([
+        rec("c1", "peer", "p1", "s", 5, rater_company="c2"),
+        rec("c1", "peer", "p1", "t", 11, rater_company="c2"),
+        rec("c2", "peer", "p2", "s", 4, rater_company="c1")]).take(np.array([0, 1]))
+    checked = check_ratings(compile_plan(rubric), ratings)
+    assert checked.dropped_by_reason == {"out of range": 1}
+    assert checked.value.tolist() == [5.0]
+
+
+def test_a_season_of_self_ratings_only_drops_them_all() -> None:
+    """When every row names the company rated as its rater's own, the peer source's rows are
+    all dropped as self-ratings."""
+    rows = [rec("c1", "peer", "p1", "s", 5, rater_company="c1"),
+            rec("c1", "peer", "p1", "t", 3, rater_company="c1")]
+    checked = check_ratings(PLAN, rp.Ratings.from_records(rows))
+    assert checked.dropped_by_reason == {"self-rating": 2}
+    assert checked.value.size == 0
+
+
+def test_a_number_above_every_options_points_is_no_options_points() -> None:
+    """Under `numbers: points`, a number larger than the most an option is worth names no
+    option and is dropped as such, like any other number that names none."""
+    rubric = _drop("sources:\n  authority: {label: {en: A}, weight: 1}\n", """
+        dimensions:
+          d:
+            label: {en: D}
+            indicators:
+              o: {label: {en: O}, kind: options, options: {none: 0, some: 3, full: 5},
+                  numbers: points}
+        levels:
+          - {stars: 1, min_total: 1}
+        """)
+    rows = [rec("c1", "authority", "a1", "o", 7), rec("c2", "authority", "a1", "o", 4),
+            rec("c3", "authority", "a1", "o", 5)]
+    checked = check_ratings(compile_plan(rubric), rp.Ratings.from_records(rows))
+    assert checked.dropped_by_reason == {"not an option's points": 2}
+    assert checked.value.tolist() == [2.0]
+
+
+def test_a_season_of_two_rows_that_repeat_is_refused() -> None:
+    """Two rows of one rater on one company and indicator are a repeat, even when they are the
+    whole season."""
+    rows = [rec("c1", "authority", "a1", "s", 5), rec("c1", "authority", "a1", "s", 6)]
+    with pytest.raises(rp.RatingsError, match="row 2, column rater: rater 'a1' rated company 'c1' on 's' twice"):
+        check_ratings(PLAN, rp.Ratings.from_records(rows))
+
+
+def test_a_repeat_after_the_first_thousand_sorted_rows_is_dropped() -> None:
+    """A repeat is found wherever it is: here the last of 1002 rows, in order, repeats the row
+    before it."""
+    rows = [rec(f"c{k:04d}", "authority", "a1", "s", 5) for k in range(1001)]
+    rows.append(rec("c1000", "authority", "a1", "s", 6))
+    checked = check_ratings(PLAN_DROP, rp.Ratings.from_records(rows))
+    assert checked.dropped_by_reason == {"duplicate": 1}
+    assert [p.row for p in checked.dropped] == [1002]
+    assert checked.value.tolist() == [5.0] * 1001
+
+
+def test_the_first_of_repeated_rows_is_kept() -> None:
+    """Of a rater's repeated rows on one company and indicator, the first in the input is kept
+    and every later one dropped, however the rows interleave."""
+    rows = []
+    for k in range(20):
+        if k % 2 == 0:
+            rows.append(rec("c1", "authority", "a1", "t", k // 2 % 6))
+        else:
+            rows.append(rec("c1", "authority", "a1", "s", 10 - k // 2))
+    checked = check_ratings(PLAN_DROP, rp.Ratings.from_records(rows))
+    assert checked.dropped_by_reason == {"duplicate": 18}
+    assert [p.row for p in checked.dropped] == list(range(3, 21))
+    assert checked.value.tolist() == [0.0, 10.0]
+
+
+def test_an_empty_list_of_companies_still_gives_text_labels() -> None:
+    """Checked against an empty list of companies, every row is an unknown company and the
+    companies are an empty array of text, as for any other list."""
+    rows = [rec("c1", "authority", "a1", "s", 5)]
+    checked = check_ratings(PLAN_DROP, rp.Ratings.from_records(rows), companies=[])
+    assert checked.dropped_by_reason == {"unknown company": 1}
+    assert checked.companies.dtype.kind == "U" and checked.companies.size == 0
+    assert checked.company.size == 0

@@ -1,6 +1,7 @@
 """The row checks' result: rows taken for a resample carry every field along, and the rules
-that only the row-by-row checks apply (two sources, two rater companies, repeats, peer rules)
-are told with their rows; behaviour that mutation testing found unguarded."""
+that only the row-by-row checks apply (two rater companies, coverage, the value limit, option
+points, repeats, peer rules) are told with their rows and file; behaviour that mutation
+testing found unguarded."""
 
 from __future__ import annotations
 
@@ -220,7 +221,8 @@ def test_a_season_of_two_rows_that_repeat_is_refused() -> None:
     """Two rows of one rater on one company and indicator are a repeat, even when they are the
     whole season."""
     rows = [rec("c1", "authority", "a1", "s", 5), rec("c1", "authority", "a1", "s", 6)]
-    with pytest.raises(rp.RatingsError, match="row 2, column rater: rater 'a1' rated company 'c1' on 's' twice"):
+    told = "row 2, column rater: rater 'a1' rated company 'c1' on 's' twice"
+    with pytest.raises(rp.RatingsError, match=told):
         check_ratings(PLAN, rp.Ratings.from_records(rows))
 
 

@@ -309,7 +309,7 @@ def _rater_company_conflicts(ratings: Ratings) -> list[Problem]:
                      len(ratings.rater_labels)) is not None:
         return []  # the common case, without a sort
     pair = ratings.rater[given] * n_c + ratings.rater_company[given]
-    pairs, first = np.unique(pair, return_index=True)
+    pairs = np.unique(pair)
     raters, per_rater = np.unique(pairs // n_c, return_counts=True)
     problems = []
     for r in raters[per_rater > 1].tolist():
@@ -324,7 +324,6 @@ def _rater_company_conflicts(ratings: Ratings) -> list[Problem]:
             f"values: {' and '.join(text for _, text in parts)}; a rater belongs to one "
             "company for the whole season", file=ratings.origin, row=parts[1][0],
             path="rater_company"))
-    del first
     return sorted(problems, key=lambda p: p.row)
 
 

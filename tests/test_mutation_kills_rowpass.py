@@ -11,6 +11,7 @@ import numpy as np
 import red_property as rp
 from red_property import _rowpass
 from red_property.checking import check_ratings
+from red_property.plan import compile_plan
 
 from .fixtures import rec
 from .test_rowpass import PLAN, _proof, _wide
@@ -62,3 +63,21 @@ def test_a_row_whose_source_does_not_cover_its_indicator_is_not_proved() -> None
                 [*rows, rec("c1", "association", "b1", "c", 1)])) is None
             assert _proof(rp.Ratings.from_records(
                 [*rows, rec("c1", "association", "b1", "s", 1)])) is not None
+
+
+def test_a_rater_without_rows_is_no_peer_rater_lacking_a_company() -> None:
+    """Ratings taken from a larger season keep a rater that no longer has rows; under a rubric
+    whose one source is a peer source the remaining clean rows are proved and kept."""
+    rubric = rp.load_rubric(
+        'id: t\nversion: "1"\ntitle: {en: T}\n'
+        "sources:\n  peer: {label: {en: P}, weight: 1, peer: true}\n"
+        "dimensions:\n  d:\n    label: {en: D}\n    indicators:\n"
+        "      s: {label: {en: S}, kind: score, points: 10}\n"
+        "levels:\n  - {stars: 1, min_total: 1}\n")
+    ratings = rp.Ratings.from_records([
+        rec("c1", "peer", "p1", "s", 5, rater_company="c2"),
+        rec("c2", "peer", "p2", "s", 4, rater_company="c1")]).take(np.array([0]))
+    plan = compile_plan(rubric)
+    proof = _rowpass.clean_season(plan, ratings, np.array([0]), np.array([0]), ratings.value)
+    assert proof is not None and proof.rated.tolist() == [True, False]
+    assert check_ratings(plan, ratings).value.tolist() == [5.0]

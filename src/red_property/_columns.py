@@ -57,7 +57,8 @@ def as_ids(values: Any) -> StrArray:
         return arr
     if arr.dtype.kind in "iub":
         return arr.astype(str)
-    if arr.dtype.kind == "f":
+    if arr.dtype.kind == "f" and bool(np.all((np.abs(arr) < 2.0 ** 63) | np.isnan(arr))):
+        # whole numbers beyond 64-bit integers (and infinities) take the exact path below
         out = np.where(np.isnan(arr), 0, arr)
         whole = out == np.round(out)
         text = np.where(whole, np.round(out).astype(np.int64).astype(str), out.astype(str))
@@ -101,7 +102,9 @@ def _code_ids(values: Any, name: str, rows: IntArray, origin: str, problems: lis
     # the labels of text and numbers are found among the rows: only a categorical's (or
     # dictionary's) may go unused
     if foreign(values):  # pandas, polars, pyarrow: categorical codes kept
-        if getattr(getattr(values, "dtype", None), "kind", "O") in "bf":  # pandas bool, float
+        dtype = getattr(values, "dtype", None)
+        dtype = getattr(getattr(dtype, "categories", None), "dtype", dtype)  # a categorical's
+        if getattr(dtype, "kind", "O") in "bf":  # pandas bool, float
             _refuse_typed_ids(foreign_cells(values).tolist(), name, rows, origin)
         codes, labels = id_codes(values, objects)
         if not labels_from_rows(values):

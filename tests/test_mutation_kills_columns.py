@@ -1,0 +1,129 @@
+"""One input column under the cell grammar: ids of every numpy kind, object columns with the
+built-in coder (pyarrow off), typed ids refused at their rows, values of frames read cell by
+cell; behaviour that mutation testing found unguarded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import red_property as rp
+from red_property.cells import MAX_ID_LENGTH
+
+
+def _columns(company: Any, value: Any = None, *, source: Any = None,
+             origin: str = "<mine>") -> rp.Ratings:
+    n = len(company)
+    return rp.Ratings.from_columns(
+        company=company, source=["s"] * n if source is None else source, rater=["r"] * n,
+        indicator=["x"] * n, value=[1] * n if value is None else value, origin=origin)
+
+
+def _error(company: Any, **kw: Any) -> rp.RatingsError:
+    with pytest.raises(rp.RatingsError) as info:
+        _columns(company, **kw)
+    return info.value
+
+
+@pytest.fixture
+def no_arrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in paths: pyarrow switched off."""
+    monkeypatch.setenv("RED_PROPERTY_NO_ARROW", "1")
+
+
+def test_missing_ids_of_an_object_column_are_reported_empty(no_arrow: None) -> None:
+    """None and pandas' NA in an id column of mixed objects are empty ids, reported with their
+    rows, never a company "None" or "<NA>"."""
+    pd = pytest.importorskip("pandas")
+    error = _error(np.array(["a", None, 7, pd.NA], dtype=object))
+    assert str(error) == ("<mine>: row 2, column company: empty; every rating names its "
+                          "company (rows 2, 4)")
+
+
+def test_unsigned_integer_ids_are_text() -> None:
+    """An unsigned integer id column gives the ids as text, sorted as text."""
+    r = _columns(np.array([7, 30, 7], dtype=np.uint8))
+    assert r.company_labels.tolist() == ["30", "7"] and r.company.tolist() == [1, 0, 1]
+
+
+def test_whole_float_ids_beyond_int64_keep_their_digits() -> None:
+    """Whole-number float ids too large for a 64-bit integer are written with all their digits,
+    each its own company, never wrapped to one negative number."""
+    r = _columns(np.array([1e20, 2e20, 101.0, 1e20]))
+    assert r.company_labels.tolist() == ["100000000000000000000", "101",
+                                         "200000000000000000000"]
+    assert r.company.tolist() == [0, 2, 1, 0]
+
+
+def test_too_long_ids_are_refused_at_once(no_arrow: None) -> None:
+    """An id longer than the limit is refused with its rows, before any other column is read;
+    an id exactly at the limit is accepted."""
+    long, at_limit = "x" * (MAX_ID_LENGTH + 1), "b" * MAX_ID_LENGTH
+    for company in (["a", long, long, at_limit], [1, long, long, at_limit]):
+        error = _error(company, source=["", "s", "s", "s"])
+        assert len(error.problems) == 1 and error.file == "<mine>"
+        p = error.problems[0]
+        assert (p.path, p.row, p.file) == ("company", 2, "<mine>")
+        assert p.message == (f"an id of {MAX_ID_LENGTH + 1} characters (starting "
+                             f"{'x' * 20}...); ids are at most {MAX_ID_LENGTH} characters: is a "
+                             "column misplaced? (rows 2, 3)")
+        r = _columns(company[:1] + [at_limit])
+        assert r.company_labels.tolist() == sorted([str(company[0]), at_limit])
+
+
+def test_fractional_ids_are_refused_with_their_rows() -> None:
+    """A fractional number in an id column is refused at its first row, naming the other rows,
+    the file and what to check."""
+    error = _error(np.array([1.5, 2.0, 1.5]))
+    assert str(error) == ("<mine>: row 1, column company: a fractional number 1.5 where an id "
+                          "is expected: an id is text or a whole number; check that the column "
+                          "holds ids (rows 1, 3)")
+    assert error.file == "<mine>" and error.problems[0].file == "<mine>"
+
+
+def test_fractional_categories_of_a_frame_are_refused() -> None:
+    """A pandas categorical id column of fractional numbers is refused like a float column,
+    never read as the id "1.5"; whole-number categories are the ids they write."""
+    pd = pytest.importorskip("pandas")
+    error = _error(pd.Series(pd.Categorical([2.0, 1.5])))
+    assert str(error).startswith("<mine>: row 2, column company: a fractional number 1.5 ")
+    r = _columns(pd.Series(pd.Categorical([2.0, 101.0])))
+    assert r.company_labels.tolist() == ["101", "2"]
+
+
+def test_bytes_ids_of_an_object_column_are_refused(no_arrow: None) -> None:
+    """Bytes among text ids are refused at their row, in the input's file."""
+    error = _error(["a", b"sy-01"])
+    assert str(error) == ("<mine>: row 2, column company: bytes b'sy-01' where text is "
+                          "expected: decode the ids (e.g. .decode('utf-8'))")
+    assert error.file == "<mine>" and error.problems[0].file == "<mine>"
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_a_frames_mixed_value_column_is_read_cell_by_cell(
+        arrow: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A frame's value column of mixed cells (numbers, text, missing) gives each number, each
+    text cell's text, and NaN for the rest."""
+    pd = pytest.importorskip("pandas")
+    if not arrow:
+        monkeypatch.setenv("RED_PROPERTY_NO_ARROW", "1")
+    r = _columns(["a", "b", "c"], pd.Series([1, " good ", None], dtype=object))
+    assert r.value.tolist()[0] == 1.0 and np.isnan(r.value[1:]).all()
+    assert r.text is not None and r.text.tolist() == ["", "good", ""]
+
+
+def test_a_float64_value_column_is_used_without_a_copy() -> None:
+    """A float64 value column is taken as it is (the fast path copies nothing)."""
+    value = np.array([1.0, 2.5])
+    r = _columns(["a", "b"], value)
+    assert np.shares_memory(r.value, value) and r.value.dtype == np.float64
+
+
+def test_text_of_value_cells_is_held_as_python_strings() -> None:
+    """The text of a text value column is an object array of stripped strings (so a longer
+    text written later is never cut to a fixed width)."""
+    r = _columns(["a", "b", "c"], np.array(["2", " good", "ok "]))
+    assert r.text is not None and r.text.dtype == object
+    assert r.text.tolist() == ["", "good", "ok"] and r.value[0] == 2.0

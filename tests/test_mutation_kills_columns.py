@@ -69,7 +69,7 @@ def test_too_long_ids_are_refused_at_once(no_arrow: None) -> None:
         assert p.message == (f"an id of {MAX_ID_LENGTH + 1} characters (starting "
                              f"{'x' * 20}...); ids are at most {MAX_ID_LENGTH} characters: is a "
                              "column misplaced? (rows 2, 3)")
-        r = _columns(company[:1] + [at_limit])
+        r = _columns([*company[:1], at_limit])
         assert r.company_labels.tolist() == sorted([str(company[0]), at_limit])
 
 

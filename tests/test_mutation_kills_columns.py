@@ -127,3 +127,29 @@ def test_text_of_value_cells_is_held_as_python_strings() -> None:
     r = _columns(["a", "b", "c"], np.array(["2", " good", "ok "]))
     assert r.text is not None and r.text.dtype == object
     assert r.text.tolist() == ["", "good", "ok"] and r.value[0] == 2.0
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_a_frames_numbers_as_text_leave_no_text_cells(
+        arrow: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A frame's value column whose text cells all hold numbers is read as numbers with no text
+    array at all (no row-sized column of empty strings); with pyarrow off, the same numbers."""
+    pd = pytest.importorskip("pandas")
+    if not arrow:
+        monkeypatch.setenv("RED_PROPERTY_NO_ARROW", "1")
+    r = _columns(["a", "b", "c"], pd.Series(["1", " 2.5", None], dtype=object))
+    assert r.value.tolist()[:2] == [1.0, 2.5] and np.isnan(r.value[2])
+    if arrow:
+        assert r.text is None
+    else:
+        assert r.text is not None and r.text.tolist() == ["", "", ""]
+
+
+def test_a_csv_without_rows_reads_as_empty_text_columns(tmp_path: Any) -> None:
+    """A CSV with a header and no rows gives empty ratings whose text is an empty object array
+    and whose labels are empty text, as any CSV's columns are read."""
+    path = tmp_path / "r.csv"
+    path.write_text("company,source,rater,indicator,value\n", encoding="utf-8")
+    r = rp.Ratings.from_csv(path)
+    assert len(r) == 0 and r.text is not None and r.text.dtype == object and r.text.size == 0
+    assert r.company_labels.dtype == np.dtype("<U1") and r.value.dtype == np.float64

@@ -153,3 +153,41 @@ def test_a_csv_without_rows_reads_as_empty_text_columns(tmp_path: Any) -> None:
     r = rp.Ratings.from_csv(path)
     assert len(r) == 0 and r.text is not None and r.text.dtype == object and r.text.size == 0
     assert r.company_labels.dtype == np.dtype("<U1") and r.value.dtype == np.float64
+
+
+def test_an_object_value_column_of_python_and_numpy_numbers_has_no_text() -> None:
+    """A value column holding Python and numpy numbers side by side is read in one pass, as
+    numbers, with no text array."""
+    r = _columns(["a", "b", "c", "d"], np.array([1, 2.5, np.float64(3), np.int64(4)],
+                                                 dtype=object))
+    assert r.value.tolist() == [1.0, 2.5, 3.0, 4.0] and r.text is None
+
+
+class _FloatsToNaN:
+    """A cell equal to itself that converts to NaN (as some foreign number types do)."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __float__(self) -> float:
+        return float("nan")
+
+
+def test_cells_read_one_by_one_keep_infinities_and_empty_numbers() -> None:
+    """In a value column of mixed cells an infinite number stays infinite (for the checks to
+    report under the rubric's policy) and a cell that converts to NaN is an empty cell."""
+    r = _columns(["a", "b", "c", "d"], [float("inf"), "2", "good", _FloatsToNaN()])
+    assert r.value[0] == float("inf") and r.value[1] == 2.0 and np.isnan(r.value[2:]).all()
+    assert r.text is not None and r.text.tolist() == ["", "", "good", ""]
+
+
+def test_boolean_values_are_refused_in_the_inputs_file() -> None:
+    """Booleans in a value column are refused with their rows, in the input's file."""
+    with pytest.raises(rp.RatingsError) as info:
+        _columns(["a", "b", "c"], [True, 2, True])
+    assert info.value.file == "<mine>"
+    assert str(info.value) == ("<mine>: row 1, column value: value True is a boolean; give 1 "
+                               "(yes) or 0 (no) (rows 1, 3)")

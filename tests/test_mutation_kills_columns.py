@@ -61,7 +61,8 @@ def test_too_long_ids_are_refused_at_once(no_arrow: None) -> None:
     """An id longer than the limit is refused with its rows, before any other column is read;
     an id exactly at the limit is accepted."""
     long, at_limit = "x" * (MAX_ID_LENGTH + 1), "b" * MAX_ID_LENGTH
-    for company in (["a", long, long, at_limit], [1, long, long, at_limit]):
+    for company in (["a", long, long, at_limit], [1, long, long, at_limit],
+                    np.array(["a", long, long, at_limit])):
         error = _error(company, source=["", "s", "s", "s"])
         assert len(error.problems) == 1 and error.file == "<mine>"
         p = error.problems[0]
@@ -69,7 +70,7 @@ def test_too_long_ids_are_refused_at_once(no_arrow: None) -> None:
         assert p.message == (f"an id of {MAX_ID_LENGTH + 1} characters (starting "
                              f"{'x' * 20}...); ids are at most {MAX_ID_LENGTH} characters: is a "
                              "column misplaced? (rows 2, 3)")
-        r = _columns([*company[:1], at_limit])
+        r = _columns([company[0], at_limit])
         assert r.company_labels.tolist() == sorted([str(company[0]), at_limit])
 
 
@@ -191,3 +192,52 @@ def test_boolean_values_are_refused_in_the_inputs_file() -> None:
     assert info.value.file == "<mine>"
     assert str(info.value) == ("<mine>: row 1, column value: value True is a boolean; give 1 "
                                "(yes) or 0 (no) (rows 1, 3)")
+
+
+def test_with_pyarrow_a_too_long_id_comes_with_the_other_problems() -> None:
+    """With pyarrow, a text column's too-long id is reported with the other columns' problems."""
+    pytest.importorskip("pyarrow")
+    long = "x" * (MAX_ID_LENGTH + 1)
+    error = _error(["a", long], source=["", "s"])
+    assert [(p.path, p.row) for p in error.problems] == [("company", 2), ("source", 1)]
+
+
+def test_a_frames_float_and_timestamp_ids_are_refused() -> None:
+    """A frame's float id column with a fractional number, and a column of timestamps, are
+    refused at their rows, never turned into ids."""
+    pd = pytest.importorskip("pandas")
+    error = _error(pd.Series([2.0, 1.5]))
+    assert str(error).startswith("<mine>: row 2, column company: a fractional number 1.5 ")
+    assert error.problems[0].file == "<mine>"
+    error = _error(pd.Series(pd.to_datetime(["2024-01-01", "2024-01-02"])))
+    assert str(error).startswith("<mine>: row 1, column company: a Timestamp ")
+
+
+class _ArrayOnly:
+    """A column offering only numpy's ``__array__`` protocol and a length."""
+
+    def __init__(self, cells: list[str]) -> None:
+        self.cells = cells
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        return np.array(self.cells)
+
+
+def test_a_column_with_the_array_protocol_is_read_through_it() -> None:
+    """A column object that offers numpy's array protocol is read through it."""
+    r = _columns(_ArrayOnly(["b", "a"]), source=_ArrayOnly(["s", "s"]))
+    assert r.company_labels.tolist() == ["a", "b"] and r.company.tolist() == [1, 0]
+
+
+def test_columns_that_are_no_list_of_cells_are_refused_in_the_inputs_file() -> None:
+    """A column given as one string, or as a table, is refused naming the column and file."""
+    error = _error("ab")
+    assert str(error) == "<mine>: company: column company must be a sequence of cells, not str"
+    assert error.file == "<mine>" and error.problems[0].file == "<mine>"
+    error = _error(np.array([["a", "b"], ["c", "d"]]))
+    assert str(error) == ("<mine>: company: column company has shape (2, 2); give one cell per "
+                          "row (a 1-D column)")
+    assert error.file == "<mine>" and error.problems[0].file == "<mine>"

@@ -4,9 +4,12 @@ break the cycle are coded on their own; behaviour that mutation testing found un
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 
+from red_property import _codes
 from red_property._codes import factorize
 
 CYCLE = ["组织建设", "核心团队", "服务质量", "运营管理", "社会形象", "党建引领", "满意度"]
@@ -36,5 +39,26 @@ def test_cycles_are_coded_as_unique_codes_them(period: int, repeats: int,
     values = _cyclic(period, repeats, breaks)
     labels, inverse = np.unique(values, return_inverse=True)
     codes, got = factorize(values)
+    assert got.tolist() == labels.tolist()
+    assert codes.tolist() == inverse.tolist()
+
+
+def _shuffled(labels: list[str], n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.array(labels)[rng.integers(0, len(labels), n)]
+
+
+@pytest.mark.parametrize("sample", [65536, 7])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_labels_sharing_a_slot_or_missed_by_the_sample_are_coded_exactly(
+        sample: int, seed: int) -> None:
+    """Rows in no order (no cycle to use) of labels whose hashes share a table slot ("a" and
+    U+10061 differ by 2**16) and of a label the sample of every k-th row misses: codes and
+    labels are those of np.unique."""
+    values = _shuffled(["a", "\U00010061", "乙", "b", "\U00020062"], 400, seed)
+    values[[5, 123, 391]] = "只出现三次"  # off the sample's rows when it takes every 7th
+    labels, inverse = np.unique(values, return_inverse=True)
+    with mock.patch.object(_codes, "_SAMPLE", sample):
+        codes, got = factorize(values)
     assert got.tolist() == labels.tolist()
     assert codes.tolist() == inverse.tolist()

@@ -29,6 +29,7 @@ def _cyclic(period: int, repeats: int, breaks: dict[int, str]) -> np.ndarray:
     (7, 5, {9: "满意度", 20: "其他", 33: "组织建设"}),  # breaks with old and new labels
     (3, 4, {}),  # exactly four periods: the cycle is used
     (3, 3, {7: "其他"}),  # under four periods: coded entry by entry
+    (2, 4, {4: "其他", 6: "另一"}),  # the first entry comes back once only
     (2, 60, {k: "其他" for k in range(1, 120, 2)}),  # too many breaks: entry by entry
     (5, 30, {k: "其他" for k in range(3, 150, 5)}),  # breaks one period apart, 30 of them
 ])
@@ -56,7 +57,7 @@ def test_labels_sharing_a_slot_or_missed_by_the_sample_are_coded_exactly(
     U+10061 differ by 2**16) and of a label the sample of every k-th row misses: codes and
     labels are those of np.unique."""
     values = _shuffled(["a", "\U00010061", "乙", "b", "\U00020062"], 400, seed)
-    values[[5, 123, 391]] = "只出现三次"  # off the sample's rows when it takes every 7th
+    values[[5, 123, 391]] = "\U00030001"  # off the sample's rows (every 7th); sorts last
     labels, inverse = np.unique(values, return_inverse=True)
     with mock.patch.object(_codes, "_SAMPLE", sample):
         codes, got = factorize(values)

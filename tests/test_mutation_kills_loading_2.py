@@ -235,3 +235,12 @@ def test_half_a_surrogate_pair_is_refused_saying_what_to_do() -> None:
         "r.yaml:2:8: not valid YAML: unacceptable character #xdc80: "
         + ("half of a surrogate pair is not text; remove it" if hasattr(yaml, "CSafeLoader")
            else "special characters are not allowed")]
+
+
+def test_a_yaml_error_names_its_file_on_the_error_itself() -> None:
+    """The RubricError of text that is not YAML carries the file name it was given, as each
+    of its problems does."""
+    with pytest.raises(rp.RubricError) as info:
+        rp.load_rubric("id: [\n", name="x.yaml")
+    assert info.value.file == "x.yaml"
+    assert [p.file for p in info.value.problems] == ["x.yaml"]

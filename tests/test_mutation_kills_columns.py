@@ -241,3 +241,12 @@ def test_columns_that_are_no_list_of_cells_are_refused_in_the_inputs_file() -> N
     assert str(error) == ("<mine>: company: column company has shape (2, 2); give one cell per "
                           "row (a 1-D column)")
     assert error.file == "<mine>" and error.problems[0].file == "<mine>"
+
+
+def test_float_ids_from_two_to_the_63_keep_their_digits() -> None:
+    """A whole float id of exactly 2**63, or between 2**63 and 2**64, is past the largest 64-bit
+    integer: it keeps its digits instead of wrapping to a negative number."""
+    assert _columns(np.array([2.0**63, 1.0])).company_labels.tolist() == [
+        "1", "9223372036854775808"]
+    assert _columns(np.array([2.0**63 + 6144.0, 1.0])).company_labels.tolist() == [
+        "1", "9223372036854781952"]

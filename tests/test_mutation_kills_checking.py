@@ -14,10 +14,7 @@ from red_property.plan import compile_plan
 
 from .fixtures import load, rec
 
-TWO_SOURCES = """
-sources:
-  authority: {label: {en: A}, weight: 0.6}
-  peer: {label: {en: P}, weight: 0.4, peer: true}
+SCORES = """
 dimensions:
   d:
     label: {en: D}
@@ -27,6 +24,11 @@ dimensions:
 levels:
   - {stars: 1, min_total: 1}
 """
+TWO_SOURCES = """
+sources:
+  authority: {label: {en: A}, weight: 0.6}
+  peer: {label: {en: P}, weight: 0.4, peer: true}
+""" + SCORES
 PLAN = compile_plan(load(TWO_SOURCES))
 PLAN_DROP = compile_plan(load("input: {invalid_rows: drop}\n", TWO_SOURCES))
 
@@ -72,17 +74,6 @@ def _drop(*parts: str) -> rp.Rubric:
     """A rubric from YAML fragments that drops invalid rows."""
     return load("input: {invalid_rows: drop}\n", *parts)
 
-
-SCORES = """
-dimensions:
-  d:
-    label: {en: D}
-    indicators:
-      s: {label: {en: S}, kind: score, points: 10}
-      t: {label: {en: T}, kind: score, points: 5}
-levels:
-  - {stars: 1, min_total: 1}
-"""
 
 
 def test_codes_are_made_from_the_cells_once() -> None:

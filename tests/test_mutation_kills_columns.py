@@ -250,3 +250,27 @@ def test_float_ids_from_two_to_the_63_keep_their_digits() -> None:
         "1", "9223372036854775808"]
     assert _columns(np.array([2.0**63 + 6144.0, 1.0])).company_labels.tolist() == [
         "1", "9223372036854781952"]
+
+
+def test_nullable_integer_ids_past_2_53_keep_their_digits() -> None:
+    """A pandas nullable Int64 id past 2**53 is its own digits (not rounded through a float);
+    a missing one is an empty id at its row."""
+    pd = pytest.importorskip("pandas")
+    n = 2
+    cols = {"source": ["authority"] * n, "rater": ["a"] * n, "indicator": ["six_haves"] * n,
+            "value": [1.0] * n}
+    r = rp.Ratings.from_columns(company=pd.Series([9007199254740993, 7], dtype="Int64"), **cols)
+    assert r.company_labels.tolist() == ["7", "9007199254740993"]
+    with pytest.raises(rp.RatingsError, match="row 2, column company: empty"):
+        rp.Ratings.from_columns(company=pd.Series([1, None], dtype="Int64"), **cols)
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[ns]", "datetime64[D]", "timedelta64[s]"])
+def test_dates_and_durations_are_no_values(dtype: str) -> None:
+    """A numpy column of dates or durations as values is refused at its first row, never read
+    as the integers numpy stores."""
+    n = 2
+    with pytest.raises(rp.RatingsError, match=r"row 1, column value: value .* is not a number"):
+        rp.Ratings.from_columns(company=["a", "b"], source=["authority"] * n, rater=["r"] * n,
+                                indicator=["six_haves"] * n,
+                                value=np.array([1, 2]).astype(dtype))

@@ -247,6 +247,10 @@ def _to_float(values: Any, rows: IntArray, origin: str
     if arr.dtype.kind in "fiu":
         return arr.astype(np.float64, copy=False), None
     n = arr.shape[0]
+    if arr.dtype.kind in "mM" and n:  # dates and durations: their integers are no ratings
+        raise RatingsError([Problem(f"value {arr[0]!r} is not a number (the column holds "
+                                    f"{arr.dtype} dates or durations)", path="value",
+                                    row=int(rows[0]), file=origin)], file=origin)
     if arr.dtype.kind == "U":  # text (CSV): each distinct cell parsed once
         codes, labels = factorize(arr)
         parsed = [parse_number(t) for t in labels.tolist()]

@@ -282,6 +282,8 @@ def _pandas_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
         return _arrow_codes(pa.array(values), objects)
     if getattr(dtype, "kind", "O") in "iufb" and not hasattr(dtype, "na_value"):
         return id_codes(values.to_numpy(), objects)
-    if getattr(dtype, "kind", "O") in "iuf":  # nullable numbers: NA as NaN
+    if getattr(dtype, "kind", "O") in "iu":  # nullable integers: exact, NA as a missing id
+        return objects(values.to_numpy(dtype=object, na_value=None))
+    if getattr(dtype, "kind", "O") == "f":  # nullable floats: NA as NaN
         return id_codes(values.to_numpy(dtype=np.float64, na_value=np.nan), objects)
     return objects(values.to_numpy(dtype=object, na_value=None))

@@ -274,3 +274,22 @@ def test_dates_and_durations_are_no_values(dtype: str) -> None:
         rp.Ratings.from_columns(company=["a", "b"], source=["authority"] * n, rater=["r"] * n,
                                 indicator=["six_haves"] * n,
                                 value=np.array([1, 2]).astype(dtype))
+
+
+def test_a_table_passed_as_a_column_is_refused_naming_it() -> None:
+    """A data frame or an Arrow table where a column belongs is refused, with the column it was
+    passed as and what to pass instead; a Series of it is read."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    n = 2
+    cols = {"source": ["authority"] * n, "rater": ["a"] * n, "indicator": ["six_haves"] * n,
+            "value": [1.0] * n}
+    frame = pd.DataFrame({"company": ["x", "y"]})
+    for table in (frame, pa.table(frame)):
+        with pytest.raises(rp.RatingsError) as info:
+            rp.Ratings.from_columns(company=table, **cols)
+        assert [(p.path, p.message) for p in info.value.problems] == [
+            ("company", "company is a whole table, not a column: pass one of its columns, or "
+             "the table itself to Ratings.from_frame")]
+    assert rp.Ratings.from_columns(company=frame["company"], **cols).company_labels.tolist() == [
+        "x", "y"]

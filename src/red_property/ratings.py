@@ -116,6 +116,12 @@ class Ratings:
         """
         cols = {"company": company, "source": source, "rater": rater, "indicator": indicator,
                 "value": value, "rater_company": rater_company, "note": note, "row": row}
+        tables = [k for k, v in cols.items()
+                  if foreign(v) and (hasattr(v, "columns") or hasattr(v, "column_names"))]
+        if tables:
+            raise RatingsError([Problem(f"{k} is a whole table, not a column: pass one of its "
+                                        "columns, or the table itself to Ratings.from_frame",
+                                        path=k, file=origin) for k in tables], file=origin)
         lengths = {k: len(v) if foreign(v) else len(_column(v, k, origin))
                    for k, v in cols.items() if v is not None}
         if len(set(lengths.values())) > 1:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._factorize import arrow, int_codes
+from ._factorize import arrow, int_codes, one_chunk
 from ._factorize import cores as _cores
 from ._tabular import bomless_utf16, decode, find_layout, header_problems
 
@@ -81,7 +81,7 @@ def _read(pa: Any, data: bytes, name: str, required: tuple[str, ...],
         return "lines"  # blank or multi-line rows: the locating reader numbers them
     row = np.arange(layout.skip + 2, layout.skip + 2 + n, dtype=np.int64)
     table = table.unify_dictionaries()
-    columns = {c: _combined(pa, table.column(c)) for c in names}
+    columns = {c: one_chunk(table.column(c), pa) for c in names}
     limit = csv.field_size_limit()
     if any(_longest(pa, col) > limit for col in columns.values()):
         return "field too large"  # the locating reader refuses it where it is
@@ -155,13 +155,6 @@ def _block_size(size: int) -> int:
     whose hundreds of blocks each build dictionaries that must then be unified (a third of the
     reading time of a 279 MB file)."""
     return max(1 << 20, min(64 << 20, size // 8 + 1))
-
-
-def _combined(pa: Any, col: Any) -> Any:
-    """One array of the column's chunks (their dictionaries unified beforehand)."""
-    if col.num_chunks == 1:
-        return col.chunk(0)
-    return col.combine_chunks() if col.num_chunks else pa.array([], col.type)
 
 
 def _line_breaks(data: bytes, start: int, end: int) -> int:

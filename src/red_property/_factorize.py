@@ -155,7 +155,7 @@ def foreign_numbers(values: Any) -> tuple[FloatArray, ObjArray | None] | None:
         values = values.to_arrow()
     pa = arrow() or _import_arrow()
     if isinstance(values, pa.ChunkedArray):
-        values = _one_chunk(values, pa)
+        values = one_chunk(values, pa)
     kind_of = values.type.value_type if pa.types.is_dictionary(values.type) else values.type
     if pa.types.is_integer(kind_of) or pa.types.is_floating(kind_of):
         if pa.types.is_dictionary(values.type):
@@ -214,7 +214,8 @@ def _import_arrow() -> ModuleType:
     return module
 
 
-def _one_chunk(values: Any, pa: ModuleType) -> Any:
+def one_chunk(values: Any, pa: ModuleType) -> Any:
+    """A ChunkedArray as one array (its chunks' dictionaries unified beforehand)."""
     if values.num_chunks == 1:
         return values.chunk(0)
     return values.combine_chunks() if values.num_chunks else pa.array([], values.type)
@@ -233,12 +234,18 @@ def _relabel(codes: IntArray, texts: list[str], *, mine: bool = False) -> Coded:
     return lookup[codes], labels
 
 
-def _words(values: Any, pa: ModuleType) -> tuple[IntArray, list[str]]:
-    """Codes and distinct texts of an Arrow column of text (a null is an empty cell)."""
+def dictionary(values: Any, pa: ModuleType) -> Any:
+    """An Arrow column of text as one dictionary array, a null an entry of its own."""
     if isinstance(values, pa.ChunkedArray):
-        values = _one_chunk(values, pa)
+        values = one_chunk(values, pa)
     if not pa.types.is_dictionary(values.type):
         values = values.dictionary_encode(null_encoding="encode")
+    return values
+
+
+def _words(values: Any, pa: ModuleType) -> tuple[IntArray, list[str]]:
+    """Codes and distinct texts of an Arrow column of text (a null is an empty cell)."""
+    values = dictionary(values, pa)
     codes = int_codes(values.indices, pa)
     words = ["" if w is None else str(w) for w in values.dictionary.to_pylist()]
     if (codes < 0).any():
@@ -250,7 +257,7 @@ def _words(values: Any, pa: ModuleType) -> tuple[IntArray, list[str]]:
 def _arrow_codes(values: Any, objects: Callable[[ObjArray], Coded]) -> Coded:
     pa = arrow() or _import_arrow()
     if isinstance(values, pa.ChunkedArray):
-        values = _one_chunk(values, pa)
+        values = one_chunk(values, pa)
     kind_of = values.type.value_type if pa.types.is_dictionary(values.type) else values.type
     if pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of) or str(
             kind_of) == "string_view":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._factorize import arrow, cores
+from ._factorize import arrow, cores, dictionary
 from ._headers import spelled_like, unknown_column
 from .errors import Problem, RatingsError
 
@@ -70,16 +70,11 @@ def _encoded(table: Any, coded: list[str]) -> dict[str, Any]:
              or pa.types.is_large_string(columns[c].type)]
     if len(texts) < 2:
         return columns
-
-    def encode(name: str) -> Any:
-        col = columns[name]
-        whole = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-        return whole.dictionary_encode(null_encoding="encode")
-
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(min(len(texts), n_cores)) as pool:
-        columns.update(zip(texts, pool.map(encode, texts), strict=True))
+        encoded = pool.map(lambda name: dictionary(columns[name], pa), texts)
+        columns.update(zip(texts, encoded, strict=True))
     return columns
 
 

@@ -228,6 +228,11 @@ BAD = "must be a number from 0 up to (not including) 1, not"
         ({"draws": 3, "keep": 1.5}, "keep must be an integer from 0 to draws (3), not 1.5"),
         ({"draws": 3, "chunk": True}, "chunk must be a positive integer, not True"),
         ({"draws": 3, "chunk": 2.5}, "chunk must be a positive integer, not 2.5"),
+        ({"workers": 0}, "workers must be a positive integer or None, not 0"),
+        ({"workers": -2}, "workers must be a positive integer or None, not -2"),
+        ({"workers": True}, "workers must be a positive integer or None, not True"),
+        ({"workers": 2.9}, "workers must be a positive integer or None, not 2.9"),
+        ({"workers": "2"}, "workers must be a positive integer or None, not '2'"),
     ],
 )
 def test_bad_arguments_are_named_in_the_message(edges: rp.Report, kwargs: dict[str, Any],

@@ -86,9 +86,10 @@ class Builder:
 
 def season(*, bias: dict[str, float] | None = None,
            favour: dict[tuple[str, str], float] | None = None,
-           erratic: str = "", seed: int = 7) -> rp.Ratings:
+           erratic: str = "", seed: int = 7, lone: float = 0.0) -> rp.Ratings:
     """The season described in the module docstring; ``bias`` by rater, ``favour`` by (rater's
-    company, company rated), ``erratic`` an association assessor with ten times the noise."""
+    company, company rated), ``erratic`` an association assessor with ten times the noise,
+    ``lone`` added to c11's rater's one rating of c07."""
     b = Builder(seed=seed, bias=dict(bias or {}), favour=dict(favour or {}))
     names = [company(k) for k in range(RING + 2)]
     for k, name in enumerate(names):
@@ -113,7 +114,7 @@ def season(*, bias: dict[str, float] | None = None,
         b.add("c11", "peer", "peer-c08", i, rc="c08")  # c11 rated by c08 and c09
         b.add("c11", "peer", "peer-c09", i, rc="c09")
         b.add("c08", "peer", "peer-c11", i, rc="c11")  # c11's rater: c08, and c07 once
-    b.add("c07", "peer", "peer-c11", "i1", rc="c11")
+    b.add("c07", "peer", "peer-c11", "i1", rc="c11", extra=lone)
     for k in range(4):  # rivals: a ring of four companies, neighbours both ways
         for step in (-1, 1):
             other = names[(k + step) % 4]

@@ -18,7 +18,7 @@ import red_property as rp
 from red_property.analysis import RaterEffects, rater_effects
 from red_property.analysis.peers import MAD_SCALE
 
-from .effects_seasons import planted
+from .effects_seasons import BIAS, FAVOUR, planted, rubric, season
 
 ABS_SD = math.sqrt(1.0 - 2.0 / math.pi)
 
@@ -111,6 +111,7 @@ def expected_rater_flags(e: RaterEffects) -> dict[tuple[str, str], dict[str, Any
     row_company = fit.checked.companies[fit.company]
     in_pair = np.zeros(fit.y.size, dtype=bool)
     for f in e.flagged("colluding pair"):
+        assert isinstance(f.who, tuple)
         a, c = f.who
         s = fit.plan.sources.index(f.source)
         in_pair |= (fit.source == s) & (((row_rc == a) & (row_company == c))
@@ -172,7 +173,7 @@ def check_flags(e: RaterEffects, at_threshold: tuple[str, str] | None = None
     here; the caller checks it)."""
     want = expected_rater_flags(e)
     want.pop(at_threshold, None)  # type: ignore[arg-type]
-    got = {(f.kind, f.who): f for f in e.flags if f.kind != "colluding pair"}
+    got = {(f.kind, str(f.who)): f for f in e.flags if f.kind != "colluding pair"}
     assert set(got) == set(want)
     rows = {row.rater: row for row in e.raters}
     for key, f in got.items():
@@ -270,3 +271,15 @@ def test_spread_with_one_degree_of_freedom() -> None:
     assert ss > 0
     assert e.sigma["authority"] == pytest.approx(math.sqrt(4 * ss / 4), rel=1e-12)
     check_raters(e)
+
+
+def test_rater_judged_on_one_rating_outside_its_pair() -> None:
+    """With ``min_ratings=1``, a rater of a colluding pair with one rating outside the pair is
+    judged on that rating: c11's rater, who marks c07 down, is harsh on rivals."""
+    favour = {k: v for k, v in FAVOUR.items() if "c09" not in k}
+    favour |= {("c08", "c11"): 0.3, ("c11", "c08"): 0.3}
+    ratings = season(bias=BIAS, favour=favour, erratic="a6", lone=-0.4)
+    e = rater_effects(rp.evaluate(rubric(), ratings), min_ratings=1, threshold=2.5)
+    assert ("c08", "c11") in {f.who for f in e.flagged("colluding pair")}
+    want = check_flags(e)
+    assert want["harsh on rivals", "peer-c11"]["evidence"]["n"] == 1

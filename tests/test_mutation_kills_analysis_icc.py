@@ -117,7 +117,7 @@ def test_shape_error_names_the_function() -> None:
 def test_constant_table_error_says_icc_is_undefined() -> None:
     """A table of one repeated value is refused with the full 'no variation' message."""
     message = "icc: no variation (every rating is the same value, ICC is undefined)"
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match="no variation") as caught:
         icc([[3.0, 3.0], [3.0, 3.0]])
     assert str(caught.value) == message
 
@@ -131,15 +131,17 @@ def test_huge_ratings_give_the_same_result_as_small_ones() -> None:
 @pytest.mark.parametrize(
     ("table", "lower", "upper"),
     [
-        # references: pingouin 0.5 / scipy (ICC2, CI95%, 2 decimals), computed once outside
-        (OFFSET, 0.0038424755381801425, 0.9830923460245404),
-        (SWAPPED, -0.9760734989731882, 0.9759062191077856),
+        # references: the McGraw & Wong (1996) ICC(A,1) bounds evaluated once, outside the
+        # suite, with scipy 1.17 quantiles scipy.stats.f.ppf (pingouin 0.7 gives [-0.98, 0.98]
+        # for SWAPPED and cannot do OFFSET: its formula divides by MSE = 0)
+        (OFFSET, 0.003842475538180138, 0.9830923460245404),
+        (SWAPPED, -0.9760734989731888, 0.9759062191077857),
     ],
 )
 def test_icc_a1_interval_when_one_mean_square_is_zero(
     table: list[list[float]], lower: float, upper: float
 ) -> None:
-    """ICC(A,1) gets a real interval when only MSE or only MSC is 0 (not the [1, 1] of agreement)."""
+    """ICC(A,1) has a real interval when only MSE or only MSC is 0, not the [1, 1] of agreement."""
     row = icc(table)["ICC2"]
     assert row.lower == pytest.approx(lower, rel=1e-9)
     assert row.upper == pytest.approx(upper, rel=1e-9)
@@ -149,7 +151,8 @@ def test_icc_a1_interval_when_one_mean_square_is_zero(
 def test_icc_a1_interval_exists_with_one_satterthwaite_degree_of_freedom() -> None:
     """Two raters of equal mean on two targets give v = 1, which still has an interval."""
     row = icc([[1.0, 2.0], [3.0, 2.0]])["ICC2"]
-    assert row.lower == pytest.approx(-646.7890114778438, rel=1e-9)
+    # reference: McGraw & Wong bounds with scipy.stats.f.ppf quantiles, computed once outside
+    assert row.lower == pytest.approx(-646.7890114778442, rel=1e-9)
     assert row.upper == pytest.approx(0.9984562874913259, rel=1e-9)
 
 

@@ -232,3 +232,16 @@ def test_rubrics_given_as_objects_compare_as_files_do(tmp_path: Path) -> None:
     ratings = _ratings(ROWS)
     by_object = diff(rp.load_rubric(old), rp.load_rubric(new), ratings)
     assert by_object.to_dict() == diff(old, new, ratings).to_dict()
+
+
+def test_a_refused_claim_from_a_file_names_that_file(tmp_path: Path) -> None:
+    """A claim refused from a claims CSV is located in that file, at its line, even when a rubric
+    uses none of the rows and judges only the claims the file cannot rate."""
+    nowhere = OLD.replace("sources:\n  a:", "sources:\n  q:")
+    old, new = _files(tmp_path, nowhere, NEW)
+    claims = tmp_path / "claims.csv"
+    claims.write_text("company,stars\nb,1\nzz,2\n", encoding="utf-8")
+    with pytest.raises(rp.RatingsError) as info:
+        diff(old, new, _ratings(ROWS), claims=claims)
+    (problem,) = info.value.problems
+    assert (problem.row, problem.path, problem.file) == (3, "company", str(claims))  # line 3

@@ -29,9 +29,9 @@ def report() -> rp.Report:
     return planted()
 
 
-@cache
 def effects(threshold: float = 3.0, min_ratings: int = 5) -> RaterEffects:
-    """Rater effects of the planted season, computed once per setting (no warning raised)."""
+    """Rater effects of the planted season (no warning raised), computed in each test that
+    reads them (a mutation run runs only the tests that called a function)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return rater_effects(report(), threshold=threshold, min_ratings=min_ratings)

@@ -24,9 +24,9 @@ def report() -> rp.Report:
     return planted()
 
 
-@cache
 def effects(threshold: float = 3.0, min_ratings: int = 5) -> RaterEffects:
-    """Rater effects of the planted season, computed once per setting."""
+    """Rater effects of the planted season, computed in each test that reads them (a mutation
+    run runs only the tests that called a function)."""
     return rater_effects(report(), threshold=threshold, min_ratings=min_ratings)
 
 

@@ -281,6 +281,7 @@ def test_default_threads_are_the_cpus_at_most_four(edges: rp.Report,
     assert seen["workers"] == 1
 
 
+@pytest.mark.cluster
 def test_a_client_runs_the_chunks_on_its_cluster(edges: rp.Report) -> None:
     """With `client=` each chunk is a task of the cluster, and the result is the local one."""
     distributed = pytest.importorskip("distributed")

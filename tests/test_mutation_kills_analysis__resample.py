@@ -8,6 +8,7 @@ import math
 import re
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -61,6 +62,15 @@ def test_bootstrap_interval_near_full_confidence_runs_from_the_lowest_to_the_hig
     assert np.all(wide.low <= narrow.low) and np.all(narrow.high <= wide.high)
     assert np.all(narrow.low <= narrow.high)
     assert np.any(wide.low < wide.high)
+
+
+def test_bootstrap_confidence_may_be_any_real_number_type(shanyang_report: rp.Report) -> None:
+    """A confidence given as a Decimal gives the interval of the same confidence as a float."""
+    as_float = bootstrap(shanyang_report, replicates=20, seed=4, confidence=0.9)
+    as_decimal = bootstrap(shanyang_report, replicates=20, seed=4,
+                           confidence=Decimal("0.9"))  # type: ignore[arg-type]
+    assert np.array_equal(as_decimal.low, as_float.low)
+    assert np.array_equal(as_decimal.high, as_float.high)
 
 
 def test_bootstrap_of_one_replicate_counts_that_replicate() -> None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a virtual environment (once) and run the whole test suite with the newest dependencies,
-# then again with the lowest declared ones (scripts/test-lowest.sh). Arguments go to pytest.
+# then with no optional extra (scripts/test-bare.sh), then with the lowest declared versions
+# (scripts/test-lowest.sh). Arguments go to pytest.
 # Exits non-zero when any test fails and when no test was collected (pytest exit code 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,4 +17,5 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test,pandas,plot,fast,excel,distributed]'
 .venv/bin/python -m pytest "$@"
+bash scripts/test-bare.sh "$@"
 bash scripts/test-lowest.sh "$@"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,8 @@ def _values(ratings: rp.Ratings) -> list[Any]:
 @settings(max_examples=examples(60), deadline=None)
 @given(st.lists(_CELLS, min_size=1, max_size=6))
 def test_every_reader_reads_a_cell_alike(cells: list[str]) -> None:
-    """CSV, records, columns, frames and claims read the same text cell as the same number."""
-    import pandas as pd
-
+    """CSV, records, columns, frames and claims read the same text cell as the same number
+    (frames where pandas is installed)."""
     n = len(cells)
     cols = {"company": [f"c{k}" for k in range(n)], "source": ["a"] * n, "rater": ["r"] * n,
             "indicator": ["i"] * n, "value": cells}
@@ -76,8 +76,11 @@ def test_every_reader_reads_a_cell_alike(cells: list[str]) -> None:
                                             for k, v in cols.items()})
     by_records = rp.Ratings.from_records([dict(zip(cols, row, strict=True))
                                           for row in zip(*cols.values(), strict=True)])
-    by_frame = rp.Ratings.from_frame(pd.DataFrame(cols))
-    assert _values(by_columns) == _values(by_records) == _values(by_frame)
+    assert _values(by_columns) == _values(by_records)
+    if find_spec("pandas") is not None:
+        import pandas as pd
+
+        assert _values(rp.Ratings.from_frame(pd.DataFrame(cols))) == _values(by_records)
     for k, cell in enumerate(cells):
         number = parse_number(cell)
         assert _values(by_columns)[k][0] == ("nan" if number is None else number)

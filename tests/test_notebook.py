@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from .conftest import ROOT
@@ -10,6 +11,8 @@ from .conftest import ROOT
 
 def test_walkthrough_executes() -> None:
     """The walkthrough runs cleanly and shows the table, plots, Chinese, workbook and notice."""
+    for module, extra in (("pandas", "pandas"), ("matplotlib", "plot"), ("openpyxl", "excel")):
+        pytest.importorskip(module, reason=f"the walkthrough needs the {extra} extra")
     path = ROOT / "examples" / "walkthrough.ipynb"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 import red_property as rp
 from red_property._claims_companies import read_claims
@@ -35,7 +36,7 @@ def _score(ratings: Any) -> rp.Report:
 
 
 def _frame(value: Any) -> rp.Report:
-    import pandas as pd
+    pd = pytest.importorskip("pandas", reason="the pandas extra is not installed")
 
     frame = pd.DataFrame([ROW, {**ROW, "company": "b"}])
     frame["value"] = pd.array([1, value], dtype="Int64")

@@ -241,11 +241,12 @@ def weight_sensitivity(
     dimension's maximum is the rubric's, relative to the others, times its factor. Source
     weights are renormalised per company and indicator over the sources present, as scoring
     does. ``seed`` makes the draws reproducible: the same seed gives identical results whatever
-    ``chunk`` and ``workers`` (with ``rounding: none`` the unrounded totals can differ in their
-    last bits between chunk sizes). ``chunk`` draws are evaluated at a time (default: about
-    two million company-draws per chunk); ``workers`` threads share the chunks (default: the
-    number of CPUs, at most 4). ``keep`` stores the first ``keep`` draws' per-company totals,
-    stars and ranks in the result. ``client``, a :class:`distributed.Client`, runs the chunks
+    ``chunk`` and ``workers`` (unrounded totals, ``kept_raw_total`` and with ``rounding: none``
+    every total, can differ in their last bits between chunk sizes). ``chunk`` draws are
+    evaluated at a time (default: about two million company-draws per chunk); ``workers``
+    threads share the chunks (a positive integer; default: the number of CPUs, at most 4).
+    ``keep`` stores the first ``keep`` draws' per-company totals, stars and ranks in the
+    result. ``client``, a :class:`distributed.Client`, runs the chunks
     as tasks on a Dask cluster (needs the ``distributed`` extra; the report's compiled inputs
     are scattered once); the result is the one of the local run for the same seed.
     """
@@ -253,6 +254,9 @@ def weight_sensitivity(
         raise ValueError(f"draws must be a positive integer, not {draws!r}")
     if isinstance(keep, bool) or not isinstance(keep, int) or not 0 <= keep <= draws:
         raise ValueError(f"keep must be an integer from 0 to draws ({draws}), not {keep!r}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise ValueError(f"workers must be a positive integer or None, not {workers!r}")
     require_distributed(client)
     plan = report.plan
     src_sp = _spreads(source_spread, spread, plan.sources, "source")
@@ -272,8 +276,7 @@ def weight_sensitivity(
         raise ValueError(f"chunk must be a positive integer, not {chunk!r}")
     if workers is None:
         workers = min(4, os.cpu_count() or 1)
-    result = run(engine, sf, df, chunk=chunk, keep=keep, workers=max(1, int(workers)),
-                        client=client)
+    result = run(engine, sf, df, chunk=chunk, keep=keep, workers=workers, client=client)
     return WeightSensitivity(
         companies=tuple(str(c) for c in report.companies.tolist()),
         sources=plan.sources,

@@ -21,7 +21,7 @@ distributed = pytest.importorskip(
 def client() -> Iterator[Any]:
     """Two worker processes, one thread each, on this machine."""
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as c:
         yield c
 

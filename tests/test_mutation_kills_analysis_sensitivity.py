@@ -285,7 +285,7 @@ def test_a_client_runs_the_chunks_on_its_cluster(edges: rp.Report) -> None:
     """With `client=` each chunk is a task of the cluster, and the result is the local one."""
     distributed = pytest.importorskip("distributed")
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=1,
-                            dashboard_address=None) as client, \
+                            dashboard_address=":0") as client, \
             distributed.get_task_stream(client) as stream:
         there = weight_sensitivity(edges, draws=20, spread=0.5, chunk=5, client=client)
     assert len(stream.data) == 4

@@ -4,7 +4,9 @@
 :class:`RubricDiff`: the structural edits (weights, thresholds, indicators added or removed,
 any other changed value, each with its dotted path) and every company whose stars, rank or total
 move. Ratings rows for an indicator or source one of the rubrics does not have are left out of
-that rubric's evaluation and counted, so renaming or removing an indicator can be reviewed.
+that rubric's evaluation and counted, so renaming or removing an indicator can be reviewed; a
+company that loses every row under one rubric is not rated there, and its claim is judged only by
+the other.
 """
 
 from __future__ import annotations
@@ -233,8 +235,10 @@ def diff(
     claimed = None if claims is None else read_claims(claims)  # its problems are no rubric's
     old_in, old_out = _scorable(old_r, data)
     new_in, new_out = _scorable(new_r, data)
-    a = _evaluate(f"the old rubric {_named(old, old_r)}", old_r, old_in, claimed)
-    b = _evaluate(f"the new rubric {_named(new, new_r)}", new_r, new_in, claimed)
+    a = _evaluate(f"the old rubric {_named(old, old_r)}", old_r, old_in,
+                  _judged(claimed, old_in, data))
+    b = _evaluate(f"the new rubric {_named(new, new_r)}", new_r, new_in,
+                  _judged(claimed, new_in, data))
     absent = {"stars": None, "rank": None, "total": None}
     ra = {rec["company"]: rec for rec in a.to_records()}
     rb = {rec["company"]: rec for rec in b.to_records()}
@@ -249,6 +253,19 @@ def diff(
     changes.sort(key=lambda c: (not c.stars_changed, c.company))
     return RubricDiff(old=a, new=b, edits=structural_diff(old_r, new_r), changes=tuple(changes),
                       rows_left_out={"old": old_out, "new": new_out})
+
+
+def _judged(claims: Claims | None, used: Ratings, data: Ratings) -> Claims | None:
+    """The claims one side judges: a company the file rates but whose rows this side's rubric
+    leaves out is not rated on this side (the diff shows it so), and its claim has no result to
+    be confirmed against; a claim of a company the file does not rate is kept, to be refused."""
+    if claims is None:
+        return None
+    rated = {str(c) for c in used.company_labels[np.unique(used.company)].tolist()}
+    in_file = {str(c) for c in data.company_labels[np.unique(data.company)].tolist()}
+    keep = [k for k, c in enumerate(claims.company) if c in rated or c not in in_file]
+    return Claims(tuple(claims.company[k] for k in keep), tuple(claims.stars[k] for k in keep),
+                  tuple(claims.row[k] for k in keep), origin=claims.origin)
 
 
 def _named(given: Rubric | str | os.PathLike[str], rubric: Rubric) -> str:

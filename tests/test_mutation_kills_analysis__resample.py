@@ -106,6 +106,7 @@ def client() -> Iterator[Any]:
         yield c
 
 
+@pytest.mark.cluster
 def test_bootstrap_in_chunks_on_a_cluster_equals_the_local_run(
         client: Any, shanyang_report: rp.Report) -> None:
     """Replicates run as tasks on a Dask cluster, three to a chunk, give the local result."""
@@ -116,6 +117,7 @@ def test_bootstrap_in_chunks_on_a_cluster_equals_the_local_run(
     assert bootstrap(report, replicates=10, seed=3, chunk=3, client=client) == here
 
 
+@pytest.mark.cluster
 def test_run_chunks_on_a_cluster_returns_every_chunk_in_order(client: Any) -> None:
     """Each chunk is computed from the shared inputs and its own bounds, in the order given,
     call after call with the same inputs (each call's inputs stay until its chunks are done)."""
@@ -126,6 +128,40 @@ def test_run_chunks_on_a_cluster_returns_every_chunk_in_order(client: Any) -> No
 
 def _slice_sum(inputs: Any, a: int, b: int) -> int:
     return int(sum(inputs[a:b]))
+
+
+def test_run_chunks_scatters_once_submits_impure_tasks_and_gathers_in_order() -> None:
+    """On a client, the inputs are scattered once to every worker under a fresh key, each
+    chunk is submitted as an impure task of the shared inputs and its bounds, and the results
+    are gathered in the order of the chunks (a client that records its calls, no cluster)."""
+    distributed = pytest.importorskip("distributed")
+    calls: list[tuple[Any, ...]] = []
+
+    class Recording(distributed.Client):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:  # starts nothing: each call is recorded and run here
+            pass
+
+        def __del__(self) -> None:
+            pass
+
+        def scatter(self, data: Any, **kw: Any) -> Any:
+            calls.append(("scatter", data, kw))
+            return ("shared", data)
+
+        def submit(self, fn: Any, shared: Any, a: int, b: int, **kw: Any) -> Any:
+            calls.append(("submit", shared[0], a, b, kw))
+            return fn(shared[1], a, b)
+
+        def gather(self, futures: Any) -> Any:
+            calls.append(("gather", futures))
+            return list(futures)
+
+    inputs = (10, 20, 30, 40, 50, 60)
+    parts = [(0, 2), (2, 5), (5, 6)]
+    assert run_chunks(_slice_sum, inputs, parts, Recording()) == [30, 120, 60]
+    assert calls == [("scatter", inputs, {"broadcast": True, "hash": False}),
+                     *[("submit", "shared", a, b, {"pure": False}) for a, b in parts],
+                     ("gather", [30, 120, 60])]
 
 
 def test_a_client_that_is_not_a_dask_client_is_refused_by_name() -> None:

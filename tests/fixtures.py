@@ -84,3 +84,30 @@ def lenient_rater_report() -> rp.Report:
                 continue
             rows += [rec(c, "authority", rater, i, quality + bias) for i in ("s", "t")]
     return rp.evaluate(rubric, rp.Ratings.from_records(rows))
+
+
+def recording_client(calls: list[tuple[Any, ...]]) -> Any:
+    """A ``distributed.Client`` that starts no cluster: it records each ``scatter``,
+    ``submit`` and ``gather`` in ``calls`` and runs every task here, at once."""
+    import distributed
+
+    class Recording(distributed.Client):  # type: ignore[misc]
+        def __init__(self) -> None:  # starts nothing
+            pass
+
+        def __del__(self) -> None:
+            pass
+
+        def scatter(self, data: Any, **kw: Any) -> Any:
+            calls.append(("scatter", data, kw))
+            return ("shared", data)
+
+        def submit(self, fn: Any, shared: Any, *args: Any, **kw: Any) -> Any:
+            calls.append(("submit", shared[0], *args, kw))
+            return fn(shared[1], *args)
+
+        def gather(self, futures: Any) -> Any:
+            calls.append(("gather", futures))
+            return list(futures)
+
+    return Recording()

@@ -19,7 +19,7 @@ import red_property as rp
 from red_property.analysis import bootstrap, weight_sensitivity
 from red_property.analysis._resample import run_chunks
 
-from .fixtures import lenient_rater_report
+from .fixtures import lenient_rater_report, recording_client
 
 NO_EXTRA = "client= needs dask.distributed: pip install 'red-property[distributed]'"
 
@@ -106,6 +106,17 @@ def client() -> Iterator[Any]:
         yield c
 
 
+def test_bootstrap_hands_its_chunks_to_the_client(shanyang_report: rp.Report) -> None:
+    """With `client=` the bootstrap's chunks of replicates go to the client as tasks (a client
+    that records its calls and runs them here), and the result is the local one."""
+    pytest.importorskip("distributed")
+    calls: list[tuple[Any, ...]] = []
+    there = bootstrap(shanyang_report, replicates=10, seed=3, chunk=3,
+                      client=recording_client(calls))
+    assert [c[0] for c in calls] == ["scatter", *["submit"] * 4, "gather"]
+    assert there == bootstrap(shanyang_report, replicates=10, seed=3)
+
+
 @pytest.mark.cluster
 def test_bootstrap_in_chunks_on_a_cluster_equals_the_local_run(
         client: Any, shanyang_report: rp.Report) -> None:
@@ -134,31 +145,11 @@ def test_run_chunks_scatters_once_submits_impure_tasks_and_gathers_in_order() ->
     """On a client, the inputs are scattered once to every worker under a fresh key, each
     chunk is submitted as an impure task of the shared inputs and its bounds, and the results
     are gathered in the order of the chunks (a client that records its calls, no cluster)."""
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     calls: list[tuple[Any, ...]] = []
-
-    class Recording(distributed.Client):  # type: ignore[misc,name-defined]
-        def __init__(self) -> None:  # starts nothing: each call is recorded and run here
-            pass
-
-        def __del__(self) -> None:
-            pass
-
-        def scatter(self, data: Any, **kw: Any) -> Any:
-            calls.append(("scatter", data, kw))
-            return ("shared", data)
-
-        def submit(self, fn: Any, shared: Any, a: int, b: int, **kw: Any) -> Any:
-            calls.append(("submit", shared[0], a, b, kw))
-            return fn(shared[1], a, b)
-
-        def gather(self, futures: Any) -> Any:
-            calls.append(("gather", futures))
-            return list(futures)
-
     inputs = (10, 20, 30, 40, 50, 60)
     parts = [(0, 2), (2, 5), (5, 6)]
-    assert run_chunks(_slice_sum, inputs, parts, Recording()) == [30, 120, 60]
+    assert run_chunks(_slice_sum, inputs, parts, recording_client(calls)) == [30, 120, 60]
     assert calls == [("scatter", inputs, {"broadcast": True, "hash": False}),
                      *[("submit", "shared", a, b, {"pure": False}) for a, b in parts],
                      ("gather", [30, 120, 60])]

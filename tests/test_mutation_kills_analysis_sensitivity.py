@@ -21,7 +21,7 @@ import pytest
 import red_property as rp
 from red_property.analysis import weight_sensitivity
 
-from .fixtures import ONE_SOURCE, load, rows_of, run
+from .fixtures import ONE_SOURCE, load, recording_client, rows_of, run
 
 sensitivity_module = importlib.import_module("red_property.analysis.sensitivity")
 
@@ -279,6 +279,17 @@ def test_default_threads_are_the_cpus_at_most_four(edges: rp.Report,
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     weight_sensitivity(edges, draws=2, workers=1)
     assert seen["workers"] == 1
+
+
+def test_a_client_is_handed_the_chunks(edges: rp.Report) -> None:
+    """With `client=` each chunk goes to the client as a task (a client that records its calls
+    and runs them here), and the result is the local one."""
+    pytest.importorskip("distributed")
+    calls: list[tuple[Any, ...]] = []
+    there = weight_sensitivity(edges, draws=20, spread=0.5, chunk=5,
+                               client=recording_client(calls))
+    assert [c[0] for c in calls] == ["scatter", *["submit"] * 4, "gather"]
+    assert there == weight_sensitivity(edges, draws=20, spread=0.5, chunk=5)
 
 
 @pytest.mark.cluster

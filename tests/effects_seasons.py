@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 import red_property as rp
+from red_property.analysis.peers import MAD_SCALE
 
 RUBRIC_YAML = textwrap.dedent("""
     id: effects-kills
@@ -139,3 +141,10 @@ FAVOUR = {("c06", "c07"): 0.3, ("c07", "c06"): 0.3, ("c08", "c09"): 0.3, ("c09",
 def planted() -> rp.Report:
     """The season with every plant (and ``a6`` erratic), scored."""
     return rp.evaluate(rubric(), season(bias=BIAS, favour=FAVOUR, erratic="a6"))
+
+
+def robust_by_hand(x: np.ndarray[Any, Any], floor: float) -> tuple[float, float]:
+    """The median of ``x`` and its MAD scale (at least ``floor``), as the effects module
+    documents them."""
+    med = float(np.median(x))
+    return med, max(MAD_SCALE * float(np.median(np.abs(x - med))), floor)

@@ -16,9 +16,8 @@ import pytest
 
 import red_property as rp
 from red_property.analysis import RaterEffects, rater_effects
-from red_property.analysis.peers import MAD_SCALE
 
-from .effects_seasons import BIAS, FAVOUR, planted, rubric, season
+from .effects_seasons import BIAS, FAVOUR, planted, robust_by_hand, rubric, season
 
 ABS_SD = math.sqrt(1.0 - 2.0 / math.pi)
 
@@ -35,11 +34,6 @@ def effects(threshold: float = 3.0, min_ratings: int = 5) -> RaterEffects:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return rater_effects(report(), threshold=threshold, min_ratings=min_ratings)
-
-
-def _robust(x: np.ndarray[Any, Any], floor: float) -> tuple[float, float]:
-    med = float(np.median(x))
-    return med, max(MAD_SCALE * float(np.median(np.abs(x - med))), floor)
 
 
 def expected_sigma(e: RaterEffects) -> dict[str, float]:
@@ -85,11 +79,7 @@ def check_raters(e: RaterEffects) -> None:
         members = (fit.rater_source == s) & (n > 0)
         if not members.any():
             continue
-        panel = members & (n >= e.min_ratings)
-        if panel.sum() < 2:
-            panel = members
-        med, scale = _robust(fit.effect[panel], e.floor)
-        mmed, mscale = _robust(mar[panel], e.floor)
+        (med, scale), (mmed, mscale) = _panel_centres(e, members, mar)
         for r in np.flatnonzero(members).tolist():
             z = (fit.effect[r] - med) / math.hypot(scale, se[r])
             fz = (mar[r] - mmed) / math.hypot(mscale, mar_se[r])
@@ -97,6 +87,16 @@ def check_raters(e: RaterEffects) -> None:
             assert rows[labels[r]].fit_z == pytest.approx(fz, rel=1e-9, abs=1e-12), labels[r]
     for r in np.flatnonzero(n == 0).tolist():
         assert math.isnan(rows[labels[r]].z) and math.isnan(rows[labels[r]].fit_z)
+
+
+def _panel_centres(e: RaterEffects, members: np.ndarray[Any, Any], mar: np.ndarray[Any, Any]
+                   ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The median and scale of the effects, and of the mean |residuals|, over a source's panel:
+    its members with at least min_ratings ratings, or all its members when fewer than two."""
+    panel = members & (e.fit.n >= e.min_ratings)
+    if panel.sum() < 2:
+        panel = members
+    return (robust_by_hand(e.fit.effect[panel], e.floor), robust_by_hand(mar[panel], e.floor))
 
 
 def expected_rater_flags(e: RaterEffects) -> dict[tuple[str, str], dict[str, Any]]:
@@ -124,11 +124,7 @@ def expected_rater_flags(e: RaterEffects) -> dict[tuple[str, str], dict[str, Any
         members = (fit.rater_source == s) & (n > 0)
         if not members.any():
             continue
-        panel = members & (n >= e.min_ratings)
-        if panel.sum() < 2:
-            panel = members
-        med, scale = _robust(fit.effect[panel], e.floor)
-        mmed, mscale = _robust(mar_all[panel], e.floor)
+        (med, scale), (mmed, mscale) = _panel_centres(e, members, mar_all)
         for r in np.flatnonzero(members).tolist():
             judged = (row_rater == labels[r]) & fit.informative & ~in_pair
             count = int(judged.sum())

@@ -15,7 +15,7 @@ import red_property as rp
 from red_property.analysis import RaterEffects, rater_effects
 from red_property.analysis.peers import MAD_SCALE, Flag, PairRow, robust
 
-from .effects_seasons import MAIN, Builder, planted, rubric
+from .effects_seasons import MAIN, Builder, planted, robust_by_hand, rubric
 
 
 @cache
@@ -28,11 +28,6 @@ def effects(threshold: float = 3.0, min_ratings: int = 5) -> RaterEffects:
     """Rater effects of the planted season, computed in each test that reads them (a mutation
     run runs only the tests that called a function)."""
     return rater_effects(report(), threshold=threshold, min_ratings=min_ratings)
-
-
-def _robust(x: np.ndarray[Any, Any], floor: float) -> tuple[float, float]:
-    med = float(np.median(x))
-    return med, max(MAD_SCALE * float(np.median(np.abs(x - med))), floor)
 
 
 def expected_pairs(e: RaterEffects) -> list[dict[str, Any]]:
@@ -70,8 +65,8 @@ def expected_pairs(e: RaterEffects) -> list[dict[str, Any]]:
         d_ab = np.array([np.mean(ways[a, c]) for a, c in rows])
         d_ba = np.array([np.mean(ways[c, a]) for a, c in rows])
         mean = (d_ab * n_ab + d_ba * n_ba) / (n_ab + n_ba)
-        med, spread = _robust(mean, e.floor)
-        dmed, dspread = _robust(np.concatenate([d_ab, d_ba]), e.floor)
+        med, spread = robust_by_hand(mean, e.floor)
+        dmed, dspread = robust_by_hand(np.concatenate([d_ab, d_ba]), e.floor)
         for k, (a, c) in enumerate(rows):
             out.append({
                 "source": name, "company_a": companies[a], "company_b": companies[c],

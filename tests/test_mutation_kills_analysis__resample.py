@@ -73,6 +73,15 @@ def test_bootstrap_confidence_may_be_any_real_number_type(shanyang_report: rp.Re
     assert np.array_equal(as_decimal.high, as_float.high)
 
 
+def test_a_fraction_confidence_is_recorded_as_a_float(shanyang_report: rp.Report) -> None:
+    """A confidence given as a Fraction is recorded as the float it stands for, so the result
+    shows it in a notebook and writes it to records as any other."""
+    result = bootstrap(shanyang_report, replicates=2, seed=4,
+                       confidence=Fraction(9, 10))  # type: ignore[arg-type]
+    assert type(result.confidence) is float and result.confidence == 0.9
+    assert "90% interval" in result._repr_html_()
+
+
 def test_bootstrap_of_one_replicate_counts_that_replicate() -> None:
     """One replicate is one draw: each company's star probabilities are 0 or 1, summing to 1."""
     result = bootstrap(lenient_rater_report(), replicates=1, seed=2)

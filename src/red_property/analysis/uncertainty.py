@@ -227,7 +227,7 @@ def bootstrap(
         companies=tuple(str(c) for c in report.companies.tolist()),
         replicates=replicates,
         seed=seed,
-        confidence=confidence,
+        confidence=float(confidence),
         rated=report.awards.rated.copy(),
         awarded=report.awards.stars.astype(np.int64),
         total=report.scores.total.astype(np.float64),

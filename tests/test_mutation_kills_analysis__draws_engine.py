@@ -1,0 +1,111 @@
+"""Pinned behaviours of the draw engine's precomputation (``Engine.__init__`` of
+red_property.analysis._draws) that mutation testing found unpinned.
+
+The oracle is the one of the sensitivity tests: every draw (all kept) must equal
+:func:`red_property.evaluate` on the rubric the draw stands for, the shares of stars must be
+those of the kept draws (the fast path counts outcomes through a table, the kept draws are
+decided one by one), and the engine forced onto its generic path must give the same result.
+Each season is built to reach one branch: a bonus over its cap, base points or a divisor,
+minimum bonuses, dimension minimums that do not rise with the stars, disputed checks, ties
+of half-even rounding, totals one rounding step below the most, unrounded totals within the
+tolerance of a threshold, codes past 65,535, and points the same for every company.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import red_property as rp
+from red_property.analysis import WeightSensitivity, weight_sensitivity
+from red_property.analysis._draw_run import run
+from red_property.analysis._draws import Engine
+
+from .test_sensitivity import assert_draw_matches, reweighted
+
+HEAD = 'language_version: 2\nid: e\nversion: "1"\ntitle: {en: E}\n'
+TWO_SOURCES = """
+sources:
+  a: {label: {en: A}, weight: 0.6}
+  b: {label: {en: B}, weight: 0.4}
+"""
+ONE_SOURCE = """
+sources:
+  a: {label: {en: A}, weight: 1}
+"""
+TWO_DIMENSIONS = """
+dimensions:
+  d1: {label: {en: D1}, indicators: {x: {label: {en: X}, kind: score, points: 10}}}
+  d2: {label: {en: D2}, indicators: {y: {label: {en: Y}, kind: score, points: 10}}}
+"""
+BONUS = """
+bonus:
+  p: {label: {en: P}, kind: bonus, cap: 4}
+"""
+
+
+def rubric(*parts: str) -> rp.Rubric:
+    """A language-2 rubric from YAML parts (each a block of top-level keys)."""
+    return rp.load_rubric(HEAD + "".join(parts), name="<engine>")
+
+
+def ratings(values: dict[str, dict[str, dict[str, float]]]) -> rp.Ratings:
+    """Ratings from ``{company: {source: {indicator: value}}}``, one rater per source."""
+    return rp.Ratings.from_records([
+        {"company": c, "source": s, "rater": f"{s}1", "indicator": i, "value": v}
+        for c, by_source in values.items() for s, row in by_source.items()
+        for i, v in row.items()])
+
+
+def assert_draws_are_evaluate(rub: rp.Rubric, rated: rp.Ratings, *, draws: int = 40,
+                              seed: int = 0, **spreads: Any) -> WeightSensitivity:
+    """Every draw equals `evaluate` on its reweighted rubric; the shares of stars, of not
+    rated and of differing awards are those of the draws; the generic path agrees."""
+    report = rp.evaluate(rub, rated)
+    ws = weight_sensitivity(report, draws=draws, keep=draws, seed=seed, workers=1, **spreads)
+    for j in range(draws):
+        draw = reweighted(rub, ws.source_factors[j], ws.dimension_factors[j])
+        assert_draw_matches(ws, j, rp.evaluate(draw, rated))
+    for s in range(ws.top + 1):
+        np.testing.assert_array_equal(ws.p_stars[:, s],
+                                      (ws.kept_rated & (ws.kept_stars == s)).mean(axis=0))
+    np.testing.assert_array_equal(ws.p_not_rated, (~ws.kept_rated).mean(axis=0))
+    differs = (ws.kept_rated != ws.rated) | (ws.kept_stars != ws.awarded)
+    np.testing.assert_array_equal(ws.p_differs, differs.mean(axis=0))
+    src_sp = np.array(list(ws.source_spread.values()))
+    dim_sp = np.array(list(ws.dimension_spread.values()))
+    generic = run(Engine(report, src_sp, dim_sp, generic=True), ws.source_factors,
+                  ws.dimension_factors, chunk=draws, keep=draws, workers=1)
+    for name, value in generic.items():
+        np.testing.assert_array_equal(value, getattr(ws, name), err_msg=name)
+    return ws
+
+
+def moved(ws: WeightSensitivity) -> None:
+    """The season's awards do move under the draws (the checks above are not vacuous)."""
+    assert ws.p_differs.max() > 0
+
+
+# ------------------------------------------------------------------------------ the total
+
+
+CAPPED = {
+    "c1": {"a": {"x": 9, "y": 6, "p": 4}, "b": {"x": 5, "y": 8, "p": 0}},
+    "c2": {"a": {"x": 7, "y": 7, "p": 1}, "b": {"x": 8, "y": 3, "p": 4}},
+    "c3": {"a": {"x": 6, "y": 5, "p": 0}, "b": {"x": 6, "y": 6, "p": 0}},
+}
+
+
+@pytest.mark.parametrize("scale", ["", "base_points: 3\n", "divide_total_by: 2\n",
+                                   "base_points: 3\ndivide_total_by: 2\n"],
+                         ids=["plain", "base", "divisor", "both"])
+def test_a_bonus_over_its_cap_and_base_points_and_divisors_follow_evaluate(scale: str) -> None:
+    """A bonus that some draws lift over `bonus_cap` is capped, base points are added and the
+    total divided as scoring does, draw by draw."""
+    levels = ("levels:\n  - {stars: 1, min_total: 7}\n  - {stars: 2, min_total: 8.5}\n"
+              if "divide" in scale else
+              "levels:\n  - {stars: 1, min_total: 14}\n  - {stars: 2, min_total: 17}\n")
+    rub = rubric(scale, "bonus_cap: 2\n", TWO_SOURCES, TWO_DIMENSIONS, BONUS, levels)
+    moved(assert_draws_are_evaluate(rub, ratings(CAPPED), spread=0.6))

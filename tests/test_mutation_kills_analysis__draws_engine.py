@@ -109,3 +109,43 @@ def test_a_bonus_over_its_cap_and_base_points_and_divisors_follow_evaluate(scale
               "levels:\n  - {stars: 1, min_total: 14}\n  - {stars: 2, min_total: 17}\n")
     rub = rubric(scale, "bonus_cap: 2\n", TWO_SOURCES, TWO_DIMENSIONS, BONUS, levels)
     moved(assert_draws_are_evaluate(rub, ratings(CAPPED), spread=0.6))
+
+
+# ------------------------------------------------------------------------------ level conditions
+
+# bonus 2.4 at the stated weights, moving across 1 with the weights
+BONUSES = {
+    "moves": {"a": {"x": 9, "y": 8, "p": 0}, "b": {"x": 8, "y": 9, "p": 3}},
+    "fails": {"a": {"x": 9, "y": 9, "p": 1.5}, "b": {"x": 9, "y": 9, "p": 0}},
+    "never": {"a": {"x": 10, "y": 10, "p": 0}, "b": {"x": 10, "y": 10, "p": 0}},
+    "always": {"a": {"x": 6, "y": 7, "p": 3}, "b": {"x": 8, "y": 6, "p": 3}},
+    "no_d2": {"a": {"x": 10, "y": 0, "p": 3}, "b": {"x": 10, "y": 0, "p": 3}},
+}
+
+
+def test_a_minimum_bonus_is_checked_in_every_draw() -> None:
+    """`min_bonus` (here 1, on the top level) holds in a draw where the draw's bonus reaches
+    it: a company short of it at the stated weights earns the level in some draws, and one
+    that never earns a bonus never does."""
+    rub = rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, """
+        levels:
+          - {stars: 1, min_total: 8}
+          - {stars: 2, min_total: 16, min_bonus: 1}
+        """.replace("\n        ", "\n"))
+    ws = assert_draws_are_evaluate(rub, ratings(BONUSES), spread=0.6)
+    # companies in report order: always, fails, moves, never, no_d2
+    assert ws.awarded.tolist() == [2, 1, 2, 1, 1]
+    assert 0 < ws.p_stars[1, 2] < 1 and 0 < ws.p_stars[2, 2] < 1 and ws.p_stars[3, 2] == 0
+
+
+def test_a_minimum_bonus_keeps_the_dimension_minimums_decided_once() -> None:
+    """With a minimum bonus on one level and a dimension minimum on another, a company that
+    no weights can lift to the dimension minimum is never awarded that level."""
+    rub = rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, """
+        levels:
+          - {stars: 1, min_total: 8, min_bonus: 0.5}
+          - {stars: 2, min_total: 12, min_dimension_share: {d2: 0.5}}
+        """.replace("\n        ", "\n"))
+    ws = assert_draws_are_evaluate(rub, ratings(BONUSES), spread=0.6)
+    assert ws.awarded[4] == 1 and ws.p_stars[4, 2] == 0
+    moved(ws)

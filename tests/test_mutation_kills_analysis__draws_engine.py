@@ -149,3 +149,42 @@ def test_a_minimum_bonus_keeps_the_dimension_minimums_decided_once() -> None:
     ws = assert_draws_are_evaluate(rub, ratings(BONUSES), spread=0.6)
     assert ws.awarded[4] == 1 and ws.p_stars[4, 2] == 0
     moved(ws)
+
+
+# d1's share moves from about 0.4 to 1 with the source weights
+SHARES = {
+    "moves": {"a": {"x": 10, "y": 9, "p": 3}, "b": {"x": 2, "y": 9, "p": 3}},
+    "steady": {"a": {"x": 8, "y": 8, "p": 3}, "b": {"x": 8, "y": 8, "p": 3}},
+}
+
+
+@pytest.mark.parametrize("bonus", ["", ", min_bonus: 0.5"], ids=["shares", "shares-and-bonus"])
+def test_dimension_minimums_falling_with_the_stars_are_decided_draw_by_draw(bonus: str) -> None:
+    """A higher level needing a smaller share of a dimension than a lower one (not nested) is
+    decided draw by draw: a draw can reach the higher level and miss the lower one."""
+    rub = rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, f"""
+        levels:
+          - {{stars: 1, min_total: 8, min_dimension_share: {{d1: 0.9}}, inherit: false{bonus}}}
+          - {{stars: 2, min_total: 14, min_dimension_share: {{d1: 0.5}}, inherit: false{bonus}}}
+        """.replace("\n        ", "\n"))
+    ws = assert_draws_are_evaluate(rub, ratings(SHARES), spread=0.8)
+    moved(ws)
+
+
+@pytest.mark.parametrize("companies", [["moves"], ["moves", "steady"]], ids=["one", "two"])
+def test_minimum_bonuses_falling_with_the_stars_are_decided_draw_by_draw(
+        companies: list[str]) -> None:
+    """A higher level needing a smaller bonus than a lower one is decided draw by draw, also
+    for a season of one company: a draw can reach the higher level and miss the lower one."""
+    values = {
+        "moves": {"a": {"x": 9, "y": 9, "p": 0}, "b": {"x": 9, "y": 9, "p": 4}},
+        "steady": {"a": {"x": 8, "y": 8, "p": 3}, "b": {"x": 8, "y": 8, "p": 3}},
+    }
+    rub = rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, """
+        levels:
+          - {stars: 1, min_total: 8, min_bonus: 2.5, inherit: false}
+          - {stars: 2, min_total: 14, min_bonus: 1, inherit: false}
+        """.replace("\n        ", "\n"))
+    ws = assert_draws_are_evaluate(rub, ratings({c: values[c] for c in companies}),
+                                   spread=0.6)
+    moved(ws)

@@ -188,3 +188,42 @@ def test_minimum_bonuses_falling_with_the_stars_are_decided_draw_by_draw(
     ws = assert_draws_are_evaluate(rub, ratings({c: values[c] for c in companies}),
                                    spread=0.6)
     moved(ws)
+
+
+CHECKED = """
+dimensions:
+  d1:
+    label: {en: D1}
+    indicators:
+      x: {label: {en: X}, kind: score, points: 10}
+      safe: {label: {en: Safe}, kind: check}
+  d2: {label: {en: D2}, indicators: {y: {label: {en: Y}, kind: score, points: 10}}}
+levels:
+  - {stars: 1, min_total: 8}
+  - {stars: 2, min_total: 14, requires: [safe]}
+"""
+
+
+def test_a_check_the_sources_disagree_on_is_decided_in_every_draw() -> None:
+    """A check one source says yes to and the other no is met in the draws where the yes
+    carries the weight, and the level requiring it follows."""
+    values = {
+        "split": {"a": {"x": 9, "y": 9, "safe": 1}, "b": {"x": 9, "y": 9, "safe": 0}},
+        "agreed": {"a": {"x": 9, "y": 9, "safe": 1}, "b": {"x": 9, "y": 9, "safe": 1}},
+    }
+    ws = assert_draws_are_evaluate(rubric(TWO_SOURCES, CHECKED), ratings(values), spread=0.6)
+    assert 0 < ws.p_stars[1, 2] < 1 and ws.p_stars[0, 2] == 1
+
+
+def test_the_generic_path_decides_every_company_draw_by_draw() -> None:
+    """`Engine(..., generic=True)` (the reference the fast path is checked against) leaves
+    no company to the table of outcomes, even in a season the table could decide."""
+    report = rp.evaluate(rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, """
+        levels:
+          - {stars: 1, min_total: 8}
+          - {stars: 2, min_total: 16}
+        """.replace("\n        ", "\n")), ratings(BONUSES))
+    spreads = np.full(2, 0.3)
+    generic = Engine(report, spreads, spreads, generic=True)
+    assert generic.f_rows.size == 0 and generic.g_rows.tolist() == [0, 1, 2, 3, 4]
+    assert Engine(report, spreads, spreads).f_rows.size == 5  # the table could decide them

@@ -227,3 +227,69 @@ def test_the_generic_path_decides_every_company_draw_by_draw() -> None:
     generic = Engine(report, spreads, spreads, generic=True)
     assert generic.f_rows.size == 0 and generic.g_rows.tolist() == [0, 1, 2, 3, 4]
     assert Engine(report, spreads, spreads).f_rows.size == 5  # the table could decide them
+
+
+# ------------------------------------------------------------------------------ rounding
+
+
+def one_source(points: float, digits: int, mode: str, levels: str) -> rp.Rubric:
+    """One source, one dimension of one score indicator ``x`` worth ``points``."""
+    return rubric(ONE_SOURCE, f"""
+rounding: {{digits: {digits}, mode: {mode}}}
+dimensions:
+  d: {{label: {{en: D}}, indicators: {{x: {{label: {{en: X}}, kind: score, points: {points}}}}}}}
+levels:
+{levels}""")
+
+
+def scores(values: dict[str, float]) -> rp.Ratings:
+    """One rating of ``x`` per company by source a."""
+    return ratings({c: {"a": {"x": v}} for c, v in values.items()})
+
+
+def test_half_even_ties_round_to_even_in_every_draw() -> None:
+    """Under `half_even`, totals on a tie (2.5, 3.5) round to the even neighbour in the
+    draws, as in the report, and the levels read the rounded total."""
+    rub = one_source(10, 0, "half_even", "  - {stars: 1, min_total: 3}\n"
+                     "  - {stars: 2, min_total: 4}\n")
+    ws = assert_draws_are_evaluate(rub, scores({"c1": 2.5, "c2": 3.5, "c3": 4.5}), draws=3,
+                                   spread=0.0)
+    assert ws.total_median.tolist() == [2.0, 4.0, 4.0]
+    assert ws.p_stars.tolist() == [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]
+
+
+@pytest.mark.parametrize("mode", ["half_up", "half_even"])
+def test_a_season_without_any_points_draws_zero_totals(mode: str) -> None:
+    """A season in which no company earns a point draws totals of 0 (nothing to weigh)."""
+    rub = one_source(10, 1, mode, "  - {stars: 1, min_total: 3}\n")
+    ws = assert_draws_are_evaluate(rub, scores({"c1": 0, "c2": 0}), draws=3, spread=0.5)
+    assert ws.total_high.tolist() == [0.0, 0.0] and ws.p_stars[:, 0].tolist() == [1.0, 1.0]
+
+
+def test_a_total_one_step_below_the_most_stays_below_it() -> None:
+    """A total one rounding step below the most that can be scored (19.9 of 20) is drawn as
+    19.9 and misses a level needing the most; the most itself reaches it."""
+    rub = one_source(20, 1, "half_up", "  - {stars: 1, min_total: 10}\n"
+                     "  - {stars: 2, min_total: 20}\n")
+    ws = assert_draws_are_evaluate(rub, scores({"c1": 19.9, "c2": 20}), draws=3, spread=0.5)
+    assert ws.total_median.tolist() == [19.9, 20.0]
+    assert ws.p_stars[:, 2].tolist() == [0.0, 1.0]
+
+
+def test_rounded_totals_past_65535_codes_keep_their_value() -> None:
+    """Totals whose codes pass 65,535 (80.125 at three decimals) are drawn whole."""
+    rub = one_source(100, 3, "half_up", "  - {stars: 1, min_total: 70}\n")
+    ws = assert_draws_are_evaluate(rub, scores({"c1": 80.125, "c2": 65.536}), draws=3,
+                                   spread=0.5)
+    assert ws.total_median.tolist() == [80.125, 65.536]
+    assert ws.p_stars[:, 1].tolist() == [1.0, 0.0]
+
+
+def test_unrounded_totals_within_the_tolerance_of_a_threshold() -> None:
+    """Without rounding a total short of a threshold by less than its tolerance (1e-9,
+    relative above 1) reaches it, and one short by more does not, as in scoring."""
+    rub = one_source(20, 0, "none", "  - {stars: 1, min_total: 1}\n"
+                     "  - {stars: 2, min_total: 10}\n")
+    values = {"near_ten": 10 - 5e-9, "near_one": 1 - 1.5e-9, "one": 1 - 5e-10}
+    ws = assert_draws_are_evaluate(rub, scores(values), draws=3, spread=0.0)
+    assert ws.awarded.tolist() == [0, 2, 1] and ws.p_differs.tolist() == [0.0, 0.0, 0.0]

@@ -293,3 +293,21 @@ def test_unrounded_totals_within_the_tolerance_of_a_threshold() -> None:
     values = {"near_ten": 10 - 5e-9, "near_one": 1 - 1.5e-9, "one": 1 - 5e-10}
     ws = assert_draws_are_evaluate(rub, scores(values), draws=3, spread=0.0)
     assert ws.awarded.tolist() == [0, 2, 1] and ws.p_differs.tolist() == [0.0, 0.0, 0.0]
+
+
+# ------------------------------------------------------------------------------ same points
+
+
+def test_points_every_company_earns_alike_are_counted() -> None:
+    """Points every company earns alike (1 point of ``x`` and 1 bonus point each, or 2 bonus
+    points each) count in every draw's total."""
+    rub = rubric(ONE_SOURCE, BONUS, """
+dimensions:
+  d: {label: {en: D}, indicators: {x: {label: {en: X}, kind: score, points: 10}}}
+levels:
+  - {stars: 1, min_total: 2}
+""")
+    for bonus in (1, 2):
+        values = {c: {"a": {"x": 1, "p": bonus}} for c in ("c1", "c2")}
+        ws = assert_draws_are_evaluate(rub, ratings(values), draws=3, spread=0.5)
+        assert ws.total_low.tolist() == [1.0 + bonus] * 2

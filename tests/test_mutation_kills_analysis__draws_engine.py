@@ -311,3 +311,33 @@ levels:
         values = {c: {"a": {"x": 1, "p": bonus}} for c in ("c1", "c2")}
         ws = assert_draws_are_evaluate(rub, ratings(values), draws=3, spread=0.5)
         assert ws.total_low.tolist() == [1.0 + bonus] * 2
+
+
+# ------------------------------------------------------------------------------ sizes
+
+
+def test_ranks_past_65535_keep_their_value() -> None:
+    """In a season of 65,536 companies the last one is ranked 65,536 in every draw."""
+    n = 1 << 16
+    value = np.full(n, 10.0)
+    value[-1] = 5.0
+    rated = rp.Ratings.from_columns(company=np.array([f"c{k:05d}" for k in range(n)]),
+                                    source=np.full(n, "a"), rater=np.full(n, "a1"),
+                                    indicator=np.full(n, "x"), value=value)
+    report = rp.evaluate(one_source(10, 0, "half_up", "  - {stars: 1, min_total: 3}\n"), rated)
+    ws = weight_sensitivity(report, draws=2, spread=0.5, keep=1, workers=1)
+    assert ws.rank_median[-2:].tolist() == [1.0, 65536.0]
+    assert ws.kept_rank[0, -2:].tolist() == [1, 65536]
+
+
+def test_a_season_without_companies_gives_an_empty_result() -> None:
+    """A report of no companies (every row dropped) draws an empty result."""
+    rub = rubric("input: {invalid_rows: drop}\n", ONE_SOURCE, """
+dimensions:
+  d: {label: {en: D}, indicators: {x: {label: {en: X}, kind: score, points: 10}}}
+levels:
+  - {stars: 1, min_total: 3}
+""")
+    report = rp.evaluate(rub, scores({"c1": 3}), companies=[])
+    ws = weight_sensitivity(report, draws=2, spread=0.5)
+    assert len(ws) == 0 and ws.p_stars.shape == (0, 2) and ws.total_median.shape == (0,)

@@ -111,6 +111,23 @@ def test_a_bonus_over_its_cap_and_base_points_and_divisors_follow_evaluate(scale
     moved(assert_draws_are_evaluate(rub, ratings(CAPPED), spread=0.6))
 
 
+def test_a_bonus_over_its_cap_by_less_than_the_tolerance_is_capped() -> None:
+    """A bonus over `bonus_cap` by less than the comparisons' tolerance (10.000000005 of 10) is
+    capped as scoring caps it: a draw at the stated weights is the report's total, exactly."""
+    rub = rubric("bonus_cap: 10\nrounding: {digits: 0, mode: none}\n", ONE_SOURCE, """
+dimensions:
+  d: {label: {en: D}, indicators: {x: {label: {en: X}, kind: score, points: 10}}}
+bonus:
+  p: {label: {en: P}, kind: bonus, cap: 20}
+levels:
+  - {stars: 1, min_total: 3}
+""")
+    values = {"over": {"a": {"x": 5, "p": 10.000000005}}, "at": {"a": {"x": 5, "p": 10}}}
+    ws = assert_draws_are_evaluate(rub, ratings(values), draws=2, spread=0.0)
+    assert ws.total.tolist() == [15.0, 15.0]
+    assert ws.kept_total.tolist() == [[15.0, 15.0]] * 2 and ws.total_high.tolist() == [15.0] * 2
+
+
 # ------------------------------------------------------------------------------ level conditions
 
 # bonus 2.4 at the stated weights, moving across 1 with the weights

@@ -65,7 +65,9 @@ class Engine:
         # ---- the total: base columns (unit, dimension), then bonus columns (unit)
         cap = plan.bonus_cap
         b_lo, b_hi = self._bounds(b[:, :, None])
-        self.capped = bool(np.isfinite(cap) and (b_hi[:, 0] > cap + float(slack(cap))).any())
+        # capped as soon as a bonus can come within float error of the cap: scoring caps a
+        # bonus over it by any amount, so one over it by less than the tolerance is capped too
+        self.capped = bool(np.isfinite(cap) and (b_hi[:, 0] > cap - float(slack(cap))).any())
         flat = a.reshape(n_c, n_u * n_d)
         cols = np.flatnonzero(np.any(flat != 0.0, axis=0))
         col_u, col_d = cols // n_d, cols % n_d

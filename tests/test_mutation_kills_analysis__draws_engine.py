@@ -358,3 +358,15 @@ levels:
     report = rp.evaluate(rub, scores({"c1": 3}), companies=[])
     ws = weight_sensitivity(report, draws=2, spread=0.5)
     assert len(ws) == 0 and ws.p_stars.shape == (0, 2) and ws.total_median.shape == (0,)
+
+
+def test_codes_and_ranks_that_fit_are_kept_in_two_bytes() -> None:
+    """Each draw's rounded totals and ranks are kept in two bytes each when they fit (the
+    memory the sensitivity module's docstring states), in wider integers when not."""
+    small = rp.evaluate(one_source(10, 1, "half_even", "  - {stars: 1, min_total: 3}\n"),
+                        scores({"c1": 4, "c2": 6}))
+    engine = Engine(small, np.full(1, 0.2), np.full(1, 0.2))
+    assert (engine.key_dtype, engine.rank_dtype) == (np.uint16, np.uint16)
+    wide = rp.evaluate(one_source(100, 3, "half_up", "  - {stars: 1, min_total: 3}\n"),
+                       scores({"c1": 4, "c2": 6}))
+    assert Engine(wide, np.full(1, 0.2), np.full(1, 0.2)).key_dtype == np.int64

@@ -293,6 +293,25 @@ def test_a_total_one_step_below_the_most_stays_below_it() -> None:
     assert ws.p_stars[:, 2].tolist() == [0.0, 1.0]
 
 
+def test_the_most_between_two_codes_is_drawn_as_scoring_clamps_it() -> None:
+    """A most that can be scored just below a rounding step (0.06 + 0.84 is
+    0.8999999999999999) is what a company with every point is drawn at, exactly as scoring
+    clamps its rounded total, not the step above it."""
+    rub = rubric(ONE_SOURCE, """
+rounding: {digits: 1, mode: half_up}
+dimensions:
+  d1: {label: {en: D1}, indicators: {x: {label: {en: X}, kind: score, points: 0.06}}}
+  d2: {label: {en: D2}, indicators: {y: {label: {en: Y}, kind: score, points: 0.84}}}
+levels:
+  - {stars: 1, min_total: 0.5}
+""")
+    values = {"full": {"a": {"x": 0.06, "y": 0.84}}, "part": {"a": {"x": 0.03, "y": 0.5}}}
+    ws = assert_draws_are_evaluate(rub, ratings(values), draws=3, spread=0.3)
+    most = 0.06 + 0.84
+    assert most < 0.9 and ws.total[0] == most
+    assert ws.total_median.tolist() == [most, 0.5] and ws.kept_total[:, 0].tolist() == [most] * 3
+
+
 def test_rounded_totals_past_65535_codes_keep_their_value() -> None:
     """Totals whose codes pass 65,535 (80.125 at three decimals) are drawn whole."""
     rub = one_source(100, 3, "half_up", "  - {stars: 1, min_total: 70}\n")

@@ -168,6 +168,20 @@ def test_a_minimum_bonus_keeps_the_dimension_minimums_decided_once() -> None:
     moved(ws)
 
 
+def test_a_minimum_bonus_is_checked_however_small_the_bonus() -> None:
+    """A bonus of a trillionth of a point that the weights move across a minimum bonus of
+    about a billionth (minus its tolerance) is checked in every draw, not taken from the
+    report."""
+    values = {"tiny": {"a": {"x": 9, "y": 9, "p": 8e-13}, "b": {"x": 9, "y": 9, "p": 0}}}
+    rub = rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, """
+        levels:
+          - {stars: 1, min_total: 8}
+          - {stars: 2, min_total: 16, min_bonus: 1.00045e-9}
+        """.replace("\n        ", "\n"))
+    ws = assert_draws_are_evaluate(rub, ratings(values), spread=0.5)
+    assert ws.awarded.tolist() == [2] and 0 < ws.p_stars[0, 2] < 1
+
+
 # d1's share moves from about 0.4 to 1 with the source weights
 SHARES = {
     "moves": {"a": {"x": 10, "y": 9, "p": 3}, "b": {"x": 2, "y": 9, "p": 3}},

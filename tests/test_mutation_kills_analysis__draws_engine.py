@@ -51,7 +51,7 @@ def rubric(*parts: str) -> rp.Rubric:
     return rp.load_rubric(HEAD + "".join(parts), name="<engine>")
 
 
-def ratings(values: dict[str, dict[str, dict[str, float]]]) -> rp.Ratings:
+def ratings(values: dict[str, Any]) -> rp.Ratings:
     """Ratings from ``{company: {source: {indicator: value}}}``, one rater per source."""
     return rp.Ratings.from_records([
         {"company": c, "source": s, "rater": f"{s}1", "indicator": i, "value": v}
@@ -62,7 +62,8 @@ def ratings(values: dict[str, dict[str, dict[str, float]]]) -> rp.Ratings:
 def assert_draws_are_evaluate(rub: rp.Rubric, rated: rp.Ratings, *, draws: int = 40,
                               seed: int = 0, **spreads: Any) -> WeightSensitivity:
     """Every draw equals `evaluate` on its reweighted rubric; the shares of stars, of not
-    rated and of differing awards are those of the draws; the generic path agrees."""
+    rated and of differing awards are those of the draws; the generic path agrees (run
+    through `Engine` and `run`: the public API has no switch for it)."""
     report = rp.evaluate(rub, rated)
     ws = weight_sensitivity(report, draws=draws, keep=draws, seed=seed, workers=1, **spreads)
     for j in range(draws):
@@ -102,8 +103,7 @@ CAPPED = {
                                    "base_points: 3\ndivide_total_by: 2\n"],
                          ids=["plain", "base", "divisor", "both"])
 def test_a_bonus_over_its_cap_and_base_points_and_divisors_follow_evaluate(scale: str) -> None:
-    """A bonus that some draws lift over `bonus_cap` is capped, base points are added and the
-    total divided as scoring does, draw by draw."""
+    """A bonus over `bonus_cap`, base points and a divisor make each draw's total as scoring."""
     levels = ("levels:\n  - {stars: 1, min_total: 7}\n  - {stars: 2, min_total: 8.5}\n"
               if "divide" in scale else
               "levels:\n  - {stars: 1, min_total: 14}\n  - {stars: 2, min_total: 17}\n")
@@ -112,8 +112,7 @@ def test_a_bonus_over_its_cap_and_base_points_and_divisors_follow_evaluate(scale
 
 
 def test_a_bonus_over_its_cap_by_less_than_the_tolerance_is_capped() -> None:
-    """A bonus over `bonus_cap` by less than the comparisons' tolerance (10.000000005 of 10) is
-    capped as scoring caps it: a draw at the stated weights is the report's total, exactly."""
+    """A bonus over `bonus_cap` by less than the tolerance (10.000000005 of 10) is capped."""
     rub = rubric("bonus_cap: 10\nrounding: {digits: 0, mode: none}\n", ONE_SOURCE, """
 dimensions:
   d: {label: {en: D}, indicators: {x: {label: {en: X}, kind: score, points: 10}}}
@@ -130,7 +129,7 @@ levels:
 
 # ------------------------------------------------------------------------------ level conditions
 
-# bonus 2.4 at the stated weights, moving across 1 with the weights
+# the weights move the bonus of "moves" and "fails" across 1; "no_d2" has no point in d2
 BONUSES = {
     "moves": {"a": {"x": 9, "y": 8, "p": 0}, "b": {"x": 8, "y": 9, "p": 3}},
     "fails": {"a": {"x": 9, "y": 9, "p": 1.5}, "b": {"x": 9, "y": 9, "p": 0}},
@@ -141,9 +140,7 @@ BONUSES = {
 
 
 def test_a_minimum_bonus_is_checked_in_every_draw() -> None:
-    """`min_bonus` (here 1, on the top level) holds in a draw where the draw's bonus reaches
-    it: a company short of it at the stated weights earns the level in some draws, and one
-    that never earns a bonus never does."""
+    """`min_bonus` holds in the draws whose bonus reaches it, whatever the report says."""
     rub = rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, """
         levels:
           - {stars: 1, min_total: 8}
@@ -156,8 +153,7 @@ def test_a_minimum_bonus_is_checked_in_every_draw() -> None:
 
 
 def test_a_minimum_bonus_keeps_the_dimension_minimums_decided_once() -> None:
-    """With a minimum bonus on one level and a dimension minimum on another, a company that
-    no weights can lift to the dimension minimum is never awarded that level."""
+    """Beside a minimum bonus, a dimension minimum no weights can reach is never met."""
     rub = rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, """
         levels:
           - {stars: 1, min_total: 8, min_bonus: 0.5}
@@ -169,9 +165,7 @@ def test_a_minimum_bonus_keeps_the_dimension_minimums_decided_once() -> None:
 
 
 def test_a_minimum_bonus_is_checked_however_small_the_bonus() -> None:
-    """A bonus of a trillionth of a point that the weights move across a minimum bonus of
-    about a billionth (minus its tolerance) is checked in every draw, not taken from the
-    report."""
+    """A bonus of a trillionth of a point is checked against `min_bonus` in every draw."""
     values = {"tiny": {"a": {"x": 9, "y": 9, "p": 8e-13}, "b": {"x": 9, "y": 9, "p": 0}}}
     rub = rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, """
         levels:
@@ -191,8 +185,7 @@ SHARES = {
 
 @pytest.mark.parametrize("bonus", ["", ", min_bonus: 0.5"], ids=["shares", "shares-and-bonus"])
 def test_dimension_minimums_falling_with_the_stars_are_decided_draw_by_draw(bonus: str) -> None:
-    """A higher level needing a smaller share of a dimension than a lower one (not nested) is
-    decided draw by draw: a draw can reach the higher level and miss the lower one."""
+    """A higher level needing a smaller dimension share than a lower one is met draw by draw."""
     rub = rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, f"""
         levels:
           - {{stars: 1, min_total: 8, min_dimension_share: {{d1: 0.9}}, inherit: false{bonus}}}
@@ -205,8 +198,7 @@ def test_dimension_minimums_falling_with_the_stars_are_decided_draw_by_draw(bonu
 @pytest.mark.parametrize("companies", [["moves"], ["moves", "steady"]], ids=["one", "two"])
 def test_minimum_bonuses_falling_with_the_stars_are_decided_draw_by_draw(
         companies: list[str]) -> None:
-    """A higher level needing a smaller bonus than a lower one is decided draw by draw, also
-    for a season of one company: a draw can reach the higher level and miss the lower one."""
+    """A higher level needing a smaller bonus than a lower one is met draw by draw."""
     values = {
         "moves": {"a": {"x": 9, "y": 9, "p": 0}, "b": {"x": 9, "y": 9, "p": 4}},
         "steady": {"a": {"x": 8, "y": 8, "p": 3}, "b": {"x": 8, "y": 8, "p": 3}},
@@ -236,8 +228,7 @@ levels:
 
 
 def test_a_check_the_sources_disagree_on_is_decided_in_every_draw() -> None:
-    """A check one source says yes to and the other no is met in the draws where the yes
-    carries the weight, and the level requiring it follows."""
+    """A check the sources disagree on is met in the draws where the yes weighs enough."""
     values = {
         "split": {"a": {"x": 9, "y": 9, "safe": 1}, "b": {"x": 9, "y": 9, "safe": 0}},
         "agreed": {"a": {"x": 9, "y": 9, "safe": 1}, "b": {"x": 9, "y": 9, "safe": 1}},
@@ -247,8 +238,7 @@ def test_a_check_the_sources_disagree_on_is_decided_in_every_draw() -> None:
 
 
 def test_the_generic_path_decides_every_company_draw_by_draw() -> None:
-    """`Engine(..., generic=True)` (the reference the fast path is checked against) leaves
-    no company to the table of outcomes, even in a season the table could decide."""
+    """`Engine(generic=True)` leaves no company to the table of outcomes (public API: none)."""
     report = rp.evaluate(rubric(TWO_SOURCES, TWO_DIMENSIONS, BONUS, """
         levels:
           - {stars: 1, min_total: 8}
@@ -279,8 +269,7 @@ def scores(values: dict[str, float]) -> rp.Ratings:
 
 
 def test_half_even_ties_round_to_even_in_every_draw() -> None:
-    """Under `half_even`, totals on a tie (2.5, 3.5) round to the even neighbour in the
-    draws, as in the report, and the levels read the rounded total."""
+    """Under `half_even` totals on a tie round to the even neighbour in every draw."""
     rub = one_source(10, 0, "half_even", "  - {stars: 1, min_total: 3}\n"
                      "  - {stars: 2, min_total: 4}\n")
     ws = assert_draws_are_evaluate(rub, scores({"c1": 2.5, "c2": 3.5, "c3": 4.5}), draws=3,
@@ -298,8 +287,7 @@ def test_a_season_without_any_points_draws_zero_totals(mode: str) -> None:
 
 
 def test_a_total_one_step_below_the_most_stays_below_it() -> None:
-    """A total one rounding step below the most that can be scored (19.9 of 20) is drawn as
-    19.9 and misses a level needing the most; the most itself reaches it."""
+    """A total one rounding step below the most (19.9 of 20) is drawn as 19.9, not 20."""
     rub = one_source(20, 1, "half_up", "  - {stars: 1, min_total: 10}\n"
                      "  - {stars: 2, min_total: 20}\n")
     ws = assert_draws_are_evaluate(rub, scores({"c1": 19.9, "c2": 20}), draws=3, spread=0.5)
@@ -308,9 +296,7 @@ def test_a_total_one_step_below_the_most_stays_below_it() -> None:
 
 
 def test_the_most_between_two_codes_is_drawn_as_scoring_clamps_it() -> None:
-    """A most that can be scored just below a rounding step (0.06 + 0.84 is
-    0.8999999999999999) is what a company with every point is drawn at, exactly as scoring
-    clamps its rounded total, not the step above it."""
+    """A most just below a rounding step (0.06 + 0.84) is drawn exactly as scoring clamps it."""
     rub = rubric(ONE_SOURCE, """
 rounding: {digits: 1, mode: half_up}
 dimensions:
@@ -336,8 +322,7 @@ def test_rounded_totals_past_65535_codes_keep_their_value() -> None:
 
 
 def test_unrounded_totals_within_the_tolerance_of_a_threshold() -> None:
-    """Without rounding a total short of a threshold by less than its tolerance (1e-9,
-    relative above 1) reaches it, and one short by more does not, as in scoring."""
+    """Without rounding, a threshold forgives 1e-9 (relative above 1), as in scoring."""
     rub = one_source(20, 0, "none", "  - {stars: 1, min_total: 1}\n"
                      "  - {stars: 2, min_total: 10}\n")
     values = {"near_ten": 10 - 5e-9, "near_one": 1 - 1.5e-9, "one": 1 - 5e-10}
@@ -349,8 +334,7 @@ def test_unrounded_totals_within_the_tolerance_of_a_threshold() -> None:
 
 
 def test_points_every_company_earns_alike_are_counted() -> None:
-    """Points every company earns alike (1 point of ``x`` and 1 bonus point each, or 2 bonus
-    points each) count in every draw's total."""
+    """Points every company earns alike (1 of ``x``, 1 or 2 of bonus) count in every total."""
     rub = rubric(ONE_SOURCE, BONUS, """
 dimensions:
   d: {label: {en: D}, indicators: {x: {label: {en: X}, kind: score, points: 10}}}
@@ -394,8 +378,7 @@ levels:
 
 
 def test_codes_and_ranks_that_fit_are_kept_in_two_bytes() -> None:
-    """Each draw's rounded totals and ranks are kept in two bytes each when they fit (the
-    memory the sensitivity module's docstring states), in wider integers when not."""
+    """Codes and ranks that fit are stored in two bytes, as documented (public API: none)."""
     small = rp.evaluate(one_source(10, 1, "half_even", "  - {stars: 1, min_total: 3}\n"),
                         scores({"c1": 4, "c2": 6}))
     engine = Engine(small, np.full(1, 0.2), np.full(1, 0.2))

@@ -383,6 +383,10 @@ def test_codes_and_ranks_that_fit_are_kept_in_two_bytes() -> None:
                         scores({"c1": 4, "c2": 6}))
     engine = Engine(small, np.full(1, 0.2), np.full(1, 0.2))
     assert (engine.key_dtype, engine.rank_dtype) == (np.uint16, np.uint16)
+    # the most, 6499.9, is code 64,999 itself
+    near = rp.evaluate(one_source(6499.9, 1, "half_up", "  - {stars: 1, min_total: 3}\n"),
+                       scores({"c1": 4, "c2": 6}))
+    assert Engine(near, np.full(1, 0.2), np.full(1, 0.2)).key_dtype == np.uint16
     wide = rp.evaluate(one_source(100, 3, "half_up", "  - {stars: 1, min_total: 3}\n"),
                        scores({"c1": 4, "c2": 6}))
     assert Engine(wide, np.full(1, 0.2), np.full(1, 0.2)).key_dtype == np.int64

@@ -293,3 +293,20 @@ def test_a_table_passed_as_a_column_is_refused_naming_it() -> None:
              "the table itself to Ratings.from_frame")]
     assert rp.Ratings.from_columns(company=frame["company"], **cols).company_labels.tolist() == [
         "x", "y"]
+
+
+def test_tables_passed_as_columns_are_each_refused_in_the_named_input() -> None:
+    """Every column given a whole table is its own problem, each and the error naming the input
+    (``origin``) it came from."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"x": ["a", "b"]})
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_columns(company=frame, source=pa.table(frame), rater=["a"] * 2,
+                                indicator=["six_haves"] * 2, value=[1.0] * 2,
+                                origin="season.csv")
+    err = info.value
+    assert err.file == "season.csv"
+    assert [(p.path, p.file) for p in err.problems] == [("company", "season.csv"),
+                                                        ("source", "season.csv")]
+    assert str(err).startswith("2 problems in ratings season.csv:\n  season.csv")

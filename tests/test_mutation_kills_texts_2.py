@@ -129,16 +129,37 @@ def test_chinese_csv_rows(tmp_path: Path) -> None:
                                     "未满足参评条件「持证」；未满足参评条件「投保」"]
 
 
-def test_chinese_explanation_lines() -> None:
-    """A Chinese explanation: the level's Chinese name after the stars, the dimension column as
-    wide as its Chinese label, sources and vetoes by their Chinese labels joined by ，, the
-    vetoes' Chinese heading, and the indicators with most room joined by ，."""
-    lines = str(_season().explain("c", lang="zh")).splitlines()
-    assert lines[0] == "c：★☆☆☆☆ 铜牌 评为一星（按得分达到三星），总分 14，排名第 2"
-    assert lines[3] == "  服务质量    14.00 / 20      70%"
-    assert lines[4] == "各评分方贡献：主管部门 8.40，行业协会 5.60"
-    assert lines[5] == "一票否决：安全事故，火灾隐患"
-    assert lines[-1] == "  失分最多的指标：服务 7/10（可再得 3 分），环境 7/10（可再得 3 分）"
+ZH_EXPLANATION = """\
+c：★☆☆☆☆ 铜牌 评为一星（按得分达到三星），总分 14，排名第 2
+
+各维度得分：
+  服务质量    14.00 / 20      70%
+各评分方贡献：主管部门 8.40，行业协会 5.60
+一票否决：安全事故，火灾隐患
+
+星级判定（自高而低）：
+  五星 至尊 未达到
+     ✗ 总分需达到 19，现为 14，差 5 分
+  四星 特级 未达到
+     ✗ 总分需达到 16，现为 14，差 2 分
+  三星 金牌 达到
+     ✓ 总分需达到 12，现为 14
+  二星 银牌 达到
+     ✓ 总分需达到 8，现为 14
+  一星 铜牌 达到
+     ✓ 总分需达到 4，现为 14
+
+距二星还需：
+  ✗ 触发一票否决「安全事故」
+  ✗ 触发一票否决「火灾隐患」
+  失分最多的指标：服务 7/10（可再得 3 分），环境 7/10（可再得 3 分）"""
+
+
+def test_chinese_explanation_exactly() -> None:
+    """A whole Chinese explanation: the level's Chinese name after the stars and in each step
+    of the star decision, the dimension column as wide as its Chinese label, sources and vetoes
+    by their Chinese labels joined by ，, and the indicators with most room joined by ，."""
+    assert str(_season().explain("c", lang="zh")) == ZH_EXPLANATION
 
 
 def test_english_explanation_names_each_level() -> None:
@@ -177,11 +198,13 @@ def test_default_points_and_rounding_by_source_in_both_languages() -> None:
     assert en[4] == "By source: authority 5.26, default 4.00, rounding +0.04"
 
 
-def test_base_points_in_the_sources_line() -> None:
-    """Base points read as an adjustment of their own in the sources line."""
+def test_base_points_and_the_divisor_in_the_sources_line() -> None:
+    """Base points and the divisor read as adjustments of their own in the sources line:
+    基础分 and 折算 in Chinese, base points and divided in English."""
     rubric = load("""
         language_version: 2
         base_points: 10
+        divide_total_by: 2
         sources:
           authority: {label: {en: Authority}, weight: 1}
         dimensions:
@@ -193,8 +216,20 @@ def test_base_points_in_the_sources_line() -> None:
           - {stars: 1, min_total: 2}
         """)
     report = rp.evaluate(rubric, rp.Ratings.from_records([rec("a", "authority", "r", "s", 5)]))
-    lines = str(report.explain("a", lang="en")).splitlines()
-    assert lines[4] == "By source: authority 5.00, base points +10.00"
+    zh = str(report.explain("a", lang="zh")).splitlines()
+    assert zh[4] == "各评分方贡献：Authority 5.00，基础分 +10.00，折算 -7.50"
+    en = str(report.explain("a", lang="en")).splitlines()
+    assert en[4] == "By source: authority 5.00, base points +10.00, divided -7.50"
+
+
+def test_an_adjustment_without_a_phrase_reads_by_its_key() -> None:
+    """An explanation carrying an adjustment the library has no phrase for names it by its
+    key, in Chinese as in English."""
+    e = _season().explain("c", lang="zh")
+    odd = dataclasses.replace(e, adjustments={"manual": 0.5})
+    assert str(odd).splitlines()[4] == "各评分方贡献：主管部门 8.40，行业协会 5.60，manual +0.50"
+    en = dataclasses.replace(e, lang="en", adjustments={"manual": -0.25})
+    assert str(en).splitlines()[4] == "By source: authority 8.40, association 5.60, manual -0.25"
 
 
 def test_an_unrounded_total_shows_six_decimals() -> None:

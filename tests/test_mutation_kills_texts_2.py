@@ -82,9 +82,9 @@ gate 'g2' not passed (Insured)
 
 
 def test_chinese_star_table_exactly() -> None:
-    """The Chinese star table of five stars: the stars column 7 wide (five stars and two), the
-    level column with the Chinese names and none for a company without a level, vetoes joined by
-    the Chinese comma ，, flags split by | and not-rated reasons by ；."""
+    """The Chinese star table of five stars: the stars column 7 wide (five stars and two
+    columns), the level column with the Chinese names and none for a company without a level,
+    vetoes joined by the Chinese comma ，, flags split by | and not-rated reasons by ；."""
     assert _season().table(lang="zh") == ZH_TABLE
 
 

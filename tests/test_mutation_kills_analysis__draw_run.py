@@ -84,6 +84,12 @@ def summaries_match_kept(ws: WeightSensitivity) -> None:
             assert total_q[c] == quantile(totals, q)
 
 
+def same_but_raw(ws: WeightSensitivity, other: WeightSensitivity) -> None:
+    """Equal results, save the last bits of unrounded totals (left free between chunk sizes)."""
+    np.testing.assert_allclose(ws.kept_raw_total, other.kept_raw_total, rtol=0, atol=1e-12)
+    assert dataclasses.replace(ws, kept_raw_total=other.kept_raw_total) == other
+
+
 # ------------------------------------------------------------------ a gate the weights decide
 
 GATE = """
@@ -127,12 +133,6 @@ def test_a_company_rated_only_in_some_draws_is_ranked_in_them() -> None:
     summaries_match_kept(ws)
     whole = weight_sensitivity(report, draws=30, spread=0.6, keep=30, seed=1, workers=1)
     same_but_raw(ws, whole)
-
-
-def same_but_raw(ws: WeightSensitivity, other: WeightSensitivity) -> None:
-    """Equal results, save the last bits of unrounded totals (left free between chunk sizes)."""
-    np.testing.assert_allclose(ws.kept_raw_total, other.kept_raw_total, rtol=0, atol=1e-12)
-    assert dataclasses.replace(ws, kept_raw_total=other.kept_raw_total) == other
 
 
 def test_rank_quantiles_count_only_the_draws_that_rate_the_company() -> None:

@@ -7,7 +7,6 @@ products.
 from __future__ import annotations
 
 import threading
-import time
 import warnings
 from typing import Any
 
@@ -141,15 +140,17 @@ def test_kept_draws_are_the_first_keep_with_their_types() -> None:
 
 # ------------------------------------------------------------------ threads
 
-def chunk_threads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Record the thread that evaluates each chunk (each chunk lingers, so that a pool would
-    hand the next chunks to other threads)."""
+def chunk_threads(monkeypatch: pytest.MonkeyPatch, together: int) -> list[int]:
+    """Record the thread that evaluates each chunk; chunks wait for each other in groups of
+    ``together`` (so they must run at the same time, on as many threads; 5 s at most)."""
     seen: list[int] = []
     real = _draw_run.run_chunk
+    meet = threading.Barrier(together)
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         seen.append(threading.get_ident())
-        time.sleep(0.03)
+        if together > 1:
+            meet.wait(timeout=5)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(_draw_run, "run_chunk", spy)
@@ -160,10 +161,10 @@ def chunk_threads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
                          [(1, 4, 0), (4, 1, 0), (2, 2, 2), (2, 6, 2), (3, 2, 2)])
 def test_chunks_run_on_at_most_workers_threads(monkeypatch: pytest.MonkeyPatch, workers: int,
                                                chunks: int, threads: int) -> None:
-    """One worker, or one chunk, runs the draws on the calling thread; otherwise the chunks
-    are shared by as many threads as there are workers, or chunks if fewer (0: no other
-    thread than the caller's)."""
-    seen = chunk_threads(monkeypatch)
+    """One worker, or one chunk, runs the draws on the calling thread (0: no other thread);
+    otherwise the chunks run at the same time on as many threads as there are workers, or
+    chunks if fewer, and no more."""
+    seen = chunk_threads(monkeypatch, max(1, threads))
     report = line_season({"c0": 9, "c1": 4})
     ws = weight_sensitivity(report, draws=2 * chunks, spread=0.3, chunk=2, workers=workers)
     assert len(seen) == chunks

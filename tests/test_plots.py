@@ -192,3 +192,35 @@ def test_radar_says_not_rated_and_vetoed(season: dict[str, Any]) -> None:
     assert plots.radar(report, "sy-31", lang="en").axes[0].get_title().endswith(" · veto: safety")
     legend = plots.radar(report, "sy-31", lang="en").axes[0].get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["sy-31 宏达物业"]
+
+
+def test_contributions_draw_base_points_and_the_divisor() -> None:
+    """A rubric with base points and a divisor: the contribution plot draws one bar for each,
+    named in the plot's language, and its segments still sum to the total."""
+    rubric = rp.load_rubric("""
+id: t
+version: "1"
+title: {en: T}
+language_version: 2
+base_points: 10
+divide_total_by: 2
+sources:
+  authority: {label: {en: Authority}, weight: 1}
+dimensions:
+  d:
+    label: {en: D}
+    indicators:
+      s: {label: {en: S}, kind: score, points: 10}
+levels:
+  - {stars: 1, min_total: 2}
+""")
+    ratings = rp.Ratings.from_records([{"company": "a", "source": "authority", "rater": "r",
+                                        "indicator": "s", "value": 5}])
+    report = rp.evaluate(rubric, ratings)
+    for lang, names in (("zh", ["Authority", "基础分", "折算"]),
+                        ("en", ["Authority", "base points", "divided"])):
+        ax = plots.contributions(report, "a", lang=lang).axes[0]
+        bars = {p.get_gid(): p.get_width() for p in ax.patches if p.get_width()}
+        assert bars == {"part:authority": 5.0, "adjust:base points": 10.0,
+                        "adjust:divided": -7.5}
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == names

@@ -151,6 +151,8 @@ MESSAGES: dict[str, Phrase] = {
                                 "距{word}还差 {need} 分：总分 {have}，需达到 {req}"),
     "explain.gap_many": Phrase("{n}★ still needs:", "距{word}还需："),
     "adjust.bonus cap": Phrase("bonus cap", "加分封顶"),
+    "adjust.base points": Phrase("base points", "基础分"),
+    "adjust.divided": Phrase("divided", "折算"),
     "adjust.rounding": Phrase("rounding", "四舍五入"),
     "source.default": Phrase("default", "默认分"),
     # ---- conditions (zh reads as a sentence; en keeps the compact form)

@@ -183,13 +183,14 @@ def explain(report: Report, c: int, *, lang: str | None = None) -> Explanation:
         adjustments["base points"] = float(s.base[c])
         adjustments["divided"] = summed / p.divide_by - summed
     adjustments["rounding"] = float(s.total[c] - s.raw_total[c])
-    trace = tuple(_trace(report, c, n) for n in range(len(rubric.levels) - 1, -1, -1))
+    trace = tuple(_trace(report, c, n, language)
+                  for n in range(len(rubric.levels) - 1, -1, -1))
     stars = int(a.stars[c])
     higher = [n for n, lv in enumerate(rubric.levels) if lv.stars > stars]
     next_level = rubric.levels[higher[0]].stars if higher and a.rated[c] else None
     gap: tuple[Condition, ...] = ()
     if next_level is not None:
-        gap = tuple(x for x in _trace(report, c, higher[0]).conditions if not x.passed)
+        gap = tuple(x for x in _trace(report, c, higher[0], language).conditions if not x.passed)
         gap += _blockers(report, c, next_level)
     return Explanation(
         company=str(report.companies[c]),
@@ -233,7 +234,8 @@ def _headroom(report: Report, c: int, top: int = 5) -> tuple[tuple[str, float, f
     order = [int(i) for i in np.argsort(-room, kind="stable")[:top] if room[i] > 1e-9]
     return tuple((p.indicators[i], float(s.points[c, i]), float(most[i])) for i in order)
 
-def _trace(report: Report, c: int, n: int) -> LevelTrace:
+def _trace(report: Report, c: int, n: int, language: m.Lang) -> LevelTrace:
+    """Level ``n``'s conditions for company ``c``; the level's name in ``language``."""
     p, s, a = report.plan, report.scores, report.awards
     level = p.rubric.levels[n]
     d = max(2, p.digits)
@@ -259,7 +261,8 @@ def _trace(report: Report, c: int, n: int) -> LevelTrace:
         have = float(s.bonus[c])
         conds.append(Condition("bonus", min_bonus, have, bool(a.level_bonus[c, n]),
                                max(0.0, min_bonus - have), d, kind="bonus"))
-    return LevelTrace(level.stars, bool(a.level_pass[c, n]), tuple(conds), p.level_names[n])
+    return LevelTrace(level.stars, bool(a.level_pass[c, n]), tuple(conds),
+                      m.label(level.name, language) or None)
 
 def _blockers(report: Report, c: int, next_level: int) -> tuple[Condition, ...]:
     """What stops ``next_level`` besides the level's own conditions: vetoes and claims."""

@@ -231,7 +231,7 @@ def explanation_text(e: Explanation) -> str:
     return "\n".join(lines)
 
 
-_ADJUST = ("adjust.bonus cap", "adjust.rounding")
+_ADJUST = ("adjust.bonus cap", "adjust.base points", "adjust.divided", "adjust.rounding")
 
 
 def _gap_lines(e: Explanation, lang: Lang, labels: dict[str, str]) -> list[str]:

@@ -233,7 +233,9 @@ def ranks(engine: Engine, key: AnyArray, g_rated: BoolArray | None) -> AnyArray:
     awarding's own :func:`~red_property.awarding.rank`: rated as at the stated weights,
     and the generic rows as decided in each draw."""
     rated: BoolArray = engine.stated_rated[:, None]
-    if g_rated is not None and not g_rated.all():
+    # the stated flags serve while every generic row is rated as stated in every draw (a row
+    # rated in every draw of the chunk may be one the stated weights leave not rated)
+    if g_rated is not None and not (g_rated == rated[engine.g_rows]).all():
         rated = np.repeat(rated, key.shape[1], axis=1)
         rated[engine.g_rows] = g_rated
     return np.asarray(rank(key, rated, axis=0), dtype=engine.rank_dtype)

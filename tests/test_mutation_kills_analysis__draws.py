@@ -11,6 +11,7 @@ vetoes), bonus points with defaults, caps and minimums, base points and a diviso
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from typing import Any
 
@@ -18,13 +19,17 @@ import numpy as np
 import pytest
 
 import red_property as rp
+from red_property._tolerance import slack
 from red_property.analysis import WeightSensitivity, weight_sensitivity
 from red_property.analysis._draw_run import run
 from red_property.analysis._draws import Engine
 
 from .test_sensitivity import assert_draw_matches, reweighted
 
+draws_module = importlib.import_module("red_property.analysis._draws")
+
 SOURCES = {"a": 0.6, "b": 0.4}
+Season = dict[str, dict[str, dict[str, Any]]]  # company -> source -> indicator -> value
 
 
 def rubric_of(body: str, sources: dict[str, float] | None = None, version: int = 1,
@@ -37,7 +42,7 @@ def rubric_of(body: str, sources: dict[str, float] | None = None, version: int =
     return rp.load_rubric(head + body, name="<draws>")
 
 
-def rows_of(values: dict[str, dict[str, dict[str, float]]]) -> list[dict[str, Any]]:
+def rows_of(values: Season) -> list[dict[str, Any]]:
     """Rows from ``{company: {source: {indicator: value}}}``, one rater per source."""
     return [{"company": c, "source": s, "rater": f"{s}1", "indicator": i, "value": v}
             for c, by_source in values.items() for s, cells in by_source.items()
@@ -53,7 +58,7 @@ def generic_run(report: rp.Report, ws: WeightSensitivity, chunk: int) -> dict[st
                workers=1)
 
 
-def check_draws(rubric: rp.Rubric, values: dict[str, dict[str, dict[str, float]]], *,
+def check_draws(rubric: rp.Rubric, values: Season, *,
                 draws: int, seed: int, companies: list[str] | None = None,
                 **spreads: Any) -> WeightSensitivity:
     """Run ``draws`` draws on the season and check every one against `evaluate` on its
@@ -250,3 +255,255 @@ def test_bonus_base_points_and_divisor_equal_evaluate() -> None:
                      spread=0.5)
     p = dict(zip(ws.companies, ws.p_differs.tolist(), strict=True))
     assert p["bedge"] > 0 and p["tedge"] > 0
+
+
+def test_a_light_source_near_its_lowest_weight_is_not_taken_as_sure() -> None:
+    """A share carried by a light source (weight 0.2 of 1, spread 0.9) falls below its minimum
+    in the draws that push that source to its lowest renormalised weight: the engine's cheap
+    bounds must not declare the minimum surely met."""
+    body = """
+dimensions:
+  d1: {label: {en: D1}, indicators: {x: {label: {en: X}, kind: score, points: 10}}}
+levels:
+  - {stars: 1, min_total: 0, min_dimension_share: 0.03}
+"""
+    season = {"light": {"a": {"x": 0}, "b": {"x": 10}}}
+    ws = check_draws(rubric_of(body, {"a": 0.8, "b": 0.2}), season, draws=10, seed=0,
+                     spread=0.9)
+    assert 0 < ws.p_differs[0] < 1
+
+
+BONUS_PARTS = """
+bonus_cap: CAP
+dimensions:
+  d1: {label: {en: D1}, indicators: {x: {label: {en: X}, kind: score, points: 10}}}
+bonus:
+  e: {label: {en: E}, kind: bonus, cap: 2000, default: 2}
+  f: {label: {en: F}, kind: bonus, cap: 2000}
+levels:
+  - {stars: 1, min_total: 5}
+"""
+
+
+def test_a_defaulted_bonus_counts_towards_the_cap() -> None:
+    """A bonus over the cap only with its defaulted points added is capped in every draw."""
+    season = {"mix": {"a": {"x": 6, "f": 2}, "b": {"x": 8, "f": 2}},
+              "plain": {"a": {"x": 6, "e": 0, "f": 1}, "b": {"x": 8, "e": 0, "f": 0}}}
+    check_draws(rubric_of(BONUS_PARTS.replace("CAP", "3"), version=2), season, draws=8,
+                seed=1, spread=0.5)
+
+
+@pytest.mark.parametrize("over", [1e-6 - 5e-10, 1e-6 + 5e-10])
+def test_a_bonus_a_hair_over_a_large_cap_is_capped(over: float) -> None:
+    """A bonus of 1000 plus about 1e-6 (so over the cap of 1000 by more than the tolerance of
+    1e-9 relative) is capped in every draw, its raw totals evaluate's."""
+    season = {"rich": {"a": {"x": 6, "e": 0, "f": 1000 + over},
+                       "b": {"x": 8, "e": 0, "f": 1000 + over}}}
+    check_draws(rubric_of(BONUS_PARTS.replace("CAP", "1000"), version=2, digits=6), season,
+                draws=4, seed=1, spread=0.5)
+
+
+def test_three_open_dimensions_are_all_checked() -> None:
+    """A company with three dimensions near their minimum shares, beside companies with one
+    and two, meets a level in a draw only when all three shares reach it."""
+    dims = "".join(f"  d{k}: {{label: {{en: D{k}}}, indicators: {{x{k}: {{label: {{en: X{k}}}, "
+                   f"kind: score, points: 10}}}}}}\n" for k in (1, 2, 3))
+    levels = ("levels:\n  - {stars: 1, min_total: 1, min_dimension_share: SHARE}\n"
+              "  - {stars: 2, min_total: 2, min_dimension_share: 0.7}\n")
+    edge, sure = {"a": 8, "b": 3}, {"a": 9, "b": 9}
+    season: Season = {name: {s: {f"x{k}": (edge if k in near else sure)[s] for k in (1, 2, 3)}
+                     for s in "ab"}
+              for name, near in {"three": (1, 2, 3), "two": (2, 3), "one": (3,),
+                                 "last": (1,)}.items()}
+    season["three"]["a"]["x2"] = 10
+    season["three"]["a"]["x3"], season["three"]["b"]["x3"] = 5, 7.5  # on 6.0, moving the other way
+    for share in ("0.6", "{d1: 0.6, d2: 0.5, d3: 0.6}"):
+        rubric = rubric_of("dimensions:\n" + dims + levels.replace("SHARE", share))
+        ws = check_draws(rubric, season, draws=16, seed=6, spread=0.5)
+        assert ws.p_differs[list(ws.companies).index("three")] > 0
+
+
+def test_threshold_codes_are_found_near_the_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thresholds of 90 and 99.5 at six digits become codes found within a few steps of
+    threshold x 10**6 (not counted up from 0), each the smallest code that reaches it."""
+    body = """
+dimensions:
+  d1: {label: {en: D1}, indicators: {x: {label: {en: X}, kind: score, points: 100}}}
+levels:
+  - {stars: 1, min_total: 90}
+  - {stars: 2, min_total: 99.5}
+"""
+    report = rp.evaluate(rubric_of(body, digits=6), rp.Ratings.from_records(
+        rows_of({"c": {"a": {"x": 95}, "b": {"x": 99}}})))
+    calls: list[int] = []
+    real = draws_module.at_least
+
+    def counted(x: Any, t: Any) -> Any:
+        calls.append(1)
+        if len(calls) > 20:
+            raise AssertionError("more than 20 steps to find two threshold codes")
+        return real(x, t)
+
+    monkeypatch.setattr(draws_module, "at_least", counted)
+    engine = Engine(report, np.array([0.5, 0.5]), np.array([0.5]))
+    assert engine.key_thr.tolist() == [90_000_000, 99_500_000]
+
+
+def test_minimum_shares_on_different_dimensions_per_level() -> None:
+    """A level with a minimum on one dimension below a level with one minimum on every
+    dimension: the lower level's minimum is not applied to the other dimensions."""
+    check_draws(share_rubric("{d1: 0.4}", "0.6"), SHARE_SEASON, draws=24, seed=3, spread=0.5)
+    check_draws(share_rubric("0.6", "{d2: 0.7}"), SHARE_SEASON, draws=24, seed=3, spread=0.5)
+
+
+# ------------------------------------------------------------------------ memory, dtypes
+
+
+def test_draws_read_no_working_memory_before_writing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arrays the draws allocate without filling are written before they are read: with every
+    new float array starting as NaN, each draw still equals evaluate."""
+    real = np.empty
+
+    def poisoned(shape: Any, dtype: Any = float, order: Any = "C", **kw: Any) -> Any:
+        out = real(shape, dtype=dtype, order=order, **kw)
+        if out.dtype.kind == "f":
+            out.fill(np.nan)
+        return out
+
+    monkeypatch.setattr(np, "empty", poisoned)
+    check_draws(share_rubric("0.4", "0.6"), SHARE_SEASON, draws=8, seed=3, spread=0.5)
+    check_draws(rubric_of(CHECK_BODY, CHECK_SOURCES), CHECK_SEASON, draws=8, seed=2,
+                spread=0.5)
+
+
+def test_outcome_codes_are_small_integers() -> None:
+    """The engine's outcome codes (stars, or top + 1 for not rated) are int8, as its table of
+    outcomes is stored; at the stated conditions they are the report's awards."""
+    report = rp.evaluate(rubric_of(CHECK_BODY, CHECK_SOURCES),
+                         rp.Ratings.from_records(rows_of(CHECK_SEASON)))
+    engine = Engine(report, np.full(3, 0.5), np.array([0.5]))
+    rows = np.arange(len(report))
+    level = report.awards.level_pass[:, None, :]
+    out = engine.decide(rows, level, report.awards.met[:, None, :])
+    assert out.dtype == np.int8 and engine.table.dtype == np.int8
+    stated = np.where(report.awards.rated, report.awards.stars, engine.not_rated)
+    assert out[:, 0].tolist() == stated.tolist()
+
+
+# ------------------------------------------------------------------------ thresholds to the bit
+
+
+def first_weight_of_a(seed: int, n_dims: int) -> float:
+    """Source a's renormalised weight (of a and b, spread 0.5) in a seed's first draw."""
+    f = 1.0 + (2.0 * np.random.default_rng(seed).random(2 + n_dims)[:2] - 1.0) * 0.5
+    wf = f * np.array([SOURCES["a"], SOURCES["b"]])
+    return float(wf[0] / wf.sum())
+
+
+def test_a_share_a_hair_below_its_minimum_fails() -> None:
+    """On a one-point dimension, a draw whose share falls 1.5e-9 short of the minimum (more
+    than the 1e-9 forgiven) misses the level, as in evaluate."""
+    share = first_weight_of_a(seed=3, n_dims=2) + 1.5e-9  # the share of d2 is a's weight
+    body = SHARE_BODY.replace("points: 10}}}\nlevels", "points: 1}}}\nlevels")
+    body = body.replace("SHARE1", f"{{d2: {share!r}}}").replace("SHARE2", "0.9")
+    season = {"edge": {"a": {"x": 9, "y": 1}, "b": {"x": 9, "y": 0}}}
+    ws = check_draws(rubric_of(body), season, draws=2, seed=3, source_spread=0.5,
+                     dimension_spread=0.0)
+    assert ws.kept_stars[0, 0] == 0 and ws.awarded[0] == 1
+
+
+CHECK_GATE = """
+dimensions:
+  d1:
+    label: {en: D1}
+    indicators:
+      s: {label: {en: S}, kind: score, points: 10}
+      g: {label: {en: G}, kind: check, pass_mark: PM}
+gates:
+  - {id: open, label: {en: Open}, all_of: [g]}
+levels:
+  - {stars: 1, min_total: 3}
+"""
+
+
+def gate_rows(yes: dict[str, dict[str, list[int]]]) -> list[dict[str, Any]]:
+    """Rows of companies rated 9 on the score, and on the check by each source's raters."""
+    return [{"company": c, "source": s, "rater": f"{s}{k}", "indicator": i, "value": v}
+            for c, by_source in yes.items() for s, votes in by_source.items()
+            for k, (i, v) in enumerate([("s", 9), *(("g", x) for x in votes)])]
+
+
+def pass_mark_with_threshold(target: float) -> float:
+    """A pass mark whose threshold (pass mark less the forgiven 1e-9) is exactly ``target``."""
+    pm = target + 1e-9
+    for _ in range(400):  # pass marks are at most 1: the 1e-9 is absolute
+        thr = float(pm - slack(pm))
+        if thr == target:
+            return pm
+        pm = float(np.nextafter(pm, np.inf if thr < target else -np.inf))
+    raise AssertionError(f"no pass mark gives the threshold {target!r}")
+
+
+def check_gate_draws(pm: float, yes: dict[str, dict[str, list[int]]], draws: int,
+                     seed: int, against_evaluate: bool = True) -> WeightSensitivity:
+    """`check_draws` on the gate season, rows as given (without evaluate: only the fast path
+    against the generic one)."""
+    rubric = rubric_of(CHECK_GATE.replace("PM", repr(pm)))
+    ratings = rp.Ratings.from_records(gate_rows(yes))
+    report = rp.evaluate(rubric, ratings)
+    ws = weight_sensitivity(report, draws=draws, seed=seed, keep=draws, workers=1,
+                            spread=0.5)
+    for j in range(draws if against_evaluate else 0):
+        draw = reweighted(rubric, ws.source_factors[j], ws.dimension_factors[j])
+        assert_draw_matches(ws, j, rp.evaluate(draw, ratings))
+    generic = generic_run(report, ws, draws)
+    np.testing.assert_array_equal(generic["kept_rated"], ws.kept_rated)
+    return ws
+
+
+def test_a_disputed_check_a_hair_above_its_pass_mark_is_met() -> None:
+    """A check whose weighted share of yes in a draw is 0.5e-9 below the pass mark (within
+    the 1e-9 forgiven) is met in that draw, as in evaluate."""
+    ws = check_gate_draws(first_weight_of_a(seed=1, n_dims=1) + 0.5e-9,
+                          {"c": {"a": [1], "b": [0]}}, draws=1, seed=1)
+    assert ws.kept_rated[0, 0]
+
+
+ON_THE_MARK = {"most": {"a": [1, 1, 1, 0], "b": [0, 1, 1, 1]},  # 0.75 from each source
+               "none": {"a": [0, 0, 0, 0], "b": [0, 0, 0, 0]},
+               "all": {"a": [1, 1, 1, 1], "b": [1, 1, 1, 1]}}
+
+
+@pytest.mark.parametrize(("threshold", "seed", "met"), [(0.75, 0, True),
+                                                     (float(np.nextafter(0.75, 1.0)), 1, False)],
+                         ids=["on", "a-hair-above"])
+def test_sources_agreeing_on_the_threshold_keep_the_reports_verdict(
+        threshold: float, seed: int, met: bool) -> None:
+    """A check on which the sources agree (3 of 4 raters of each say yes), with its threshold
+    exactly on that share or one unit in the last place above it, does not depend on the
+    weights: it is met (missed) in every draw, as in the report, although a weighted average
+    of the two equal shares computed per draw can miss them by one unit in the last place."""
+    ws = check_gate_draws(pass_mark_with_threshold(threshold), ON_THE_MARK, draws=40,
+                          seed=seed, against_evaluate=False)
+    assert ws.rated.tolist() == [True, met, False]
+    assert ws.kept_rated.tolist() == [[True, met, False]] * 40
+
+
+def test_a_check_disputed_by_sources_without_spread_keeps_the_reports_verdict() -> None:
+    """A check the sources dispute but whose weights cannot move (each of its sources has no
+    spread; another source does) keeps the report's verdict in every draw, even with the
+    pass mark exactly on its weighted share (5/6, which a per-draw product can miss by one
+    unit in the last place)."""
+    sources = {"a": 0.3, "b": 0.45, "c": 0.25, "d": 0.5}
+    yes = {"x": {"a": [1], "b": [1], "c": [1, 0, 0]},
+           "y": {"a": [1], "b": [1], "c": [1], "d": [1]}}
+    rubric = rubric_of(CHECK_GATE.replace("PM", repr(pass_mark_with_threshold(5 / 6))),
+                       sources)
+    report = rp.evaluate(rubric, rp.Ratings.from_records(gate_rows(yes)))
+    assert report.scores.combined_value[0, report.plan.index["g"]] == 5 / 6
+    ws = weight_sensitivity(report, draws=6, seed=1, keep=6, workers=1, chunk=2,
+                            source_spread={"a": 0.0, "b": 0.0, "c": 0.0, "d": 0.5})
+    assert ws.rated.tolist() == [True, True]
+    assert ws.kept_rated.tolist() == [[True, True]] * 6
+    generic = generic_run(report, ws, 6)
+    np.testing.assert_array_equal(generic["kept_rated"], ws.kept_rated)

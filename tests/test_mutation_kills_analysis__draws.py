@@ -1,10 +1,10 @@
 """Pinned behaviours of the draw engine of weight sensitivity (analysis._draws) that mutation
 testing found unpinned.
 
-The oracle: a draw's stars, ratings, ranks and totals are those of :func:`red_property.evaluate`
-on the rubric the draw stands for (``reweighted``, from the sensitivity tests), both on the fast
-path and with every company decided draw by draw (``generic=True``); the distributions are the
-counts of the kept draws. Each season is built to reach one part of the engine: per-dimension
+The oracle (``draws_oracle.check_draws``): a draw's stars, ratings, ranks and totals are those
+of :func:`red_property.evaluate` on the rubric the draw stands for, both on the fast path and
+with every company decided draw by draw (``generic=True``); the distributions are the counts of
+the kept draws. Each season is built to reach one part of the engine: per-dimension
 minimum shares near their thresholds, checks the sources disagree about (gates, requirements,
 vetoes), bonus points with defaults, caps and minimums, base points and a divisor.
 """
@@ -19,70 +19,23 @@ import numpy as np
 import pytest
 
 import red_property as rp
-from red_property._tolerance import slack
-from red_property.analysis import WeightSensitivity, weight_sensitivity
-from red_property.analysis._draw_run import run
+from red_property.analysis import weight_sensitivity
 from red_property.analysis._draws import Engine
 
-from .test_sensitivity import assert_draw_matches, reweighted
+from .draws_oracle import (
+    CHECK_GATE,
+    Season,
+    check_draws,
+    check_gate_draws,
+    first_weight_of_a,
+    gate_rows,
+    generic_run,
+    pass_mark_with_threshold,
+    rows_of,
+    rubric_of,
+)
 
 draws_module = importlib.import_module("red_property.analysis._draws")
-
-SOURCES = {"a": 0.6, "b": 0.4}
-Season = dict[str, dict[str, dict[str, Any]]]  # company -> source -> indicator -> value
-
-
-def rubric_of(body: str, sources: dict[str, float] | None = None, version: int = 1,
-              digits: int = 1, mode: str = "half_up") -> rp.Rubric:
-    """A rubric with the given sources (weights), rounding and YAML body."""
-    src = "".join(f"  {s}: {{label: {{en: {s.upper()}}}, weight: {w}}}\n"
-                  for s, w in (sources or SOURCES).items())
-    head = (f'language_version: {version}\nid: t\nversion: "1"\ntitle: {{en: T}}\n'
-            f"rounding: {{digits: {digits}, mode: {mode}}}\nsources:\n{src}")
-    return rp.load_rubric(head + body, name="<draws>")
-
-
-def rows_of(values: Season) -> list[dict[str, Any]]:
-    """Rows from ``{company: {source: {indicator: value}}}``, one rater per source."""
-    return [{"company": c, "source": s, "rater": f"{s}1", "indicator": i, "value": v}
-            for c, by_source in values.items() for s, cells in by_source.items()
-            for i, v in cells.items()]
-
-
-def generic_run(report: rp.Report, ws: WeightSensitivity, chunk: int) -> dict[str, Any]:
-    """The draws of ``ws`` run with every company decided draw by draw."""
-    src_sp = np.array(list(ws.source_spread.values()))
-    dim_sp = np.array(list(ws.dimension_spread.values()))
-    engine = Engine(report, src_sp, dim_sp, generic=True)
-    return run(engine, ws.source_factors, ws.dimension_factors, chunk=chunk, keep=ws.draws,
-               workers=1)
-
-
-def check_draws(rubric: rp.Rubric, values: Season, *,
-                draws: int, seed: int, companies: list[str] | None = None,
-                **spreads: Any) -> WeightSensitivity:
-    """Run ``draws`` draws on the season and check every one against `evaluate` on its
-    reweighted rubric, the distributions against the kept draws, and the generic path
-    against the fast one."""
-    ratings = rp.Ratings.from_records(rows_of(values))
-    report = rp.evaluate(rubric, ratings, companies=companies)
-    ws = weight_sensitivity(report, draws=draws, seed=seed, keep=draws, workers=1,
-                            chunk=max(1, draws // 2), **spreads)
-    for j in range(draws):
-        draw = reweighted(rubric, ws.source_factors[j], ws.dimension_factors[j])
-        assert_draw_matches(ws, j, rp.evaluate(draw, ratings, companies=companies))
-    counted = np.stack([((ws.kept_stars == s) & ws.kept_rated).mean(axis=0)
-                        for s in range(ws.top + 1)], axis=1)
-    np.testing.assert_allclose(ws.p_stars, counted, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(ws.p_not_rated, (~ws.kept_rated).mean(axis=0), rtol=0,
-                               atol=1e-12)
-    generic = generic_run(report, ws, draws)
-    for name in ("p_stars", "p_not_rated", "p_differs", "rank_median", "rank_low",
-                 "rank_high", "total_median", "total_low", "total_high", "kept_stars",
-                 "kept_rated", "kept_rank", "kept_total"):
-        np.testing.assert_array_equal(generic[name], getattr(ws, name), err_msg=name)
-    return ws
-
 
 # ------------------------------------------------------------------------ per-dimension shares
 
@@ -209,17 +162,6 @@ def test_checks_the_sources_dispute_equal_evaluate() -> None:
                      spread=0.5)
     p = dict(zip(ws.companies, ws.p_differs.tolist(), strict=True))
     assert min(p["gate"], p["req"], p["veto"]) > 0 and p["calm"] == 0
-
-
-def test_checks_disputed_by_three_sources_equal_evaluate() -> None:
-    """A check on which three sources disagree (each present) is re-decided in every draw."""
-    three = zip("abc", (1, 0, 1), strict=True)
-    season = {"three": {s: {"s": 9.0, **YES, "g": v} for s, v in three},
-              "two": check_season("two", "r", 1, 0)}
-    season["three"]["b"]["v"] = 1
-    ws = check_draws(rubric_of(CHECK_BODY, CHECK_SOURCES), season, draws=24, seed=4,
-                     spread=0.6)
-    assert ws.p_differs.min() > 0
 
 
 # ------------------------------------------------------------------------ bonus, base, divisor
@@ -393,13 +335,6 @@ def test_outcome_codes_are_small_integers() -> None:
 # ------------------------------------------------------------------------ thresholds to the bit
 
 
-def first_weight_of_a(seed: int, n_dims: int) -> float:
-    """Source a's renormalised weight (of a and b, spread 0.5) in a seed's first draw."""
-    f = 1.0 + (2.0 * np.random.default_rng(seed).random(2 + n_dims)[:2] - 1.0) * 0.5
-    wf = f * np.array([SOURCES["a"], SOURCES["b"]])
-    return float(wf[0] / wf.sum())
-
-
 def test_a_share_a_hair_below_its_minimum_fails() -> None:
     """On a one-point dimension, a draw whose share falls 1.5e-9 short of the minimum (more
     than the 1e-9 forgiven) misses the level, as in evaluate."""
@@ -410,55 +345,6 @@ def test_a_share_a_hair_below_its_minimum_fails() -> None:
     ws = check_draws(rubric_of(body), season, draws=2, seed=3, source_spread=0.5,
                      dimension_spread=0.0)
     assert ws.kept_stars[0, 0] == 0 and ws.awarded[0] == 1
-
-
-CHECK_GATE = """
-dimensions:
-  d1:
-    label: {en: D1}
-    indicators:
-      s: {label: {en: S}, kind: score, points: 10}
-      g: {label: {en: G}, kind: check, pass_mark: PM}
-gates:
-  - {id: open, label: {en: Open}, all_of: [g]}
-levels:
-  - {stars: 1, min_total: 3}
-"""
-
-
-def gate_rows(yes: dict[str, dict[str, list[int]]]) -> list[dict[str, Any]]:
-    """Rows of companies rated 9 on the score, and on the check by each source's raters."""
-    return [{"company": c, "source": s, "rater": f"{s}{k}", "indicator": i, "value": v}
-            for c, by_source in yes.items() for s, votes in by_source.items()
-            for k, (i, v) in enumerate([("s", 9), *(("g", x) for x in votes)])]
-
-
-def pass_mark_with_threshold(target: float) -> float:
-    """A pass mark whose threshold (pass mark less the forgiven 1e-9) is exactly ``target``."""
-    pm = target + 1e-9
-    for _ in range(400):  # pass marks are at most 1: the 1e-9 is absolute
-        thr = float(pm - slack(pm))
-        if thr == target:
-            return pm
-        pm = float(np.nextafter(pm, np.inf if thr < target else -np.inf))
-    raise AssertionError(f"no pass mark gives the threshold {target!r}")
-
-
-def check_gate_draws(pm: float, yes: dict[str, dict[str, list[int]]], draws: int,
-                     seed: int, against_evaluate: bool = True) -> WeightSensitivity:
-    """`check_draws` on the gate season, rows as given (without evaluate: only the fast path
-    against the generic one)."""
-    rubric = rubric_of(CHECK_GATE.replace("PM", repr(pm)))
-    ratings = rp.Ratings.from_records(gate_rows(yes))
-    report = rp.evaluate(rubric, ratings)
-    ws = weight_sensitivity(report, draws=draws, seed=seed, keep=draws, workers=1,
-                            spread=0.5)
-    for j in range(draws if against_evaluate else 0):
-        draw = reweighted(rubric, ws.source_factors[j], ws.dimension_factors[j])
-        assert_draw_matches(ws, j, rp.evaluate(draw, ratings))
-    generic = generic_run(report, ws, draws)
-    np.testing.assert_array_equal(generic["kept_rated"], ws.kept_rated)
-    return ws
 
 
 def test_a_disputed_check_a_hair_above_its_pass_mark_is_met() -> None:

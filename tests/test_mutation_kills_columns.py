@@ -265,15 +265,23 @@ def test_nullable_integer_ids_past_2_53_keep_their_digits() -> None:
         rp.Ratings.from_columns(company=pd.Series([1, None], dtype="Int64"), **cols)
 
 
-@pytest.mark.parametrize("dtype", ["datetime64[ns]", "datetime64[D]", "timedelta64[s]"])
+@pytest.mark.parametrize("dtype", ["datetime64[ns]", "datetime64[D]", "timedelta64[s]",
+                                   "timedelta64[ns]"])
 def test_dates_and_durations_are_no_values(dtype: str) -> None:
-    """A numpy column of dates or durations as values is refused at its first row, never read
-    as the integers numpy stores."""
+    """A numpy column of dates or durations as values is refused at its first row (its number
+    in the input), showing that cell and the column's type, never read as the integers numpy
+    stores."""
     n = 2
-    with pytest.raises(rp.RatingsError, match=r"row 1, column value: value .* is not a number"):
+    value = np.array([1, 2]).astype(dtype)
+    with pytest.raises(rp.RatingsError) as info:
         rp.Ratings.from_columns(company=["a", "b"], source=["authority"] * n, rater=["r"] * n,
-                                indicator=["six_haves"] * n,
-                                value=np.array([1, 2]).astype(dtype))
+                                indicator=["six_haves"] * n, value=value, row=[7, 9],
+                                origin="season.csv")
+    err = info.value
+    assert err.file == "season.csv"
+    assert [(p.file, p.row, p.path) for p in err.problems] == [("season.csv", 7, "value")]
+    assert str(err) == (f"season.csv: row 7, column value: value {value[0]!r} is not a number "
+                        f"(the column holds {dtype} dates or durations)")
 
 
 def test_a_table_passed_as_a_column_is_refused_naming_it() -> None:
@@ -293,3 +301,20 @@ def test_a_table_passed_as_a_column_is_refused_naming_it() -> None:
              "the table itself to Ratings.from_frame")]
     assert rp.Ratings.from_columns(company=frame["company"], **cols).company_labels.tolist() == [
         "x", "y"]
+
+
+def test_tables_passed_as_columns_are_each_refused_in_the_named_input() -> None:
+    """Every column given a whole table is its own problem, each and the error naming the input
+    (``origin``) it came from."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"x": ["a", "b"]})
+    with pytest.raises(rp.RatingsError) as info:
+        rp.Ratings.from_columns(company=frame, source=pa.table(frame), rater=["a"] * 2,
+                                indicator=["six_haves"] * 2, value=[1.0] * 2,
+                                origin="season.csv")
+    err = info.value
+    assert err.file == "season.csv"
+    assert [(p.path, p.file) for p in err.problems] == [("company", "season.csv"),
+                                                        ("source", "season.csv")]
+    assert str(err).startswith("2 problems in ratings season.csv:\n  season.csv")

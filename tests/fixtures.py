@@ -29,6 +29,20 @@ def load(*parts: str) -> rp.Rubric:
     return rp.load_rubric(HEAD + "".join(textwrap.dedent(p) for p in parts))
 
 
+#: One dimension of one score indicator, ``s`` (10 points).
+ONE_DIMENSION = """
+dimensions:
+  d:
+    label: {en: D}
+    indicators:
+      s: {label: {en: S}, kind: score, points: 10}
+"""
+
+#: One source, :data:`ONE_DIMENSION` and one level at a total of 2: a rubric's body for tests
+#: of one setting, put before it as ``load(setting, ONE_SCORE)``.
+ONE_SCORE = ONE_SOURCE + ONE_DIMENSION + "levels:\n  - {stars: 1, min_total: 2}\n"
+
+
 def rec(company: str, source: str, rater: str, indicator: str, value: Any,
         rater_company: str | None = None) -> dict[str, Any]:
     """One ratings row."""

@@ -14,7 +14,7 @@ import pytest
 import red_property as rp
 from red_property.explanation import Part
 
-from .fixtures import ONE_SOURCE, load, rec, records, rows_of, run
+from .fixtures import ONE_DIMENSION, ONE_SOURCE, load, rec, records, rows_of, run
 
 # --------------------------------------------------------------------------- defaults vs quorum
 
@@ -93,12 +93,7 @@ def test_full_panel_uses_its_ratings_not_the_default(when_short: str) -> None:
 
 # --------------------------------------------------------------------------- fractional claims
 
-CLAIM_RUBRIC = """
-dimensions:
-  d:
-    label: {en: D}
-    indicators:
-      s: {label: {en: S}, kind: score, points: 10}
+CLAIM_RUBRIC = ONE_DIMENSION + """
 levels:
   - {stars: 1, min_total: 2}
   - {stars: 2, min_total: 4}

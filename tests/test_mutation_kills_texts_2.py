@@ -13,7 +13,7 @@ from typing import Any
 import red_property as rp
 from red_property.texts import num
 
-from .fixtures import lenient_rater_report, load, rec
+from .fixtures import ONE_SCORE, lenient_rater_report, load, rec
 
 #: Two sources, five named levels (named in both languages), two gates and two vetoes, every
 #: label in Chinese and English.
@@ -205,16 +205,7 @@ def test_base_points_and_the_divisor_in_the_sources_line() -> None:
         language_version: 2
         base_points: 10
         divide_total_by: 2
-        sources:
-          authority: {label: {en: Authority}, weight: 1}
-        dimensions:
-          d:
-            label: {en: D}
-            indicators:
-              s: {label: {en: S}, kind: score, points: 10}
-        levels:
-          - {stars: 1, min_total: 2}
-        """)
+        """, ONE_SCORE)
     report = rp.evaluate(rubric, rp.Ratings.from_records([rec("a", "authority", "r", "s", 5)]))
     zh = str(report.explain("a", lang="zh")).splitlines()
     assert zh[4] == "各评分方贡献：Authority 5.00，基础分 +10.00，折算 -7.50"
@@ -234,18 +225,7 @@ def test_an_adjustment_without_a_phrase_reads_by_its_key() -> None:
 
 def test_an_unrounded_total_shows_six_decimals() -> None:
     """Under `rounding: {mode: none}` the explanation's total shows at most six decimals."""
-    rubric = load("""
-        rounding: {mode: none}
-        sources:
-          authority: {label: {en: Authority}, weight: 1}
-        dimensions:
-          d:
-            label: {en: D}
-            indicators:
-              s: {label: {en: S}, kind: score, points: 10}
-        levels:
-          - {stars: 1, min_total: 2}
-        """)
+    rubric = load("rounding: {mode: none}\n", ONE_SCORE)
     rows = [rec("a", "authority", "r", "s", 1.23456789)]
     e = rp.evaluate(rubric, rp.Ratings.from_records(rows)).explain("a", lang="en")
     assert str(e).splitlines()[0] == "a: ☆ 0★ (earned 0★), total 1.234568, rank 1"

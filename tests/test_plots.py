@@ -15,6 +15,7 @@ import red_property as rp
 from red_property import analysis
 
 from .conftest import EXAMPLE, SHANYANG
+from .fixtures import ONE_SCORE, load
 
 plots = pytest.importorskip("red_property.plots")
 pytest.importorskip("matplotlib", reason="the plot extra is not installed")
@@ -197,23 +198,7 @@ def test_radar_says_not_rated_and_vetoed(season: dict[str, Any]) -> None:
 def test_contributions_draw_base_points_and_the_divisor() -> None:
     """A rubric with base points and a divisor: the contribution plot draws one bar for each,
     named in the plot's language, and its segments still sum to the total."""
-    rubric = rp.load_rubric("""
-id: t
-version: "1"
-title: {en: T}
-language_version: 2
-base_points: 10
-divide_total_by: 2
-sources:
-  authority: {label: {en: Authority}, weight: 1}
-dimensions:
-  d:
-    label: {en: D}
-    indicators:
-      s: {label: {en: S}, kind: score, points: 10}
-levels:
-  - {stars: 1, min_total: 2}
-""")
+    rubric = load("language_version: 2\nbase_points: 10\ndivide_total_by: 2\n", ONE_SCORE)
     ratings = rp.Ratings.from_records([{"company": "a", "source": "authority", "rater": "r",
                                         "indicator": "s", "value": 5}])
     report = rp.evaluate(rubric, ratings)

@@ -74,7 +74,7 @@ MESSAGES: dict[str, Phrase] = {
     # ---- the star table
     "not_rated": Phrase("not rated", "未评定"),
     "table.veto": Phrase("veto: {ids}", "一票否决：{ids}"),
-    "table.uncorrected": Phrase("uncorrected {total} {stars}★", "未校正 {total} 分 {stars}星"),
+    "table.uncorrected": Phrase("uncorrected {total} {stars}★", "未校正 {total} 分 {word}"),
     "table.count": Phrase("{s}★ {n}", "{word} {n} 家"),
     "table.summary": Phrase("{n} compan{n_ies}: {counts}; not rated {k}",
                             "共 {n} 家企业：{counts}；未评定 {k} 家"),

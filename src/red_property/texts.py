@@ -84,7 +84,8 @@ def claim_and_flags(report: Report, c: int, lang: Lang) -> tuple[str, list[str]]
                                       or raw.awards.stars[c] != a.stars[c]):
         flags.append(msg("table.uncorrected", lang,
                          total=f"{raw.scores.total[c]:.{plan.digits}f}",
-                         stars=int(raw.awards.stars[c])))
+                         stars=int(raw.awards.stars[c]),
+                         word=stars_word(int(raw.awards.stars[c]), lang)))
     return claim, flags
 
 

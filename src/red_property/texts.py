@@ -82,10 +82,10 @@ def claim_and_flags(report: Report, c: int, lang: Lang) -> tuple[str, list[str]]
     raw = report.uncorrected
     if raw is not None and rated and (raw.scores.total[c] != s.total[c]
                                       or raw.awards.stars[c] != a.stars[c]):
+        was = int(raw.awards.stars[c])
         flags.append(msg("table.uncorrected", lang,
                          total=f"{raw.scores.total[c]:.{plan.digits}f}",
-                         stars=int(raw.awards.stars[c]),
-                         word=stars_word(int(raw.awards.stars[c]), lang)))
+                         stars=was, word=stars_word(was, lang)))
     return claim, flags
 
 

@@ -64,6 +64,16 @@ def run_chunks(fn: Callable[[Any, int, int], T], inputs: Any, parts: list[tuple[
     return out
 
 
+def require_count(name: str, value: Any, *, optional: bool = False) -> None:
+    """Refuse ``value`` unless it is a positive integer (a bool is none), or None when
+    ``optional``, naming the argument."""
+    if optional and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        kind = "a positive integer or None" if optional else "a positive integer"
+        raise ValueError(f"{name} must be {kind}, not {value!r}")
+
+
 def require_distributed(client: Any) -> None:
     """Refuse a ``client`` when dask.distributed is not installed, naming the extra."""
     if client is None:

@@ -80,7 +80,7 @@ from .._values import ValueEquality, frozen_mapping
 from ..report import Report
 from ._draw_run import run
 from ._draws import Engine
-from ._resample import require_distributed
+from ._resample import require_count, require_distributed
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -250,13 +250,10 @@ def weight_sensitivity(
     as tasks on a Dask cluster (needs the ``distributed`` extra; the report's compiled inputs
     are scattered once); the result is the one of the local run for the same seed.
     """
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-        raise ValueError(f"draws must be a positive integer, not {draws!r}")
+    require_count("draws", draws)
     if isinstance(keep, bool) or not isinstance(keep, int) or not 0 <= keep <= draws:
         raise ValueError(f"keep must be an integer from 0 to draws ({draws}), not {keep!r}")
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
-                                or workers < 1):
-        raise ValueError(f"workers must be a positive integer or None, not {workers!r}")
+    require_count("workers", workers, optional=True)
     require_distributed(client)
     plan = report.plan
     src_sp = _spreads(source_spread, spread, plan.sources, "source")
@@ -272,8 +269,7 @@ def weight_sensitivity(
     engine = Engine(report, src_sp, dim_sp)
     if chunk is None:
         chunk = int(min(4096, max(16, (1 << 21) // max(1, n_c + engine.n_pairs))))
-    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
-        raise ValueError(f"chunk must be a positive integer, not {chunk!r}")
+    require_count("chunk", chunk)
     if workers is None:
         workers = min(4, os.cpu_count() or 1)
     result = run(engine, sf, df, chunk=chunk, keep=keep, workers=workers, client=client)

@@ -39,7 +39,7 @@ from ..errors import EvaluationError
 from ..plan import Plan
 from ..report import Report
 from ..scoring import checks_met, score
-from ._resample import quantiles, require_distributed, run_chunks, spans
+from ._resample import quantiles, require_count, require_distributed, run_chunks, spans
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -181,12 +181,10 @@ def bootstrap(
     wherever it runs: ``client``, a :class:`distributed.Client`, runs the chunks on a Dask
     cluster (needs the ``distributed`` extra).
     """
-    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
-        raise ValueError(f"replicates must be a positive integer, not {replicates!r}")
+    require_count("replicates", replicates)
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
-    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
-        raise ValueError(f"chunk must be a positive integer, not {chunk!r}")
+    require_count("chunk", chunk)
     require_distributed(client)
     plan = report.plan
     data = report.ratings

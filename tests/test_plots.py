@@ -209,3 +209,16 @@ def test_contributions_draw_base_points_and_the_divisor() -> None:
         assert bars == {"part:authority": 5.0, "adjust:base points": 10.0,
                         "adjust:divided": -7.5}
         assert [t.get_text() for t in ax.get_legend().get_texts()] == names
+
+
+def test_contributions_tell_every_adjustment_apart() -> None:
+    """Base points, the divisor and rounding each get their own grey, so the legend tells
+    them apart."""
+    rubric = load("language_version: 2\nbase_points: 10\ndivide_total_by: 2\n", ONE_SCORE)
+    ratings = rp.Ratings.from_records([{"company": "a", "source": "authority", "rater": "r",
+                                        "indicator": "s", "value": 5.03}])
+    ax = plots.contributions(rp.evaluate(rubric, ratings), "a", lang="en").axes[0]
+    greys = {p.get_gid(): tuple(p.get_facecolor()) for p in ax.patches
+             if p.get_gid().startswith("adjust:")}
+    assert sorted(greys) == ["adjust:base points", "adjust:divided", "adjust:rounding"]
+    assert len(set(greys.values())) == 3

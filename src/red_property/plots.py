@@ -42,6 +42,7 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Sourc
                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK JP", "SimHei")
 BUNDLED = ("fonts", "NotoSansCJKsc-Regular.otf")  # inside the mplfonts package
 SOURCE_COLOURS = ("#b2182b", "#ef8a62", "#67a9cf", "#2166ac", "#999999", "#4d9221")
+ADJUST_COLOURS = ("#444444", "#888888", "#bbbbbb", "#dddddd")  # one grey per adjustment
 GOLD, GREY, RED = "#d4a017", "#9e9e9e", "#b2182b"
 
 
@@ -169,7 +170,8 @@ def radar(report: Report, company: str, *, lang: str | None = None) -> Figure:
 @_drawn
 def contributions(report: Report, company: str, *, lang: str | None = None) -> Figure:
     """One company's points as bars by dimension, split by source; a last bar holds the
-    adjustments (bonus cap, rounding), so all segments add up to the total."""
+    adjustments (bonus cap, base points, divisor, rounding), each its own grey, so all
+    segments add up to the total."""
     language = _lang(lang, report)
     e = report.explain(company, lang=language)
     rubric = report.plan.rubric
@@ -197,7 +199,7 @@ def contributions(report: Report, company: str, *, lang: str | None = None) -> F
         neg += np.where(width < 0, width, 0)
     for k, (what, value) in enumerate(adjust.items()):
         left = pos[-1] if value >= 0 else neg[-1]
-        ax.barh(y[-1], value, left=left, color="#444444" if k == 0 else "#bbbbbb",
+        ax.barh(y[-1], value, left=left, color=ADJUST_COLOURS[k % len(ADJUST_COLOURS)],
                 label=m.msg(f"adjust.{what}", language), gid=f"adjust:{what}")
         pos[-1] += max(value, 0.0)
         neg[-1] += min(value, 0.0)
